@@ -1,0 +1,26 @@
+# EnergyModels: the two commands of the README, and the benchmarks.
+#   make demo   install missing Debian packages, build (release), run `ebm demo` on Data/
+#   make test   install missing Debian packages, run the test suite
+#   make bench  install missing Debian packages, build (release), run the benchmarks
+SWIFT ?= swift
+EBM := .build/release/ebm
+
+.PHONY: deps build demo test bench clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product ebm
+
+demo: build
+	$(EBM) demo
+
+test: deps
+	$(SWIFT) test
+
+bench: build
+	bash scripts/bench.sh
+
+clean:
+	rm -rf .build out

@@ -1,0 +1,84 @@
+/// A geometric cooling schedule with the parameters of GSL's `gsl_siman_params_t`.
+///
+/// The temperature starts at `t_initial` and is divided by `mu_t` after every `iters_fixed_T`
+/// steps, until it falls below `t_min` (Kirkpatrick, Gelatt & Vecchi 1983; GSL's `gsl_siman_solve`):
+///
+///     T₀ = t_initial,   T_{n+1} = T_n · (1/mu_t),   stop after the first T_n with T_{n+1} < t_min.
+///
+/// The Metropolis acceptance of an uphill move ΔE > 0 is exp(−ΔE / (k T)).
+/// The same schedule drives both the discrete annealer (`SimulatedAnnealing`) and the continuous
+/// dynamics of the models (Glauber recall, mean-field track finding), so one set of parameters
+/// means the same thing everywhere.
+public struct AnnealingSchedule: Sendable, Equatable, Codable {
+    /// Starting temperature (`t_initial`).
+    public var initialTemperature: Double
+    /// Cooling factor: each stage divides the temperature by `mu_t` (> 1).
+    public var coolingFactor: Double
+    /// Last temperature (`t_min`): the schedule stops once the next temperature is below it.
+    public var minimumTemperature: Double
+    /// Steps (or sweeps) at each temperature (`iters_fixed_T`).
+    public var iterationsPerTemperature: Int
+    /// Boltzmann constant `k` in exp(−ΔE / (k T)).
+    public var boltzmann: Double
+    /// Points tried per step (`n_tries`; GSL reserves it, the toolkit passes it through).
+    public var tries: Int
+    /// Maximum step size handed to a move (`step_size`).
+    public var stepSize: Double
+
+    /// A schedule. Parameters are checked by `validate()`.
+    public init(initialTemperature: Double, coolingFactor: Double, minimumTemperature: Double,
+                iterationsPerTemperature: Int, boltzmann: Double = 1, tries: Int = 1, stepSize: Double = 1) {
+        self.initialTemperature = initialTemperature
+        self.coolingFactor = coolingFactor
+        self.minimumTemperature = minimumTemperature
+        self.iterationsPerTemperature = iterationsPerTemperature
+        self.boltzmann = boltzmann
+        self.tries = tries
+        self.stepSize = stepSize
+    }
+
+    /// Refuses parameters for which the schedule would not end or would not make sense.
+    ///
+    /// - Throws: `InputError` naming the offending parameter, as it is spelt on the command line.
+    public func validate() throws {
+        func bad(_ name: String, _ msg: String) -> InputError { InputError(file: "--\(name)", msg) }
+        guard initialTemperature.isFinite, initialTemperature > 0 else {
+            throw bad("t-initial", "expected a positive temperature, got \(initialTemperature)")
+        }
+        guard minimumTemperature.isFinite, minimumTemperature > 0 else {
+            throw bad("t-min", "expected a positive temperature, got \(minimumTemperature)")
+        }
+        guard coolingFactor.isFinite, coolingFactor > 1 else {
+            throw bad("mu-t", "expected a cooling factor greater than 1, got \(coolingFactor)")
+        }
+        guard iterationsPerTemperature >= 1 else {
+            throw bad("iters-fixed-t", "expected at least 1 iteration per temperature, got \(iterationsPerTemperature)")
+        }
+        guard boltzmann.isFinite, boltzmann > 0 else { throw bad("k", "expected a positive constant, got \(boltzmann)") }
+        guard stepCount <= 10_000_000 else {
+            throw bad("t-min", "the schedule has \(stepCount) temperatures; expected at most 10,000,000")
+        }
+    }
+
+    /// The temperatures visited, in order, exactly as `gsl_siman_solve` visits them.
+    public var temperatures: [Double] {
+        var out: [Double] = []
+        var t = initialTemperature
+        let factor = 1 / coolingFactor  // GSL multiplies by 1/mu_t; keep its rounding
+        repeat {
+            out.append(t)
+            t *= factor
+        } while t >= minimumTemperature && out.count <= 10_000_000
+        return out
+    }
+
+    /// Number of temperatures visited.
+    public var stepCount: Int {
+        guard initialTemperature > 0, minimumTemperature > 0, coolingFactor > 1 else { return 1 }
+        var n = 1
+        let factor = 1 / coolingFactor
+        var t = initialTemperature * factor
+        while t >= minimumTemperature && n <= 10_000_000 { n += 1; t *= factor }
+        return n
+    }
+}

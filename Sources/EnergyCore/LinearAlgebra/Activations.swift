@@ -1,0 +1,35 @@
+import Foundation
+
+/// The logistic sigmoid σ(x) = 1 / (1 + e^(−x)), evaluated without overflow for large |x|.
+@inlinable public func logistic<T: BinaryFloatingPoint>(_ x: T) -> T {
+    if x >= 0 {
+        return 1 / (1 + T(exp(-Double(x))))
+    }
+    let e = T(exp(Double(x)))
+    return e / (1 + e)
+}
+
+/// softplus(x) = log(1 + e^x), evaluated stably: x + log1p(e^(−x)) for x > 0, log1p(e^x) otherwise.
+@inlinable public func softplus(_ x: Double) -> Double {
+    x > 0 ? x + log1p(exp(-x)) : log1p(exp(x))
+}
+
+/// log Σ exp(xᵢ), evaluated stably by shifting by the maximum.
+public func logSumExp<C: Collection>(_ xs: C) -> Double where C.Element == Double {
+    guard let m = xs.max(), m.isFinite else { return xs.max() ?? -.infinity }
+    var s = 0.0
+    for x in xs { s += exp(x - m) }
+    return m + log(s)
+}
+
+extension Matrix where Scalar == Float {
+    /// Applies the logistic sigmoid to every element, in place.
+    public mutating func applyLogistic() {
+        storage.withUnsafeMutableBufferPointer { p in
+            for i in p.indices {
+                let x = p[i]
+                p[i] = x >= 0 ? 1 / (1 + expf(-x)) : { let e = expf(x); return e / (1 + e) }()
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import CGSL
+
+/// The one source of randomness in the toolkit: a seedable GSL generator (`gsl_rng`).
+///
+/// Every stochastic step (Gibbs sampling, shuffles, asynchronous update orders, Metropolis moves)
+/// draws from a `RandomSource`, so a run is reproduced exactly by its algorithm name and seed.
+/// The default algorithm is the Mersenne Twister, `mt19937` (Matsumoto & Nishimura 1998).
+///
+/// A `RandomSource` is not thread-safe; for parallel work, `fork(_:)` gives each worker its own
+/// independent stream derived deterministically from this one.
+public final class RandomSource {
+    /// The underlying GSL generator, for passing to GSL routines (e.g. `gsl_siman_solve`).
+    public let generator: UnsafeMutablePointer<gsl_rng>
+    /// The GSL algorithm name, e.g. `mt19937`.
+    public let algorithm: String
+    /// The seed the generator was started from.
+    public let seed: UInt64
+
+    /// The name of the default algorithm.
+    public static let defaultAlgorithm = "mt19937"
+
+    /// Every generator name GSL provides (`gsl_rng_types_setup`).
+    public static var algorithms: [String] {
+        var names: [String] = []
+        var p = ebm_rng_all_types()!
+        while let t = p.pointee {
+            names.append(String(cString: t.pointee.name))
+            p += 1
+        }
+        return names
+    }
+
+    /// A generator of the named GSL algorithm, seeded with `seed` (`gsl_rng_alloc`, `gsl_rng_set`).
+    ///
+    /// Seeds are reduced to the generator's seed width (32 bits for `mt19937`); GSL maps seed 0
+    /// to the algorithm's default seed.
+    ///
+    /// - Throws: `InputError` naming `--rng` when GSL has no generator by that name.
+    public convenience init(algorithm: String = RandomSource.defaultAlgorithm, seed: UInt64) throws {
+        GSL.prepare()
+        guard let type = ebm_rng_type_named(algorithm) else {
+            throw InputError(file: "--rng", "unknown GSL generator '\(algorithm)'; expected one of: "
+                             + RandomSource.algorithms.joined(separator: ", "))
+        }
+        self.init(type: type, seed: seed)
+    }
+
+    /// A Mersenne Twister (`mt19937`) seeded with `seed`: the toolkit's default generator.
+    public convenience init(seed: UInt64) {
+        self.init(type: ebm_rng_mt19937(), seed: seed)
+    }
+
+    private init(type: UnsafePointer<gsl_rng_type>, seed: UInt64) {
+        // gsl_rng_alloc fails only when memory is exhausted.
+        guard let g = gsl_rng_alloc(type) else { fatalError("gsl_rng_alloc: out of memory") }
+        self.generator = g
+        self.algorithm = String(cString: type.pointee.name)
+        self.seed = seed
+        gsl_rng_set(g, UInt(truncatingIfNeeded: seed))
+    }
+
+    deinit { gsl_rng_free(generator) }
+
+    // MARK: Scalars
+
+    /// A uniform double in [0, 1) (`gsl_rng_uniform`).
+    @inlinable public func uniform() -> Double { gsl_rng_uniform(generator) }
+
+    /// A uniform double in (0, 1), never 0 (`gsl_rng_uniform_pos`); safe inside a logarithm.
+    @inlinable public func uniformPositive() -> Double { gsl_rng_uniform_pos(generator) }
+
+    /// A uniform double in [a, b) (`gsl_ran_flat`).
+    @inlinable public func uniform(_ a: Double, _ b: Double) -> Double { gsl_ran_flat(generator, a, b) }
+
+    /// A Gaussian sample with mean `mean` and standard deviation `sigma` (`gsl_ran_gaussian_ziggurat`).
+    @inlinable public func gaussian(mean: Double = 0, sigma: Double = 1) -> Double {
+        mean + gsl_ran_gaussian_ziggurat(generator, sigma)
+    }
+
+    /// `true` with probability `p` (`gsl_ran_bernoulli`).
+    @inlinable public func bernoulli(_ p: Double) -> Bool { gsl_ran_bernoulli(generator, p) == 1 }
+
+    /// A uniform integer in 0..<n (`gsl_rng_uniform_int`); `n` must be positive.
+    @inlinable public func integer(below n: Int) -> Int {
+        precondition(n > 0, "integer(below:) needs a positive bound")
+        return Int(gsl_rng_uniform_int(generator, UInt(n)))
+    }
+
+    /// A uniform integer in `range`.
+    @inlinable public func integer(in range: ClosedRange<Int>) -> Int {
+        range.lowerBound + integer(below: range.count)
+    }
+
+    /// A Poisson sample with mean `mu` (`gsl_ran_poisson`).
+    @inlinable public func poisson(_ mu: Double) -> Int { Int(gsl_ran_poisson(generator, mu)) }
+
+    /// 64 random bits (two draws of the generator's native output, mixed).
+    public func next64() -> UInt64 {
+        let hi = UInt64(gsl_rng_get(generator)) & 0xffff_ffff
+        let lo = UInt64(gsl_rng_get(generator)) & 0xffff_ffff
+        return (hi << 32) | lo
+    }
+
+    // MARK: Permutations
+
+    /// Shuffles `array` in place (`gsl_ran_shuffle`, Fisher–Yates).
+    public func shuffle<T>(_ array: inout [T]) {
+        guard array.count > 1 else { return }
+        array.withUnsafeMutableBufferPointer { p in
+            gsl_ran_shuffle(generator, p.baseAddress, p.count, MemoryLayout<T>.stride)
+        }
+    }
+
+    /// A random permutation of 0..<n.
+    public func permutation(_ n: Int) -> [Int] {
+        var p = Array(0..<n)
+        shuffle(&p)
+        return p
+    }
+
+    // MARK: Bulk fills
+
+    /// Fills `buffer` with uniform values in [0, 1).
+    @inlinable public func fillUniform<T: BinaryFloatingPoint>(_ buffer: UnsafeMutableBufferPointer<T>) {
+        let g = generator
+        for i in buffer.indices { buffer[i] = T(gsl_rng_uniform(g)) }
+    }
+
+    /// Fills `array` with uniform values in [0, 1).
+    @inlinable public func fillUniform<T: BinaryFloatingPoint>(_ array: inout [T]) {
+        array.withUnsafeMutableBufferPointer { fillUniform($0) }
+    }
+
+    /// Fills `array` with Gaussian values N(mean, sigma²).
+    @inlinable public func fillGaussian<T: BinaryFloatingPoint>(_ array: inout [T], mean: T = 0, sigma: T = 1) {
+        let g = generator, s = Double(sigma)
+        array.withUnsafeMutableBufferPointer { p in
+            for i in p.indices { p[i] = mean + T(gsl_ran_gaussian_ziggurat(g, s)) }
+        }
+    }
+
+    /// Replaces each probability p in `buffer` by a Bernoulli(p) sample, 1 or 0, in place.
+    ///
+    /// This is the sampling step of a Gibbs sweep: states are drawn from their conditional
+    /// probabilities in one pass with no allocation.
+    @inlinable public func sampleBernoulli<T: BinaryFloatingPoint>(_ buffer: UnsafeMutableBufferPointer<T>) {
+        let g = generator
+        for i in buffer.indices { buffer[i] = T(gsl_rng_uniform(g)) < buffer[i] ? 1 : 0 }
+    }
+
+    /// Replaces each probability p in `array` by a Bernoulli(p) sample, 1 or 0, in place.
+    @inlinable public func sampleBernoulli<T: BinaryFloatingPoint>(_ array: inout [T]) {
+        array.withUnsafeMutableBufferPointer { sampleBernoulli($0) }
+    }
+
+    // MARK: Independent streams
+
+    /// `count` new generators of the same algorithm, seeded from this stream.
+    ///
+    /// Each child's seed is drawn from this generator and scrambled with the SplitMix64 finaliser
+    /// (Steele, Lea & Flood 2014), so the children are deterministic functions of this stream's state
+    /// and statistically independent of each other and of it. Forking advances this stream.
+    public func fork(_ count: Int) -> [RandomSource] {
+        (0..<count).map { _ in split() }
+    }
+
+    /// A new generator of the same algorithm with the given seed (this stream is not advanced).
+    public func sibling(seed: UInt64) -> RandomSource {
+        RandomSource(type: generator.pointee.type, seed: seed)
+    }
+
+    /// One new generator of the same algorithm, seeded from this stream (see `fork(_:)`).
+    public func split() -> RandomSource {
+        var z = next64() &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return RandomSource(type: generator.pointee.type, seed: z)
+    }
+}

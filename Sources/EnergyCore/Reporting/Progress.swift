@@ -1,0 +1,79 @@
+import Foundation
+
+/// Progress of a long run, on standard error.
+///
+/// On a terminal it redraws one line with a bar, the count, the rate and the estimated time left;
+/// when standard error is not a terminal (a log file, CI) it prints a plain line at most every
+/// `interval` seconds; with `quiet` it prints nothing.
+public final class ProgressReporter {
+    /// What is being counted, e.g. `epoch 3`.
+    public let label: String
+    /// The number of steps to the end.
+    public let total: Int
+    private let quiet: Bool
+    private let isTerminal: Bool
+    private let interval: Double
+    private let start = Date()
+    private var lastPrint = Date.distantPast
+    private var done = 0
+
+    /// A reporter for `total` steps. `interval` is the seconds between plain lines off a terminal.
+    public init(_ label: String, total: Int, quiet: Bool = false, interval: Double = 5) {
+        self.label = label
+        self.total = max(total, 1)
+        self.quiet = quiet
+        self.interval = interval
+        self.isTerminal = isatty(STDERR_FILENO) != 0
+    }
+
+    /// Records `steps` more steps done and redraws when due.
+    public func advance(by steps: Int = 1, note: @autoclosure () -> String = "") {
+        done = min(total, done + steps)
+        guard !quiet else { return }
+        let now = Date()
+        let due = isTerminal ? now.timeIntervalSince(lastPrint) >= 0.1 : now.timeIntervalSince(lastPrint) >= interval
+        if due || done == total {
+            lastPrint = now
+            draw(now: now, note: note())
+        }
+    }
+
+    /// Ends the line (on a terminal) once the work is done.
+    public func finish(note: String = "") {
+        guard !quiet else { return }
+        done = total
+        draw(now: Date(), note: note)
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    /// The line as it is drawn.
+    func line(now: Date, note: String) -> String {
+        let elapsed = now.timeIntervalSince(start)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let left = rate > 0 ? Double(total - done) / rate : 0
+        let fraction = Double(done) / Double(total)
+        var s = "\(label) "
+        if isTerminal {
+            let width = 24
+            let filled = Int(fraction * Double(width))
+            s += "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
+        }
+        s += String(format: "%3.0f%% %d/%d  %.1f/s  elapsed %@  ETA %@", fraction * 100, done, total, rate,
+                    Self.clock(elapsed), Self.clock(left))
+        if !note.isEmpty { s += "  " + note }
+        return s
+    }
+
+    private func draw(now: Date, note: String) {
+        let text = line(now: now, note: note)
+        FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + text : text + "\n").utf8))
+    }
+
+    /// Seconds as m:ss or h:mm:ss.
+    static func clock(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "--:--" }
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                         : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}

@@ -1,0 +1,231 @@
+import EnergyCore
+import Foundation
+
+/// Pattern files: CSV rows, text grids and PBM images. Reading and writing are symmetric, so a
+/// recall's output has the format of its probes.
+public enum PatternFormat: String, Sendable, CaseIterable {
+    /// One pattern per row, no header; values −1/1 (or 0/1 when read or written as binary).
+    case csv
+    /// Text grids of `#`/`.` (or `+`/`-`), one row of pixels per line, blank lines between
+    /// patterns, all patterns the same shape. `#`/`+` is +1.
+    case grid
+    /// PBM images (netpbm P1 plain or P4 raw), one or more per file; black (1) is +1.
+    case pbm
+
+    /// The format of a path by its extension (`.csv`, `.pbm`, anything else a text grid), or by a
+    /// PBM magic number at the start of an existing file.
+    public static func of(_ path: String) -> PatternFormat {
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        if ext == "csv" { return .csv }
+        if ext == "pbm" { return .pbm }
+        if let h = FileHandle(forReadingAtPath: path) {
+            defer { try? h.close() }
+            let head = h.readData(ofLength: 2)
+            if head == Data("P1".utf8) || head == Data("P4".utf8) { return .pbm }
+        }
+        return .grid
+    }
+}
+
+/// Reads and writes `PatternSet`s in the three pattern formats, with errors that name the file and line.
+public enum PatternFile {
+    /// Reads the patterns of a file in the given format (default: by its extension).
+    ///
+    /// - Parameter binary: for CSV, read 0/1 values (0 → −1) instead of −1/1.
+    /// - Throws: `InputError` for an empty file, ragged rows, grids of different shapes, values other
+    ///   than ±1 (or 0/1), unknown grid characters, or a malformed PBM.
+    public static func read(_ path: String, format: PatternFormat? = nil, binary: Bool = false) throws -> PatternSet {
+        let data = try AtomicFile.read(path)
+        switch format ?? PatternFormat.of(path) {
+        case .csv: return try parseCSV(data, file: path, binary: binary)
+        case .grid: return try parseGrid(String(decoding: data, as: UTF8.self), file: path)
+        case .pbm: return try parsePBM(data, file: path)
+        }
+    }
+
+    /// Writes patterns atomically in the given format (default: by the path's extension).
+    ///
+    /// Grids and PBM need the patterns' 2-D shape; without one, a single row of N pixels is written.
+    public static func write(_ patterns: PatternSet, to path: String, format: PatternFormat? = nil, binary: Bool = false) throws {
+        let data: Data
+        switch format ?? PatternFormat.of(path) {
+        case .csv: data = Data(formatCSV(patterns, binary: binary).utf8)
+        case .grid: data = Data(formatGrid(patterns).utf8)
+        case .pbm: data = formatPBM(patterns)
+        }
+        try AtomicFile.write(data, to: path)
+    }
+
+    // MARK: CSV
+
+    static func parseCSV(_ data: Data, file: String, binary: Bool) throws -> PatternSet {
+        let table = try CSVTable.parse(data, file: file, hasHeader: false)
+        guard !table.rows.isEmpty else { throw InputError(file: file, "file is empty, expected patterns") }
+        let n = table.columnCount
+        var values = [Float]()
+        values.reserveCapacity(table.rows.count * n)
+        for (r, row) in table.rows.enumerated() {
+            for (c, field) in row.enumerated() {
+                let text = field.trimmingCharacters(in: .whitespaces)
+                let v: Float
+                switch (text, binary) {
+                case ("1", _), ("+1", _): v = 1
+                case ("-1", false): v = -1
+                case ("0", true): v = -1
+                default:
+                    throw InputError(file: file, .field(line: table.lineNumbers[r], column: "\(c + 1)"),
+                                     "expected \(binary ? "0 or 1 (--binary)" : "-1 or 1"), found \"\(text)\"")
+                }
+                values.append(v)
+            }
+        }
+        return PatternSet(Matrix(rows: table.rows.count, columns: n, storage: values))
+    }
+
+    static func formatCSV(_ patterns: PatternSet, binary: Bool) -> String {
+        var out = ""
+        for r in 0..<patterns.count {
+            out += patterns.pattern(r).map { $0 > 0 ? "1" : (binary ? "0" : "-1") }.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    // MARK: Text grids
+
+    static func parseGrid(_ text: String, file: String) throws -> PatternSet {
+        var grids: [[[Float]]] = []
+        var current: [[Float]] = []
+        var firstLine: [Int] = []
+        var shapeLine = 0
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            let number = index + 1
+            if line.trimmingCharacters(in: .whitespaces).isEmpty {
+                if !current.isEmpty { grids.append(current); current = [] }
+                continue
+            }
+            var row: [Float] = []
+            for (column, ch) in line.enumerated() {
+                switch ch {
+                case "#", "+", "X", "1": row.append(1)
+                case ".", "-", "_", "0": row.append(-1)
+                default:
+                    throw InputError(file: file, .line(number), "unexpected character '\(ch)' at column \(column + 1); expected # or . (or + and -)")
+                }
+            }
+            if current.isEmpty { firstLine.append(number) }
+            if let width = current.first?.count, width != row.count {
+                throw InputError(file: file, .line(number), "row has \(row.count) cells; the rows above have \(width) (ragged grid)")
+            }
+            current.append(row)
+        }
+        if !current.isEmpty { grids.append(current) }
+        guard let first = grids.first else { throw InputError(file: file, "file is empty, expected patterns") }
+        let height = first.count, width = first[0].count
+        for (g, grid) in grids.enumerated() where grid.count != height || grid[0].count != width {
+            shapeLine = firstLine[g]
+            throw InputError(file: file, .line(shapeLine), "pattern \(g + 1) is \(grid.count)×\(grid[0].count); the first pattern is \(height)×\(width), and all must match")
+        }
+        let storage = grids.flatMap { $0.flatMap { $0 } }
+        return PatternSet(Matrix(rows: grids.count, columns: height * width, storage: storage), shape: (height, width))
+    }
+
+    static func formatGrid(_ patterns: PatternSet) -> String {
+        let (h, w) = patterns.shape ?? (1, patterns.neurons)
+        var out = ""
+        for r in 0..<patterns.count {
+            if r > 0 { out += "\n" }
+            let p = patterns.pattern(r)
+            for y in 0..<h {
+                out += String(p[(y * w)..<((y + 1) * w)].map { $0 > 0 ? "#" : "." }) + "\n"
+            }
+        }
+        return out
+    }
+
+    // MARK: PBM
+
+    static func parsePBM(_ data: Data, file: String) throws -> PatternSet {
+        let bytes = [UInt8](data)
+        var i = 0
+        var images: [[Float]] = []
+        var shape: (Int, Int)?
+        func skipSpaceAndComments() {
+            while i < bytes.count {
+                if bytes[i] == UInt8(ascii: "#") { while i < bytes.count && bytes[i] != 10 { i += 1 } }
+                else if bytes[i] == 32 || bytes[i] == 9 || bytes[i] == 10 || bytes[i] == 13 { i += 1 }
+                else { break }
+            }
+        }
+        func readInt(_ what: String) throws -> Int {
+            skipSpaceAndComments()
+            let start = i
+            while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1 }
+            guard i > start, let v = Int(String(decoding: bytes[start..<i], as: UTF8.self)), v > 0 else {
+                throw InputError(file: file, .byte(start), "expected the PBM \(what) (a positive integer)")
+            }
+            return v
+        }
+        skipSpaceAndComments()
+        while i < bytes.count {
+            let imageStart = i
+            guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "P"), bytes[i + 1] == UInt8(ascii: "1") || bytes[i + 1] == UInt8(ascii: "4") else {
+                throw InputError(file: file, .byte(i), "expected a PBM magic number P1 or P4")
+            }
+            let raw = bytes[i + 1] == UInt8(ascii: "4")
+            i += 2
+            let width = try readInt("width"), height = try readInt("height")
+            if let (h, w) = shape, h != height || w != width {
+                throw InputError(file: file, .record(images.count), "image is \(height)×\(width); the first image is \(h)×\(w), and all must match")
+            }
+            shape = (height, width)
+            var pixels = [Float](repeating: -1, count: width * height)
+            if raw {
+                i += 1  // the single whitespace after the header
+                let rowBytes = (width + 7) / 8
+                guard i + rowBytes * height <= bytes.count else {
+                    throw InputError(file: file, .byte(imageStart), "P4 image \(images.count + 1) is truncated: expected \(rowBytes * height) bytes of pixels")
+                }
+                for y in 0..<height {
+                    for x in 0..<width where bytes[i + y * rowBytes + x / 8] & (0x80 >> UInt8(x % 8)) != 0 {
+                        pixels[y * width + x] = 1
+                    }
+                }
+                i += rowBytes * height
+            } else {
+                for k in 0..<(width * height) {
+                    skipSpaceAndComments()
+                    guard i < bytes.count else {
+                        throw InputError(file: file, .byte(i), "P1 image \(images.count + 1) is truncated: expected \(width * height) pixels, found \(k)")
+                    }
+                    switch bytes[i] {
+                    case UInt8(ascii: "1"): pixels[k] = 1
+                    case UInt8(ascii: "0"): pixels[k] = -1
+                    default: throw InputError(file: file, .byte(i), "expected a P1 pixel 0 or 1, found '\(Character(Unicode.Scalar(bytes[i])))'")
+                    }
+                    i += 1
+                }
+            }
+            images.append(pixels)
+            skipSpaceAndComments()
+        }
+        guard let (h, w) = shape else { throw InputError(file: file, "file is empty, expected PBM images") }
+        return PatternSet(Matrix(rows: images.count, columns: h * w, storage: images.flatMap { $0 }), shape: (h, w))
+    }
+
+    static func formatPBM(_ patterns: PatternSet) -> Data {
+        let (h, w) = patterns.shape ?? (1, patterns.neurons)
+        var out = Data()
+        for r in 0..<patterns.count {
+            out.append(contentsOf: Array("P4\n\(w) \(h)\n".utf8))
+            let p = patterns.pattern(r)
+            let rowBytes = (w + 7) / 8
+            for y in 0..<h {
+                var row = [UInt8](repeating: 0, count: rowBytes)
+                for x in 0..<w where p[y * w + x] > 0 { row[x / 8] |= 0x80 >> UInt8(x % 8) }
+                out.append(contentsOf: row)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,49 @@
+/// The separation function F of a dense associative memory (Krotov & Hopfield 2016).
+public enum InteractionFunction: Equatable, Sendable, Codable {
+    /// F(x) = xⁿ: capacity grows as N^(n−1) (Krotov & Hopfield 2016).
+    case polynomial(degree: Int)
+    /// F(x) = eˣ: capacity exponential in N (Demircigil et al. 2017).
+    case exponential
+}
+
+/// How a memory turns patterns into a network.
+public enum LearningRule: Equatable, Sendable {
+    /// Hebb's rule, w_ij = (1/N) Σ_μ ξ_i^μ ξ_j^μ, w_ii = 0 (Hopfield 1982). Capacity ≈ 0.138 N
+    /// (Amit, Gutfreund & Sompolinsky 1985).
+    case hebbian
+    /// Storkey's incremental local rule (Storkey 1997), capacity ≈ N / √(2 ln N).
+    case storkey
+    /// The projection (pseudo-inverse) rule, W = Ξᵀ (Ξ Ξᵀ)⁺ Ξ (Personnaz, Guyon & Dreyfus 1985;
+    /// Kanter & Sompolinsky 1987): every linearly independent pattern is a fixed point, up to P = N.
+    case pseudoinverse
+    /// A dense associative memory with energy E = −Σ_μ F(ξ^μ · σ) (Krotov & Hopfield 2016).
+    case dense(InteractionFunction)
+
+    /// The rule's name as the command line spells it.
+    public var name: String {
+        switch self {
+        case .hebbian: return "hebb"
+        case .storkey: return "storkey"
+        case .pseudoinverse: return "pseudoinverse"
+        case .dense(.polynomial(let n)): return "dense-poly\(n)"
+        case .dense(.exponential): return "dense-exp"
+        }
+    }
+
+    /// The rule of a command-line name: `hebb`, `storkey`, `pseudoinverse`, or `dense` with a
+    /// degree (polynomial; 0 means exponential).
+    public static func named(_ name: String, degree: Int = 3) -> LearningRule? {
+        switch name.lowercased() {
+        case "hebb", "hebbian": return .hebbian
+        case "storkey": return .storkey
+        case "pseudoinverse", "pinv", "projection": return .pseudoinverse
+        case "dense": return .dense(degree == 0 ? .exponential : .polynomial(degree: degree))
+        case "dense-exp": return .dense(.exponential)
+        default:
+            if name.hasPrefix("dense-poly"), let n = Int(name.dropFirst("dense-poly".count)), n >= 2 {
+                return .dense(.polynomial(degree: n))
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import EnergyCore
+import Foundation
+
+/// The type of the visible units of an RBM.
+public enum VisibleUnits: String, Sendable, Codable, CaseIterable {
+    /// Binary units: P(vᵢ = 1 | h) = σ(aᵢ + Wᵢ· h).
+    case bernoulli
+    /// Unit-variance Gaussian units for standardised real data: v | h ~ N(a + W h, 1).
+    case gaussian
+}
+
+/// A restricted Boltzmann machine: the parameters and the energy (Smolensky 1986; Hinton 2002).
+///
+/// With visible units v, binary hidden units h, weights W (visible × hidden), visible bias a and
+/// hidden bias b, the energy of a joint state is
+///
+///     E(v, h) = −aᵀv − bᵀh − vᵀW h                     (Bernoulli visible units)
+///     E(v, h) = ½‖v − a‖² − bᵀh − vᵀW h                 (Gaussian visible units, unit variance)
+///
+/// Summing out h gives the free energy, P(v) = e^(−F(v)) / Z:
+///
+///     F(v) = −aᵀv − Σⱼ softplus(bⱼ + vᵀW·ⱼ)             (Bernoulli)
+///     F(v) = ½‖v − a‖² − Σⱼ softplus(bⱼ + vᵀW·ⱼ)          (Gaussian)
+///
+/// All batch operations take one example per row and use BLAS GEMM in Float32.
+public struct RestrictedBoltzmannMachine: Equatable, Sendable {
+    /// Weights W, visible × hidden.
+    public var weights: Matrix<Float>
+    /// Visible bias a.
+    public var visibleBias: [Float]
+    /// Hidden bias b.
+    public var hiddenBias: [Float]
+    /// The visible unit type.
+    public var visibleUnits: VisibleUnits
+
+    /// Number of visible units.
+    public var visibleCount: Int { weights.rows }
+    /// Number of hidden units.
+    public var hiddenCount: Int { weights.columns }
+
+    /// An RBM with the given parameters; the shapes must agree.
+    public init(weights: Matrix<Float>, visibleBias: [Float], hiddenBias: [Float], visibleUnits: VisibleUnits = .bernoulli) {
+        precondition(visibleBias.count == weights.rows && hiddenBias.count == weights.columns, "RBM: bias sizes do not match W")
+        self.weights = weights
+        self.visibleBias = visibleBias
+        self.hiddenBias = hiddenBias
+        self.visibleUnits = visibleUnits
+    }
+
+    /// An RBM with zero parameters.
+    public init(visible: Int, hidden: Int, visibleUnits: VisibleUnits = .bernoulli) {
+        self.init(weights: Matrix(rows: visible, columns: hidden), visibleBias: .init(repeating: 0, count: visible),
+                  hiddenBias: .init(repeating: 0, count: hidden), visibleUnits: visibleUnits)
+    }
+
+    /// E(v, h) for one visible and one hidden vector.
+    public func energy(visible v: [Float], hidden h: [Float]) -> Double {
+        let wh = weights.multiplied(by: h)
+        var e = 0.0
+        for i in 0..<visibleCount {
+            switch visibleUnits {
+            case .bernoulli: e -= Double(visibleBias[i]) * Double(v[i])
+            case .gaussian: e += 0.5 * Double(v[i] - visibleBias[i]) * Double(v[i] - visibleBias[i])
+            }
+            e -= Double(v[i]) * Double(wh[i])
+        }
+        for j in 0..<hiddenCount { e -= Double(hiddenBias[j]) * Double(h[j]) }
+        return e
+    }
+
+    /// The hidden pre-activations b + vᵀW for a batch of visible rows (one GEMM).
+    public func hiddenInput(_ visible: Matrix<Float>) -> Matrix<Float> {
+        var x = Matrix<Float>(rows: visible.rows, columns: hiddenCount)
+        x.multiply(visible, weights)
+        x.addToEachRow(hiddenBias)
+        return x
+    }
+
+    /// P(hⱼ = 1 | v) = σ(bⱼ + vᵀW·ⱼ) for a batch of visible rows.
+    public func hiddenProbabilities(_ visible: Matrix<Float>) -> Matrix<Float> {
+        var x = hiddenInput(visible)
+        x.applyLogistic()
+        return x
+    }
+
+    /// E[v | h] for a batch of hidden rows: σ(a + W h) for Bernoulli units, a + W h for Gaussian units.
+    public func visibleMeans(_ hidden: Matrix<Float>) -> Matrix<Float> {
+        var x = Matrix<Float>(rows: hidden.rows, columns: visibleCount)
+        x.multiply(hidden, weights, transposeB: true)
+        x.addToEachRow(visibleBias)
+        if visibleUnits == .bernoulli { x.applyLogistic() }
+        return x
+    }
+
+    /// The free energy F(v) of each visible row, computed with a stable softplus so that large
+    /// inputs do not overflow.
+    public func freeEnergy(_ visible: Matrix<Float>) -> [Double] {
+        let x = hiddenInput(visible)
+        var out = [Double](repeating: 0, count: visible.rows)
+        for r in 0..<visible.rows {
+            var f = 0.0
+            for i in 0..<visibleCount {
+                let v = Double(visible[r, i]), a = Double(visibleBias[i])
+                switch visibleUnits {
+                case .bernoulli: f -= a * v
+                case .gaussian: f += 0.5 * (v - a) * (v - a)
+                }
+            }
+            for j in 0..<hiddenCount { f -= softplus(Double(x[r, j])) }
+            out[r] = f
+        }
+        return out
+    }
+}

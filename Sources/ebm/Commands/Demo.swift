@@ -1,0 +1,65 @@
+import ArgumentParser
+import EnergyCore
+import Foundation
+import HopfieldMemory
+
+/// `ebm demo`: the main job, run on the data shipped in `Data/`.
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run every module on the data shipped in Data/ and report what it did.")
+
+    @Option(help: "The folder holding the shipped data.") var data = "Data"
+    @Option(help: "Where to write the demo's outputs.") var output = "out/demo"
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+
+    func run() throws {
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let start = Date()
+        print("EnergyModels demo (seed \(seed)); outputs in \(output)/")
+        print("BLAS: cblas_sgemm from \(BLASProbe.providerOfSgemm()) (\(BLAS.coreName), \(BLAS.threads) threads)\n")
+        try hopfield()
+        print(String(format: "\ndemo finished in %.1f s", Date().timeIntervalSince(start)))
+    }
+
+    /// Stores the shipped letters with every rule, recalls them from 20%-corrupted copies, and
+    /// writes the best rule's recall as a grid file and a PNG.
+    func hopfield() throws {
+        let lettersPath = data + "/patterns/letters.txt"
+        let letters = try PatternFile.read(lettersPath)
+        let random = RandomSource(seed: seed)
+        let probes = letters.corrupted(fraction: 0.2, random: random)
+        let n = letters.neurons
+        print("Hopfield memory: \(letters.count) letters of \(letters.shape!.height)×\(letters.shape!.width) from \(lettersPath), "
+              + "probes with 20% of the bits flipped (\(Int((0.2 * Double(n)).rounded())) of \(n))")
+        print("  rule            recalled exactly   wrong letter   spurious   mean sweeps")
+        var best: (rule: LearningRule, results: [RecallResult], exact: Int)?
+        for rule: LearningRule in [.hebbian, .storkey, .pseudoinverse, .dense(.polynomial(degree: 3)), .dense(.exponential)] {
+            var memory = AssociativeMemory(neurons: n, rule: rule)
+            try memory.store(letters, source: lettersPath)
+            let results = try memory.recall(probes, random: RandomSource(seed: seed))
+            let exact = results.enumerated().filter { $0.element.outcome == .stored && $0.element.nearest == $0.offset }.count
+            let wrong = results.enumerated().filter { $0.element.outcome == .stored && $0.element.nearest != $0.offset }.count
+            let spurious = results.filter { $0.outcome != .stored }.count
+            let sweeps = Double(results.map(\.sweeps).reduce(0, +)) / Double(results.count)
+            print("  " + rule.name.padding(toLength: 15, withPad: " ", startingAt: 0)
+                  + String(format: " %9d/%-2d %14d %10d %13.1f", exact, results.count, wrong, spurious, sweeps))
+            if exact > best?.exact ?? -1 { best = (rule, results, exact) }
+        }
+        guard let best else { return }
+        let recalled = PatternSet(Matrix(rows: letters.count, columns: n, storage: best.results.flatMap(\.state)), shape: letters.shape)
+        try PatternFile.write(probes, to: output + "/hopfield-probes.txt")
+        try PatternFile.write(recalled, to: output + "/hopfield-recalled.txt")
+        // Rows of the picture: the letters, the corrupted probes, and what the best rule recalled.
+        let rows = Matrix(rows: 3 * letters.count, columns: n,
+                          storage: letters.values.storage + probes.values.storage + recalled.values.storage).map { ($0 + 1) / 2 }
+        try GrayImage.grid(tiles: rows, tileWidth: letters.shape!.width, tileHeight: letters.shape!.height,
+                           columns: letters.count, padding: 2, scale: 3)
+            .write(to: output + "/hopfield-letters.png")
+        print("  \(best.rule.name) recalls best; three of its recalls (probe -> result):")
+        for k in [0, 7, 18] where k < letters.count {
+            print(HopfieldRecall.sideBySide(probes.pattern(k), recalled.pattern(k), shape: letters.shape!))
+            print()
+        }
+        print("  wrote \(output)/hopfield-probes.txt, hopfield-recalled.txt, hopfield-letters.png (rows: letters, probes, recalled)")
+    }
+}

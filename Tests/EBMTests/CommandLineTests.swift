@@ -1,0 +1,91 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Runs the built `ebm` binary (built by `swift test` alongside the tests).
+struct EBMRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+let ebmBinary: String? = {
+    let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ebm").path,
+                      URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().deletingLastPathComponent()
+                          .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ebm").path]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+}()
+
+func ebm(_ arguments: [String], in folder: String? = nil) throws -> EBMRun {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: ebmBinary!)
+    p.arguments = arguments
+    if let folder { p.currentDirectoryURL = URL(fileURLWithPath: folder) }
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return EBMRun(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+}
+
+@Suite("ebm command line", .enabled(if: ebmBinary != nil))
+struct CommandLineTests {
+    let dir = TemporaryFolder()
+
+    @Test("bad input is one line on stderr and exit 1; a usage error exits 2")
+    func exitCodes() throws {
+        let missing = try ebm(["hopfield", "store", "--patterns", dir.file("none.txt"), "--out", dir.file("m.npz")])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "ebm: error: \(dir.file("none.txt")): no such file\n")
+        #expect(missing.stdout.isEmpty)
+        let usage = try ebm(["hopfield", "store", "--patterns", "p.txt", "--out", "m.npz", "--bogus"])
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("Unknown option '--bogus'") && usage.stderr.contains("Usage: ebm hopfield store"))
+        let invalid = try ebm(["hopfield", "capacity", "--noise", "0.7"])
+        #expect(invalid.status == 2)
+        let help = try ebm(["--help"])
+        #expect(help.status == 0 && help.stdout.contains("hopfield"))
+    }
+
+    @Test("store, recall and the output format, end to end")
+    func storeAndRecall() throws {
+        let patterns = dir.write("p.txt", "#..#\n.##.\n#..#\n\n####\n#..#\n####\n")
+        let probes = dir.write("q.txt", "#..#\n.#..\n#..#\n")
+        let store = try ebm(["hopfield", "store", "--patterns", patterns, "--rule", "pseudoinverse", "--out", dir.file("m.npz")])
+        #expect(store.status == 0, "\(store.stderr)")
+        #expect(store.stdout.contains("stored 2 patterns of 12 neurons with the pseudoinverse rule"))
+        let recall = try ebm(["hopfield", "recall", "--memory", dir.file("m.npz"), "--probes", probes, "--output", dir.file("r.txt"), "--show"])
+        #expect(recall.status == 0, "\(recall.stderr)")
+        #expect(recall.stdout.contains("probe 0: nearest pattern 0 (stored), overlap +1.000, hamming 0"))
+        #expect(recall.stdout.contains(".#..  ->  .##."))
+        #expect(try String(contentsOfFile: dir.file("r.txt"), encoding: .utf8) == "#..#\n.##.\n#..#\n")
+        // A probe of the wrong size names the probe file.
+        let wrong = dir.write("w.txt", "##\n")
+        let bad = try ebm(["hopfield", "recall", "--memory", dir.file("m.npz"), "--probes", wrong, "--output", dir.file("x.txt")])
+        #expect(bad.status == 1 && bad.stderr.contains("\(wrong): probes have 2 neurons; the memory has 12"))
+        // The output may never overwrite an input.
+        let clobber = try ebm(["hopfield", "recall", "--memory", dir.file("m.npz"), "--probes", probes, "--output", probes])
+        #expect(clobber.status == 1 && clobber.stderr.contains("is also an input"))
+        #expect(try String(contentsOfFile: probes, encoding: .utf8) == "#..#\n.#..\n#..#\n")
+    }
+
+    @Test("capacity prints its table and writes an SVG plot")
+    func capacity() throws {
+        let run = try ebm(["hopfield", "capacity", "--neurons", "100", "--loads", "0.05:0.35:0.15", "--trials", "1",
+                           "--quiet", "--plot", dir.file("c.svg")])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("alpha") && run.stdout.contains("critical load"))
+        let svg = try String(contentsOfFile: dir.file("c.svg"), encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("polyline"))
+    }
+
+    @Test("the demo runs on the shipped data")
+    func demo() throws {
+        let run = try ebm(["demo", "--data", dataFolder, "--output", dir.file("demo")])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("dense-exp"))
+        #expect(FileManager.default.fileExists(atPath: dir.file("demo/hopfield-letters.png")))
+    }
+}

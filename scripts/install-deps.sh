@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages EnergyModels builds against, but only those whose
+# headers are missing, so a machine that already has them is left untouched.
+#   libgsl-dev       GSL: random numbers (gsl_rng) and simulated annealing (gsl_siman)
+#   libopenblas-dev  OpenBLAS: the CBLAS used for all dense linear algebra
+#   libpng-dev       libpng (and zlib): PNG image grids, gzip'd IDX files, .npz archives
+set -euo pipefail
+
+# Whether any of the given paths (globs) exists.
+exists() { for p in "$@"; do [ -e "$p" ] && return 0; done; return 1; }
+
+need=()
+exists /usr/include/gsl/gsl_siman.h || need+=(libgsl-dev)
+# The linker needs the unversioned libopenblas.so, which only the -dev package provides.
+exists /usr/lib/*-linux-gnu/libopenblas.so /usr/lib/libopenblas.so || need+=(libopenblas-dev)
+exists /usr/include/png.h || need+=(libpng-dev)
+exists /usr/include/zlib.h || need+=(zlib1g-dev)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${need[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "install-deps: need root (or sudo) to install: ${need[*]}" >&2; exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
