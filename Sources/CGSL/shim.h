@@ -1,11 +1,6 @@
 #ifndef ENERGYMODELS_CGSL_SHIM_H
 #define ENERGYMODELS_CGSL_SHIM_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
-#include <dlfcn.h>
-
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_version.h>
 #include <gsl/gsl_rng.h>
@@ -48,18 +43,6 @@ static inline const gsl_rng_type *ebm_rng_type_named(const char *name) {
         if (*a == 0 && *b == 0) return *t;
     }
     return NULL;
-}
-
-/// The path of the shared object that provides `symbol` to this process (dlsym + dladdr),
-/// or NULL. Used to show which CBLAS won the cblas_* symbols.
-static inline const char *ebm_library_providing(const char *symbol) {
-    void *handle = dlopen(NULL, RTLD_NOW);
-    if (!handle) return NULL;
-    void *address = dlsym(handle, symbol);
-    if (!address) return NULL;
-    Dl_info info;
-    if (!dladdr(address, &info)) return NULL;
-    return info.dli_fname;
 }
 
 #endif

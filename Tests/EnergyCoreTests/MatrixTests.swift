@@ -66,6 +66,9 @@ struct MatrixTests {
     func openBLAS() {
         #expect(BLASProbe.usesOpenBLAS, "cblas_sgemm comes from \(BLASProbe.providerOfSgemm())")
         #expect(BLAS.implementation.contains("OpenBLAS"))
+        // The probe tells libraries apart: GSL's own symbols come from libgsl.
+        #expect(BLASProbe.library(providing: "gsl_rng_alloc").contains("libgsl.so"))
+        #expect(BLASProbe.library(providing: "no_such_symbol_anywhere") == "not found")
     }
 
     @Test("stable activations")

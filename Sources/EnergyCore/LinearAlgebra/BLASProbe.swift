@@ -6,10 +6,29 @@ import Foundation
 /// `gsl.pc` links GSL's reference CBLAS (`libgslcblas`), about 50× slower than OpenBLAS; whichever
 /// is loaded first provides the `cblas_*` symbols. These probes show the winner.
 public enum BLASProbe {
-    /// The shared object that provides `cblas_sgemm` to this process (`dlsym` + `dladdr`).
-    public static func providerOfSgemm() -> String {
-        guard let name = ebm_library_providing("cblas_sgemm") else { return "not found" }
-        return URL(fileURLWithPath: String(cString: name)).resolvingSymlinksInPath().path
+    /// The shared object that provides `cblas_sgemm` to this process: the file mapped at the
+    /// address `dlsym` resolves the symbol to, read from `/proc/self/maps`.
+    public static func providerOfSgemm() -> String { library(providing: "cblas_sgemm") }
+
+    /// The shared object that provides `symbol` to this process, or "not found".
+    public static func library(providing symbol: String) -> String {
+        guard let handle = dlopen(nil, RTLD_NOW), let address = dlsym(handle, symbol) else { return "not found" }
+        let target = UInt(bitPattern: address)
+        // /proc files report size 0, so read them to the end rather than by their size.
+        guard let file = FileHandle(forReadingAtPath: "/proc/self/maps") else { return "unknown" }
+        defer { try? file.close() }
+        let maps = String(decoding: file.readDataToEndOfFile(), as: UTF8.self)
+        for line in maps.split(separator: "\n") {
+            // start-end perms offset dev inode path
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 6 else { continue }
+            let range = fields[0].split(separator: "-")
+            guard range.count == 2, let lo = UInt(range[0], radix: 16), let hi = UInt(range[1], radix: 16),
+                  lo <= target, target < hi else { continue }
+            let path = fields[5...].joined(separator: " ")
+            return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        }
+        return "unknown"
     }
 
     /// Whether `cblas_sgemm` comes from OpenBLAS.
