@@ -28,6 +28,7 @@ run python3 Benchmarks/hopfield_numpy.py --neurons 1000 --patterns 100 --probes 
 echo "== Hopfield capacity, N = 1000, 10% flipped probes (Hebb: alpha_c in [0.12, 0.16]; pseudo-inverse > Storkey > Hebb)"
 run "$EBM" hopfield capacity --neurons 1000 --rule hebb --loads 0.02:0.26:0.02 --trials 5 --quiet --plot "$OUT/capacity-hebb.svg"
 run "$EBM" hopfield capacity --neurons 1000 --rule hebb --loads 0.05:0.10:0.05 --trials 10 --quiet
+run "$EBM" hopfield capacity --neurons 500 --rule hebb --loads 0.05:0.10:0.05 --trials 10 --quiet
 run "$EBM" hopfield capacity --neurons 1000 --rule storkey --trials 5 --quiet --plot "$OUT/capacity-storkey.svg"
 run "$EBM" hopfield capacity --neurons 1000 --rule pseudoinverse --trials 5 --quiet --plot "$OUT/capacity-pseudoinverse.svg"
 echo "== Dense associative memory, n = 3, N = 200: 2N = 400 patterns (target >= 95% recalled)"

@@ -61,6 +61,12 @@ struct CommandLineTests {
         #expect(recall.stdout.contains("probe 0: nearest pattern 0 (stored), overlap +1.000, hamming 0"))
         #expect(recall.stdout.contains(".#..  ->  .##."))
         #expect(try String(contentsOfFile: dir.file("r.txt"), encoding: .utf8) == "#..#\n.##.\n#..#\n")
+        // Storing more into an existing memory keeps its rule, and refuses another.
+        let more = dir.write("more.txt", "....\n####\n....\n")
+        let into = try ebm(["hopfield", "store", "--patterns", more, "--into", dir.file("m.npz"), "--out", dir.file("m2.npz")])
+        #expect(into.status == 0 && into.stdout.contains("pseudoinverse rule (3 in the memory"), "\(into.stdout)\(into.stderr)")
+        let other = try ebm(["hopfield", "store", "--patterns", more, "--into", dir.file("m.npz"), "--rule", "hebb", "--out", dir.file("m3.npz")])
+        #expect(other.status == 1 && other.stderr.contains("the memory uses the pseudoinverse rule; --rule asks for hebb"))
         // A probe of the wrong size names the probe file.
         let wrong = dir.write("w.txt", "##\n")
         let bad = try ebm(["hopfield", "recall", "--memory", dir.file("m.npz"), "--probes", wrong, "--output", dir.file("x.txt")])

@@ -14,24 +14,33 @@ struct HopfieldStore: ParsableCommand {
         """)
 
     @Option(help: "The pattern file (.csv, .pbm, or a text grid).") var patterns: String
-    @Option(help: "Learning rule: hebb, storkey, pseudoinverse or dense.") var rule = "hebb"
+    @Option(help: "Learning rule: hebb, storkey, pseudoinverse or dense (default: hebb, or the rule of --into).") var rule: String?
     @Option(help: "Degree n of the dense memory's F(x) = x^n (0 for the exponential F).") var degree = 3
     @Flag(help: "Read CSV values as 0/1 instead of -1/1.") var binary = false
     @Option(help: "Add the patterns to this existing memory instead of starting empty.") var into: String?
     @Option(help: "The memory file to write (.npz).") var out: String
 
     func run() throws {
-        guard let learningRule = LearningRule.named(rule, degree: degree) else {
-            throw InputError(file: "--rule", "unknown rule '\(rule)'; expected hebb, storkey, pseudoinverse or dense")
-        }
-        if case .dense(.polynomial(let n)) = learningRule, n < 2 {
-            throw InputError(file: "--degree", "expected a degree of at least 2 (or 0 for the exponential), got \(n)")
+        var learningRule: LearningRule?
+        if let rule {
+            guard let named = LearningRule.named(rule, degree: degree) else {
+                throw InputError(file: "--rule", "unknown rule '\(rule)'; expected hebb, storkey, pseudoinverse or dense")
+            }
+            if case .dense(.polynomial(let n)) = named, n < 2 {
+                throw InputError(file: "--degree", "expected a degree of at least 2 (or 0 for the exponential), got \(n)")
+            }
+            learningRule = named
         }
         try AtomicFile.checkOutput(out, isNotAnyOf: [patterns])
         let set = try PatternFile.read(patterns, binary: binary)
-        var memory = try into.map { try MemoryFile.read($0) } ?? AssociativeMemory(neurons: set.neurons, rule: learningRule)
-        if into != nil && memory.rule != learningRule && rule != "hebb" {
-            throw InputError(file: into ?? "", "the memory uses the \(memory.rule.name) rule, not \(learningRule.name)")
+        var memory: AssociativeMemory
+        if let into {
+            memory = try MemoryFile.read(into)
+            if let learningRule, learningRule != memory.rule {
+                throw InputError(file: into, "the memory uses the \(memory.rule.name) rule; --rule asks for \(learningRule.name)")
+            }
+        } else {
+            memory = AssociativeMemory(neurons: set.neurons, rule: learningRule ?? .hebbian)
         }
         try memory.store(set, source: patterns)
         try MemoryFile.write(memory, to: out)
