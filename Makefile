@@ -1,6 +1,6 @@
 # EnergyModels: the two commands of the README, and the benchmarks.
 #   make demo   install missing Debian packages, build (release), run `ebm demo` on Data/
-#   make test   install missing Debian packages, run the test suite
+#   make test   install missing Debian packages, run the test suite (release build)
 #   make bench  install missing Debian packages, build (release), run the benchmarks
 SWIFT ?= swift
 EBM := .build/release/ebm
@@ -16,8 +16,10 @@ build: deps
 demo: build
 	$(EBM) demo
 
+# The suite runs optimised: its maths checks (exact partition functions, AIS, capacity) work on
+# real MNIST-sized models. -enable-testing keeps @testable imports working in release.
 test: deps
-	$(SWIFT) test
+	$(SWIFT) test -c release -Xswiftc -enable-testing
 
 bench: build
 	bash scripts/bench.sh

@@ -32,7 +32,7 @@ struct FileFormatTests {
         #expect(Set(ints) == Set(0...9))
         #expect(ints.prefix(5) == [7, 2, 1, 0, 4])  // the well-known first test labels
     }
-    static let mnistLabels = "../shared/data/mnist/t10k-labels-idx1-ubyte.gz"
+    static let mnistLabels = dataFolder + "/mnist/t10k-labels-idx1-ubyte.gz"
 
     @Test("IDX refuses a wrong magic number, an unknown type, truncation and trailing bytes")
     func idxErrors() throws {

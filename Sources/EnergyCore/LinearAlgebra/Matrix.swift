@@ -49,23 +49,23 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
     }
 
     /// A copy of one row.
-    public func row(_ r: Int) -> [Scalar] { Array(storage[(r * columns)..<((r + 1) * columns)]) }
+    @inlinable public func row(_ r: Int) -> [Scalar] { Array(storage[(r * columns)..<((r + 1) * columns)]) }
 
     /// The rows `range` as a new matrix (one copy of contiguous storage).
-    public func rows(_ range: Range<Int>) -> Matrix {
+    @inlinable public func rows(_ range: Range<Int>) -> Matrix {
         Matrix(rows: range.count, columns: columns,
                storage: Array(storage[(range.lowerBound * columns)..<(range.upperBound * columns)]))
     }
 
     /// The rows at `indices`, in that order, as a new matrix (a mini-batch gather).
-    public func gatherRows<C: Collection>(_ indices: C) -> Matrix where C.Element == Int {
+    @inlinable public func gatherRows<C: Collection>(_ indices: C) -> Matrix where C.Element == Int {
         var out = Matrix(rows: indices.count, columns: columns)
         out.gatherRows(from: self, indices)
         return out
     }
 
     /// Overwrites `self` with the rows of `source` at `indices`; `self` must already have the shape.
-    public mutating func gatherRows<C: Collection>(from source: Matrix, _ indices: C) where C.Element == Int {
+    @inlinable public mutating func gatherRows<C: Collection>(from source: Matrix, _ indices: C) where C.Element == Int {
         precondition(rows == indices.count && columns == source.columns, "gatherRows shape mismatch")
         let n = columns
         storage.withUnsafeMutableBufferPointer { dst in
@@ -75,6 +75,16 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
                     (dst.baseAddress! + r * n).update(from: src.baseAddress! + i * n, count: n)
                     r += 1
                 }
+            }
+        }
+    }
+
+    /// Overwrites the elements with those of `source`, which must have the same shape (no allocation).
+    @inlinable public mutating func copyValues(from source: Matrix) {
+        precondition(source.rows == rows && source.columns == columns, "copyValues: shape mismatch")
+        storage.withUnsafeMutableBufferPointer { dst in
+            source.storage.withUnsafeBufferPointer { src in
+                if let d = dst.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) }
             }
         }
     }
@@ -91,7 +101,7 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
     /// C ← α op(A) op(B) + β C (`gemm`), where op is the identity or the transpose.
     ///
     /// `self` is C and must already have the shape of op(A) op(B).
-    public mutating func multiply(_ a: Matrix, _ b: Matrix, transposeA ta: Bool = false, transposeB tb: Bool = false,
+    @inlinable public mutating func multiply(_ a: Matrix, _ b: Matrix, transposeA ta: Bool = false, transposeB tb: Bool = false,
                                   alpha: Scalar = 1, beta: Scalar = 0) {
         let m = ta ? a.columns : a.rows
         let k = ta ? a.rows : a.columns
@@ -117,7 +127,7 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
     }
 
     /// op(A) op(B) as a new matrix.
-    public static func product(_ a: Matrix, _ b: Matrix, transposeA ta: Bool = false, transposeB tb: Bool = false) -> Matrix {
+    @inlinable public static func product(_ a: Matrix, _ b: Matrix, transposeA ta: Bool = false, transposeB tb: Bool = false) -> Matrix {
         var c = Matrix(rows: ta ? a.columns : a.rows, columns: tb ? b.rows : b.columns)
         c.multiply(a, b, transposeA: ta, transposeB: tb)
         return c
@@ -126,7 +136,7 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
     // MARK: BLAS level 2
 
     /// y ← α op(A) x + β y (`gemv`), with A = `self`.
-    public func multiply(vector x: [Scalar], transposed: Bool = false, into y: inout [Scalar],
+    @inlinable public func multiply(vector x: [Scalar], transposed: Bool = false, into y: inout [Scalar],
                          alpha: Scalar = 1, beta: Scalar = 0) {
         precondition(x.count == (transposed ? rows : columns), "gemv: x has \(x.count) elements")
         precondition(y.count == (transposed ? columns : rows), "gemv: y has \(y.count) elements")
@@ -146,14 +156,14 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
     }
 
     /// op(A) x as a new vector.
-    public func multiplied(by x: [Scalar], transposed: Bool = false) -> [Scalar] {
+    @inlinable public func multiplied(by x: [Scalar], transposed: Bool = false) -> [Scalar] {
         var y = [Scalar](repeating: 0, count: transposed ? columns : rows)
         multiply(vector: x, transposed: transposed, into: &y)
         return y
     }
 
     /// A ← α x yᵀ + A (`ger`), the rank-one update.
-    public mutating func addOuterProduct(_ x: [Scalar], _ y: [Scalar], alpha: Scalar = 1) {
+    @inlinable public mutating func addOuterProduct(_ x: [Scalar], _ y: [Scalar], alpha: Scalar = 1) {
         precondition(x.count == rows && y.count == columns, "ger: shape mismatch")
         guard rows > 0 && columns > 0 else { return }
         let (m, n) = (rows, columns)
@@ -169,18 +179,18 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
     // MARK: BLAS level 1 and elementwise
 
     /// self ← α X + self (`axpy`) for a matrix X of the same shape.
-    public mutating func add(_ x: Matrix, scaledBy alpha: Scalar = 1) {
+    @inlinable public mutating func add(_ x: Matrix, scaledBy alpha: Scalar = 1) {
         precondition(x.rows == rows && x.columns == columns, "axpy: shape mismatch")
         storage.axpy(x.storage, alpha: alpha)
     }
 
     /// self ← α self (`scal`).
-    public mutating func scale(by alpha: Scalar) {
+    @inlinable public mutating func scale(by alpha: Scalar) {
         storage.scale(by: alpha)
     }
 
     /// Adds `vector` to every row (the bias broadcast of a layer: X + 1 bᵀ).
-    public mutating func addToEachRow(_ vector: [Scalar]) {
+    @inlinable public mutating func addToEachRow(_ vector: [Scalar]) {
         precondition(vector.count == columns, "row broadcast: vector has \(vector.count) elements, matrix has \(columns) columns")
         let n = columns, m = rows
         storage.withUnsafeMutableBufferPointer { p in
@@ -194,14 +204,14 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
     }
 
     /// The sum of each column, 1ᵀ X (a gradient of a bias over a mini-batch).
-    public func columnSums() -> [Scalar] {
+    @inlinable public func columnSums() -> [Scalar] {
         var sums = [Scalar](repeating: 0, count: columns)
         addColumnSums(into: &sums)
         return sums
     }
 
     /// sums ← α 1ᵀ X + β sums, without allocating.
-    public func addColumnSums(into sums: inout [Scalar], alpha: Scalar = 1, beta: Scalar = 1) {
+    @inlinable public func addColumnSums(into sums: inout [Scalar], alpha: Scalar = 1, beta: Scalar = 1) {
         precondition(sums.count == columns, "column sums: vector has \(sums.count) elements")
         let n = columns, m = rows
         if beta != 1 { sums.scale(by: beta) }
@@ -216,7 +226,7 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
     }
 
     /// The sum of each row, X 1.
-    public func rowSums() -> [Scalar] {
+    @inlinable public func rowSums() -> [Scalar] {
         var sums = [Scalar](repeating: 0, count: rows)
         let n = columns
         storage.withUnsafeBufferPointer { p in
@@ -254,10 +264,10 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
     }
 
     /// The Frobenius norm.
-    public var frobeniusNorm: Scalar { storage.dot(storage).squareRoot() }
+    @inlinable public var frobeniusNorm: Scalar { storage.dot(storage).squareRoot() }
 
     /// Whether every element is finite (no NaN or infinity): the divergence guard of training loops.
-    public var isFinite: Bool { storage.allFinite }
+    @inlinable public var isFinite: Bool { storage.allFinite }
 
     /// The same values in the other precision.
     public func converted<T: BLASScalar>(to: T.Type = T.self) -> Matrix<T> {
@@ -267,7 +277,7 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
 
 extension Array where Element: BLASScalar {
     /// self ← α x + self (`axpy`).
-    public mutating func axpy(_ x: [Element], alpha: Element = 1) {
+    @inlinable public mutating func axpy(_ x: [Element], alpha: Element = 1) {
         precondition(x.count == count, "axpy: lengths \(x.count) and \(count) differ")
         guard !isEmpty else { return }
         let n = count
@@ -277,14 +287,14 @@ extension Array where Element: BLASScalar {
     }
 
     /// self ← α self (`scal`).
-    public mutating func scale(by alpha: Element) {
+    @inlinable public mutating func scale(by alpha: Element) {
         guard !isEmpty else { return }
         let n = count
         withUnsafeMutableBufferPointer { p in Element.scal(count: n, alpha: alpha, x: p.baseAddress!) }
     }
 
     /// xᵀy (`dot`).
-    public func dot(_ other: [Element]) -> Element {
+    @inlinable public func dot(_ other: [Element]) -> Element {
         precondition(other.count == count, "dot: lengths differ")
         guard !isEmpty else { return 0 }
         return withUnsafeBufferPointer { p in
@@ -293,7 +303,7 @@ extension Array where Element: BLASScalar {
     }
 
     /// Whether every element is finite.
-    public var allFinite: Bool {
+    @inlinable public var allFinite: Bool {
         withUnsafeBufferPointer { p in
             for v in p where !v.isFinite { return false }
             return true

@@ -139,6 +139,15 @@ public final class RandomSource {
         }
     }
 
+    /// Adds N(0, sigma²) noise to every element of `array`, in place (sampling Gaussian units
+    /// around their means).
+    @inlinable public func addGaussian<T: BinaryFloatingPoint>(_ array: inout [T], sigma: T = 1) {
+        let g = generator, s = Double(sigma)
+        array.withUnsafeMutableBufferPointer { p in
+            for i in p.indices { p[i] += T(gsl_ran_gaussian_ziggurat(g, s)) }
+        }
+    }
+
     /// Replaces each probability p in `buffer` by a Bernoulli(p) sample, 1 or 0, in place.
     ///
     /// This is the sampling step of a Gibbs sweep: states are drawn from their conditional
@@ -151,6 +160,27 @@ public final class RandomSource {
     /// Replaces each probability p in `array` by a Bernoulli(p) sample, 1 or 0, in place.
     @inlinable public func sampleBernoulli<T: BinaryFloatingPoint>(_ array: inout [T]) {
         array.withUnsafeMutableBufferPointer { sampleBernoulli($0) }
+    }
+
+    // MARK: State
+
+    /// The generator's complete internal state (`gsl_rng_state`, `gsl_rng_size` bytes), for
+    /// checkpoints: restoring it continues the stream exactly where it was.
+    public var state: [UInt8] {
+        let size = gsl_rng_size(generator)
+        guard let p = gsl_rng_state(generator) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: size))
+    }
+
+    /// Restores a state saved from a generator of the same algorithm.
+    ///
+    /// - Throws: `InputError` naming `source` when the size does not match this algorithm's state.
+    public func restore(state bytes: [UInt8], source: String = "checkpoint") throws {
+        let size = gsl_rng_size(generator)
+        guard bytes.count == size, let p = gsl_rng_state(generator) else {
+            throw InputError(file: source, "random generator state has \(bytes.count) bytes; \(algorithm) needs \(size)")
+        }
+        bytes.withUnsafeBytes { UnsafeMutableRawPointer(p).copyMemory(from: $0.baseAddress!, byteCount: size) }
     }
 
     // MARK: Independent streams

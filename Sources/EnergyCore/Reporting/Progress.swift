@@ -3,8 +3,8 @@ import Foundation
 /// Progress of a long run, on standard error.
 ///
 /// On a terminal it redraws one line with a bar, the count, the rate and the estimated time left;
-/// when standard error is not a terminal (a log file, CI) it prints a plain line at most every
-/// `interval` seconds; with `quiet` it prints nothing.
+/// when standard error is not a terminal (a log file, CI) it prints a plain line every `interval`
+/// seconds of a long run, and nothing for a run shorter than that; with `quiet` it prints nothing.
 public final class ProgressReporter {
     /// What is being counted, e.g. `epoch 3`.
     public let label: String
@@ -13,8 +13,8 @@ public final class ProgressReporter {
     private let quiet: Bool
     private let isTerminal: Bool
     private let interval: Double
-    private let start = Date()
-    private var lastPrint = Date.distantPast
+    private let start: Date
+    private var lastPrint: Date
     private var done = 0
 
     /// A reporter for `total` steps. `interval` is the seconds between plain lines off a terminal.
@@ -24,6 +24,10 @@ public final class ProgressReporter {
         self.quiet = quiet
         self.interval = interval
         self.isTerminal = isatty(STDERR_FILENO) != 0
+        let now = Date()
+        self.start = now
+        // Off a terminal the first line comes after one interval, so short runs print nothing.
+        self.lastPrint = isTerminal ? .distantPast : now
     }
 
     /// Records `steps` more steps done and redraws when due.
@@ -31,19 +35,20 @@ public final class ProgressReporter {
         done = min(total, done + steps)
         guard !quiet else { return }
         let now = Date()
-        let due = isTerminal ? now.timeIntervalSince(lastPrint) >= 0.1 : now.timeIntervalSince(lastPrint) >= interval
-        if due || done == total {
+        let due = isTerminal ? now.timeIntervalSince(lastPrint) >= 0.1 || done == total
+                             : now.timeIntervalSince(lastPrint) >= interval
+        if due {
             lastPrint = now
             draw(now: now, note: note())
         }
     }
 
-    /// Ends the line (on a terminal) once the work is done.
+    /// Completes the bar and ends its line (on a terminal; elsewhere nothing more is printed).
     public func finish(note: String = "") {
-        guard !quiet else { return }
+        guard !quiet, isTerminal else { return }
         done = total
         draw(now: Date(), note: note)
-        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        FileHandle.standardError.write(Data("\n".utf8))
     }
 
     /// The line as it is drawn.

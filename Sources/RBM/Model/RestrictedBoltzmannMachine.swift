@@ -71,25 +71,50 @@ public struct RestrictedBoltzmannMachine: Equatable, Sendable {
     /// The hidden pre-activations b + vᵀW for a batch of visible rows (one GEMM).
     public func hiddenInput(_ visible: Matrix<Float>) -> Matrix<Float> {
         var x = Matrix<Float>(rows: visible.rows, columns: hiddenCount)
+        hiddenInput(visible, into: &x)
+        return x
+    }
+
+    /// The hidden pre-activations into a preallocated `rows × hidden` matrix.
+    public func hiddenInput(_ visible: Matrix<Float>, into x: inout Matrix<Float>) {
         x.multiply(visible, weights)
         x.addToEachRow(hiddenBias)
-        return x
     }
 
     /// P(hⱼ = 1 | v) = σ(bⱼ + vᵀW·ⱼ) for a batch of visible rows.
     public func hiddenProbabilities(_ visible: Matrix<Float>) -> Matrix<Float> {
-        var x = hiddenInput(visible)
-        x.applyLogistic()
+        var x = Matrix<Float>(rows: visible.rows, columns: hiddenCount)
+        hiddenProbabilities(visible, into: &x)
         return x
+    }
+
+    /// P(h = 1 | v) into a preallocated `rows × hidden` matrix (no allocation).
+    public func hiddenProbabilities(_ visible: Matrix<Float>, into x: inout Matrix<Float>) {
+        hiddenInput(visible, into: &x)
+        x.applyLogistic()
     }
 
     /// E[v | h] for a batch of hidden rows: σ(a + W h) for Bernoulli units, a + W h for Gaussian units.
     public func visibleMeans(_ hidden: Matrix<Float>) -> Matrix<Float> {
         var x = Matrix<Float>(rows: hidden.rows, columns: visibleCount)
+        visibleMeans(hidden, into: &x)
+        return x
+    }
+
+    /// E[v | h] into a preallocated `rows × visible` matrix (no allocation).
+    public func visibleMeans(_ hidden: Matrix<Float>, into x: inout Matrix<Float>) {
         x.multiply(hidden, weights, transposeB: true)
         x.addToEachRow(visibleBias)
         if visibleUnits == .bernoulli { x.applyLogistic() }
-        return x
+    }
+
+    /// Replaces visible means by samples in place: Bernoulli(p) for binary units, mean + N(0, 1)
+    /// for Gaussian units.
+    public func sampleVisible(_ means: inout Matrix<Float>, random: RandomSource) {
+        switch visibleUnits {
+        case .bernoulli: random.sampleBernoulli(&means.storage)
+        case .gaussian: random.addGaussian(&means.storage, sigma: 1)
+        }
     }
 
     /// The free energy F(v) of each visible row, computed with a stable softplus so that large

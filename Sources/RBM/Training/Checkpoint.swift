@@ -1,0 +1,84 @@
+import EnergyCore
+import Foundation
+
+/// Saving and resuming a training run.
+///
+/// A checkpoint holds the model's arrays (so it also loads as a model), the momentum velocities,
+/// the persistent chains, the sparsity averages, the generator's full state and the epoch. Resuming
+/// from it continues bit for bit as if the run had not stopped (same binary and thread count).
+extension RBMTrainer {
+    private struct State: Codable {
+        var format = "energymodels.rbm-checkpoint"
+        var epochsDone: Int
+        var algorithm: String
+        var configuration: TrainingConfiguration
+    }
+
+    /// Writes the checkpoint atomically.
+    public func writeCheckpoint(to path: String) throws {
+        var archive = try RBMModelFile.archive(model, metadata: .init(model: model, training: configuration, epochs: epochsDone))
+        archive["W_velocity"] = NumpyArray(weightVelocity)
+        archive["visible_velocity"] = NumpyArray(visibleVelocity, shape: [visibleVelocity.count])
+        archive["hidden_velocity"] = NumpyArray(hiddenVelocity, shape: [hiddenVelocity.count])
+        archive["hidden_activity"] = NumpyArray(hiddenActivity, shape: [hiddenActivity.count])
+        if let chains { archive["chains"] = NumpyArray(chains) }
+        let rng = random.state
+        archive["rng_state"] = NumpyArray(rng, shape: [rng.count])
+        let state = State(epochsDone: epochsDone, algorithm: random.algorithm, configuration: configuration)
+        archive["training_state"] = NumpyArray(string: String(decoding: try JSONEncoder.reproducible.encode(state), as: UTF8.self))
+        try archive.write(to: path)
+    }
+
+    /// A trainer resumed from a checkpoint, continuing to `configuration.epochs`.
+    ///
+    /// Every setting but the number of epochs must equal the checkpoint's.
+    ///
+    /// - Throws: `InputError` naming the checkpoint for a missing or malformed member, or settings
+    ///   that differ from those the run was started with.
+    public convenience init(resumingFrom path: String, configuration: TrainingConfiguration) throws {
+        let archive = try NumpyArchive.read(path)
+        guard let json = try archive.require("training_state", file: path).string,
+              let state = try? JSONDecoder().decode(State.self, from: Data(json.utf8)),
+              state.format == "energymodels.rbm-checkpoint" else {
+            throw InputError(file: path, .entry("training_state"), "expected the training state of an RBM checkpoint")
+        }
+        var expected = state.configuration
+        expected.epochs = configuration.epochs
+        guard expected == configuration else {
+            throw InputError(file: path, "the checkpoint was trained with other settings (\(Self.describe(state.configuration))); "
+                             + "resume with the same settings, changing only --epochs")
+        }
+        let (model, _) = try RBMModelFile.read(archive, file: path)
+        let random = try RandomSource(algorithm: state.algorithm, seed: configuration.seed)
+        guard case .uint8(let rngState) = try archive.require("rng_state", file: path).storage else {
+            throw InputError(file: path, .entry("rng_state"), "expected the generator state as bytes (uint8)")
+        }
+        try random.restore(state: rngState, source: path)
+        try self.init(model: model, configuration: configuration, random: random)
+        epochsDone = state.epochsDone
+        func vector(_ name: String, _ count: Int) throws -> [Float] {
+            let v: [Float] = try archive.require(name, file: path).values() ?? []
+            guard v.count == count else { throw InputError(file: path, .entry(name), "expected \(count) values, found \(v.count)") }
+            return v
+        }
+        let velocity = try archive.require("W_velocity", file: path).matrix(as: Float.self, file: path, what: "W_velocity")
+        guard velocity.rows == model.visibleCount, velocity.columns == model.hiddenCount else {
+            throw InputError(file: path, .entry("W_velocity"), "expected the shape of W")
+        }
+        weightVelocity = velocity
+        visibleVelocity = try vector("visible_velocity", model.visibleCount)
+        hiddenVelocity = try vector("hidden_velocity", model.hiddenCount)
+        hiddenActivity = try vector("hidden_activity", model.hiddenCount)
+        if case .persistent(let c, _) = configuration.sampling, let saved = archive["chains"] {
+            let m = try saved.matrix(as: Float.self, file: path, what: "chains")
+            guard m.rows == c, m.columns == model.visibleCount else {
+                throw InputError(file: path, .entry("chains"), "expected \(c) chains of \(model.visibleCount) units")
+            }
+            chains = m
+        }
+    }
+
+    private static func describe(_ c: TrainingConfiguration) -> String {
+        "\(c.sampling.name), batch \(c.batchSize), lr \(c.learningRate), seed \(c.seed)"
+    }
+}

@@ -1,0 +1,96 @@
+import EnergyCore
+
+/// How the negative phase of the gradient is sampled.
+public enum GibbsSampling: Equatable, Sendable, Codable {
+    /// CD-k (Hinton 2002): k Gibbs steps from each training example.
+    case contrastiveDivergence(steps: Int)
+    /// Persistent CD (Tieleman 2008): `chains` Markov chains kept across updates, advanced
+    /// `steps` Gibbs steps per update.
+    case persistent(chains: Int, steps: Int)
+
+    /// A short name, e.g. `CD-1` or `PCD-1 (100 chains)`.
+    public var name: String {
+        switch self {
+        case .contrastiveDivergence(let k): return "CD-\(k)"
+        case .persistent(let c, let k): return "PCD-\(k) (\(c) chains)"
+        }
+    }
+}
+
+/// How the learning rate changes over the epochs.
+public enum LearningRateDecay: String, Equatable, Sendable, Codable, CaseIterable {
+    /// Constant.
+    case none
+    /// Linearly from the initial rate to zero at the end of the last epoch (Tieleman 2008).
+    case linear
+    /// ε_t = ε₀ / (1 + t), t the epoch.
+    case inverse
+}
+
+/// The settings of RBM training. The defaults are PCD-1 with 100 chains (Tieleman 2008), learning
+/// rate 0.05 decaying linearly to zero, momentum 0.5, and the weight initialisation and small L2
+/// weight decay of Hinton's practical guide (2010). Momentum can ramp (e.g. 0.5 → 0.9 for CD).
+public struct TrainingConfiguration: Equatable, Sendable, Codable {
+    public var sampling: GibbsSampling = .persistent(chains: 100, steps: 1)
+    public var epochs = 50
+    public var batchSize = 100
+    /// ε₀, the initial learning rate.
+    public var learningRate: Double = 0.05
+    public var decay: LearningRateDecay = .linear
+    /// Momentum at the first epoch.
+    public var initialMomentum: Double = 0.5
+    /// Momentum reached after `momentumRampEpochs` epochs. PCD's persistent chains become unstable
+    /// with the 0.9 often used for CD (measured on MNIST: see docs/rbm.md), so the default stays at 0.5.
+    public var finalMomentum: Double = 0.5
+    /// Epochs over which momentum rises linearly.
+    public var momentumRampEpochs = 5
+    /// L2 weight decay λ: the update of W includes −ε λ W.
+    public var weightDecay: Double = 0.0002
+    /// Target mean activation of each hidden unit (Hinton 2010 §11), or nil for none.
+    public var sparsityTarget: Double?
+    /// Weight of the sparsity penalty.
+    public var sparsityCost: Double = 0
+    /// Standard deviation of the initial weights.
+    public var initialWeightScale: Double = 0.01
+    /// The seed of the run.
+    public var seed: UInt64 = 1
+
+    public init() {}
+
+    /// The learning rate during `epoch` (0-based).
+    public func learningRate(epoch: Int) -> Double {
+        switch decay {
+        case .none: return learningRate
+        case .linear: return learningRate * Double(max(epochs - epoch, 0)) / Double(max(epochs, 1))
+        case .inverse: return learningRate / Double(1 + epoch)
+        }
+    }
+
+    /// The momentum during `epoch` (0-based).
+    public func momentum(epoch: Int) -> Double {
+        guard momentumRampEpochs > 0 else { return finalMomentum }
+        let f = min(1, Double(epoch) / Double(momentumRampEpochs))
+        return initialMomentum + f * (finalMomentum - initialMomentum)
+    }
+
+    /// Refuses settings that cannot train, naming the command-line option.
+    public func validate() throws {
+        func bad(_ option: String, _ message: String) -> InputError { InputError(file: option, message) }
+        switch sampling {
+        case .contrastiveDivergence(let k):
+            guard k >= 1 else { throw bad("--cd", "expected at least 1 Gibbs step, got \(k)") }
+        case .persistent(let c, let k):
+            guard c >= 1 else { throw bad("--chains", "expected at least 1 chain, got \(c)") }
+            guard k >= 1 else { throw bad("--cd", "expected at least 1 Gibbs step, got \(k)") }
+        }
+        guard epochs >= 1 else { throw bad("--epochs", "expected at least 1 epoch, got \(epochs)") }
+        guard batchSize >= 1 else { throw bad("--batch", "expected a batch size of at least 1, got \(batchSize)") }
+        guard learningRate > 0, learningRate.isFinite else { throw bad("--lr", "expected a positive learning rate, got \(learningRate)") }
+        guard (0..<1).contains(initialMomentum), (0..<1).contains(finalMomentum) else {
+            throw bad("--momentum", "expected momenta in [0, 1), got \(initialMomentum) and \(finalMomentum)")
+        }
+        guard weightDecay >= 0 else { throw bad("--weight-decay", "expected a non-negative weight decay, got \(weightDecay)") }
+        if let p = sparsityTarget, !(p > 0 && p < 1) { throw bad("--sparsity-target", "expected a target in (0, 1), got \(p)") }
+        guard sparsityCost >= 0 else { throw bad("--sparsity-cost", "expected a non-negative cost, got \(sparsityCost)") }
+    }
+}

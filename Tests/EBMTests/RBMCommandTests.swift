@@ -1,0 +1,77 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("ebm rbm", .enabled(if: ebmBinary != nil))
+struct RBMCommandTests {
+    let dir = TemporaryFolder()
+
+    /// 200 binary examples of 16 units as CSV: two prototypes with noise.
+    func data() -> String {
+        var lines: [String] = []
+        var state: UInt64 = 7
+        for r in 0..<200 {
+            let values = (0..<16).map { i -> String in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                let noise = (state >> 33) % 10 == 0
+                let on = (r % 2 == 0) == (i < 8)
+                return (on != noise) ? "1" : "0"
+            }
+            lines.append(values.joined(separator: ","))
+        }
+        return dir.write("d.csv", lines.joined(separator: "\n") + "\n")
+    }
+
+    @Test("train, resume, loglik, sample, filters and transform, end to end")
+    func workflow() throws {
+        let d = data()
+        let model = dir.file("m.npz")
+        let train = try ebm(["rbm", "train", "--data", d, "--hidden", "6", "--epochs", "3", "--batch", "20", "--lr", "0.1", "--out", model])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.contains("epoch   3") && train.stdout.contains("PL"))
+        #expect(FileManager.default.fileExists(atPath: dir.file("m.checkpoint.npz")))
+
+        let more = try ebm(["rbm", "train", "--data", d, "--hidden", "6", "--epochs", "5", "--batch", "20", "--lr", "0.1", "--out", model, "--resume"])
+        #expect(more.status == 0 && more.stdout.contains("resuming") && more.stdout.contains("epoch   5") && !more.stdout.contains("epoch   3 "), "\(more.stdout)\(more.stderr)")
+        let wrong = try ebm(["rbm", "train", "--data", d, "--hidden", "6", "--epochs", "5", "--lr", "0.3", "--out", model, "--resume"])
+        #expect(wrong.status == 1 && wrong.stderr.contains("other settings"))
+
+        let exact = try ebm(["rbm", "loglik", "--model", model, "--data", d, "--exact", "--binarize", "none"])
+        #expect(exact.status == 0 && exact.stdout.contains("log Z =") && exact.stdout.contains("average log-likelihood"), "\(exact.stderr)")
+        let ais = try ebm(["rbm", "loglik", "--model", model, "--data", d, "--ais", "--betas", "500", "--runs", "20", "--binarize", "none", "--quiet"])
+        #expect(ais.status == 0 && ais.stdout.contains("AIS, 20 runs"), "\(ais.stderr)")
+        let both = try ebm(["rbm", "loglik", "--model", model, "--data", d])
+        #expect(both.status == 2)
+
+        let sample = try ebm(["rbm", "sample", "--model", model, "--count", "4", "--steps", "10", "--shape", "4x4", "--png", dir.file("s.png")])
+        #expect(sample.status == 0, "\(sample.stderr)")
+        let filters = try ebm(["rbm", "filters", "--model", model, "--shape", "4x4", "--png", dir.file("f.png")])
+        #expect(filters.status == 0, "\(filters.stderr)")
+        let badShape = try ebm(["rbm", "filters", "--model", model, "--shape", "3x3", "--png", dir.file("g.png")])
+        #expect(badShape.status == 1 && badShape.stderr.contains("H·W = 16"))
+        let transform = try ebm(["rbm", "transform", "--model", model, "--data", d, "--out", dir.file("features.npy")])
+        #expect(transform.status == 0 && transform.stdout.contains("200×6"), "\(transform.stderr)")
+        if numpyAvailable {
+            #expect(try python("import numpy as np; a = np.load('\(dir.file("features.npy"))'); print(a.shape, a.dtype, bool(((a >= 0) & (a <= 1)).all()))") == "(200, 6) float32 True")
+        }
+    }
+
+    @Test("bad data and models are refused with the file named")
+    func errors() throws {
+        let outside = dir.write("o.csv", "0,1\n2,0\n")
+        let r1 = try ebm(["rbm", "train", "--data", outside, "--hidden", "2", "--out", dir.file("m.npz")])
+        #expect(r1.status == 1 && r1.stderr.contains("\(outside): record 1: value 2.0") && r1.stderr.contains("Bernoulli"))
+        let truncated = dir.write("t.idx", "")
+        FileManager.default.createFile(atPath: truncated, contents: Data([0, 0, 8, 2, 0, 0, 0, 5, 0, 0, 0, 4, 1, 2]))
+        let r2 = try ebm(["rbm", "train", "--data", truncated, "--hidden", "2", "--out", dir.file("m.npz")])
+        #expect(r2.status == 1 && r2.stderr.contains("truncated"))
+        let d = data()
+        _ = try ebm(["rbm", "train", "--data", d, "--hidden", "3", "--epochs", "1", "--out", dir.file("m.npz")])
+        let narrow = dir.write("n.csv", "0,1,1\n")
+        let r3 = try ebm(["rbm", "transform", "--model", dir.file("m.npz"), "--data", narrow, "--out", dir.file("x.npy")])
+        #expect(r3.status == 1 && r3.stderr.contains("examples have 3 values; the model has 16 visible units"))
+        let notModel = dir.write("x.npz", "nope")
+        let r4 = try ebm(["rbm", "sample", "--model", notModel, "--png", dir.file("s.png")])
+        #expect(r4.status == 1 && r4.stderr.contains("not an .npz"))
+    }
+}
