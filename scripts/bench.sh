@@ -33,3 +33,16 @@ run "$EBM" hopfield capacity --neurons 1000 --rule storkey --trials 5 --quiet --
 run "$EBM" hopfield capacity --neurons 1000 --rule pseudoinverse --trials 5 --quiet --plot "$OUT/capacity-pseudoinverse.svg"
 echo "== Dense associative memory, n = 3, N = 200: 2N = 400 patterns (target >= 95% recalled)"
 run "$EBM" hopfield capacity --neurons 200 --rule dense --degree 3 --loads 1:3:0.5 --trials 3 --probes 400 --quiet --plot "$OUT/capacity-dense3.svg"
+
+echo "== RBM speed: one CD-1 epoch, 60,000 MNIST digits, 500 hidden, batch 100 (target: >= 2x scikit-learn, >= PyTorch)"
+run "$EBM" bench rbm --hidden 500 --batch 100 --cd 1
+# The Python peers live in a benchmark-only virtualenv (never in the library's runtime).
+VENV=.venv-bench
+[ -x "$VENV/bin/python" ] || python3 -m venv --system-site-packages "$VENV"
+"$VENV/bin/python" -c "import sklearn" 2>/dev/null || "$VENV/bin/pip" install -q scikit-learn
+"$VENV/bin/python" -c "import torch" 2>/dev/null || "$VENV/bin/pip" install -q torch
+run "$VENV/bin/python" Benchmarks/rbm_peers.py --hidden 500 --batch 100
+
+echo "== RBM quality: the defaults, 500 hidden units, AIS test log-likelihood (target >= -100 nats in <= 20 min of training)"
+run /usr/bin/time -f "training took %e s" "$EBM" rbm train --data Data/mnist/train-images-idx3-ubyte.gz --hidden 500 --out "$OUT/rbm500.npz" --quiet
+run "$EBM" rbm loglik --model "$OUT/rbm500.npz" --data Data/mnist/t10k-images-idx3-ubyte.gz --ais --quiet

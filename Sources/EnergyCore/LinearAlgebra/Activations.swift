@@ -22,14 +22,23 @@ public func logSumExp<C: Collection>(_ xs: C) -> Double where C.Element == Doubl
     return m + log(s)
 }
 
+/// Applies the logistic sigmoid σ(x) = 1 / (1 + e^(−x)) to every element of `buffer`, in place,
+/// without overflow for large |x| and without allocating.
+@inlinable public func applyLogistic(_ buffer: UnsafeMutableBufferPointer<Float>) {
+    for i in buffer.indices {
+        let x = buffer[i]
+        if x >= 0 {
+            buffer[i] = 1 / (1 + expf(-x))
+        } else {
+            let e = expf(x)
+            buffer[i] = e / (1 + e)
+        }
+    }
+}
+
 extension Matrix where Scalar == Float {
     /// Applies the logistic sigmoid to every element, in place.
-    public mutating func applyLogistic() {
-        storage.withUnsafeMutableBufferPointer { p in
-            for i in p.indices {
-                let x = p[i]
-                p[i] = x >= 0 ? 1 / (1 + expf(-x)) : { let e = expf(x); return e / (1 + e) }()
-            }
-        }
+    @inlinable public mutating func applyLogistic() {
+        storage.withUnsafeMutableBufferPointer { EnergyCore.applyLogistic($0) }
     }
 }

@@ -142,10 +142,13 @@ public final class RandomSource {
     /// Adds N(0, sigma²) noise to every element of `array`, in place (sampling Gaussian units
     /// around their means).
     @inlinable public func addGaussian<T: BinaryFloatingPoint>(_ array: inout [T], sigma: T = 1) {
+        array.withUnsafeMutableBufferPointer { addGaussian($0, sigma: sigma) }
+    }
+
+    /// Adds N(0, sigma²) noise to every element of `buffer`, in place.
+    @inlinable public func addGaussian<T: BinaryFloatingPoint>(_ buffer: UnsafeMutableBufferPointer<T>, sigma: T = 1) {
         let g = generator, s = Double(sigma)
-        array.withUnsafeMutableBufferPointer { p in
-            for i in p.indices { p[i] += T(gsl_ran_gaussian_ziggurat(g, s)) }
-        }
+        for i in buffer.indices { buffer[i] += T(gsl_ran_gaussian_ziggurat(g, s)) }
     }
 
     /// Replaces each probability p in `buffer` by a Bernoulli(p) sample, 1 or 0, in place.

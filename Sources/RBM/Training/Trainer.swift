@@ -56,12 +56,11 @@ public final class RBMTrainer {
     /// Running mean activation of each hidden unit (sparsity).
     var hiddenActivity: [Float]
 
-    // Mini-batch buffers, reused across batches.
-    private var v0 = Matrix<Float>(rows: 0, columns: 0)
-    private var p0 = Matrix<Float>(rows: 0, columns: 0)
-    private var hidden = Matrix<Float>(rows: 0, columns: 0)
-    private var negativeVisible = Matrix<Float>(rows: 0, columns: 0)
-    private var negativeHidden = Matrix<Float>(rows: 0, columns: 0)
+    /// The mini-batch buffers, reused across batches.
+    private var step: MiniBatchStep?
+    /// Blocks each mini-batch is split into: one per core, so results depend on the seed and the
+    /// core count (see `MiniBatchStep`).
+    let blocks = ProcessInfo.processInfo.activeProcessorCount
 
     /// A trainer starting from `model` (see `RestrictedBoltzmannMachine.initialized`).
     public init(model: RestrictedBoltzmannMachine, configuration: TrainingConfiguration, random: RandomSource) throws {
@@ -93,94 +92,136 @@ public final class RBMTrainer {
         var batch = 0
         for first in stride(from: 0, to: data.rows, by: configuration.batchSize) {
             let indices = order[first..<min(first + configuration.batchSize, data.rows)]
-            try update(data, indices, learningRate: Float(lr), momentum: Float(mu))
             batch += 1
-            guard model.weights.isFinite, model.visibleBias.allFinite, model.hiddenBias.allFinite else {
-                throw NumericalError("training diverged in epoch \(epoch + 1), mini-batch \(batch): the weights became NaN or infinite "
-                                     + "(learning rate \(lr)); try a smaller --lr")
+            do {
+                try update(data, indices, learningRate: Float(lr), momentum: Float(mu))
+            } catch is NumericalError {
+                throw diverged(epoch: epoch, batch: batch, learningRate: lr)
             }
             progress?.advance()
         }
+        guard model.weights.isFinite else { throw diverged(epoch: epoch, batch: batch, learningRate: lr) }
         let seconds = Date().timeIntervalSince(start)
         epochsDone += 1
         return evaluate(data, validation: validation, learningRate: lr, momentum: mu, seconds: seconds)
     }
 
-    private func ensureBuffers(batch: Int, negatives: Int) {
-        let v = model.visibleCount, h = model.hiddenCount
-        if v0.rows != batch {
-            v0 = Matrix(rows: batch, columns: v)
-            p0 = Matrix(rows: batch, columns: h)
-        }
-        if negativeVisible.rows != negatives {
-            hidden = Matrix(rows: negatives, columns: h)
-            negativeVisible = Matrix(rows: negatives, columns: v)
-            negativeHidden = Matrix(rows: negatives, columns: h)
-        }
+    private func diverged(epoch: Int, batch: Int, learningRate lr: Double) -> NumericalError {
+        NumericalError("training diverged in epoch \(epoch + 1), mini-batch \(batch): the parameters became NaN or infinite "
+                       + "(learning rate \(lr)); try a smaller --lr")
     }
 
     private func update(_ data: Matrix<Float>, _ indices: ArraySlice<Int>, learningRate lr: Float, momentum mu: Float) throws {
         let b = indices.count
+        let negatives: Int, k: Int
         switch configuration.sampling {
-        case .contrastiveDivergence(let k):
-            ensureBuffers(batch: b, negatives: b)
-            v0.gatherRows(from: data, indices)
-            model.hiddenProbabilities(v0, into: &p0)
-            // k Gibbs steps from the data: h ~ P(h | v₀), v ~ P(v | h), …
-            hidden.copyValues(from: p0)
-            random.sampleBernoulli(&hidden.storage)
-            for step in 0..<k {
-                model.visibleMeans(hidden, into: &negativeVisible)
-                model.sampleVisible(&negativeVisible, random: random)
-                model.hiddenProbabilities(negativeVisible, into: &negativeHidden)
-                if step < k - 1 {
-                    hidden.copyValues(from: negativeHidden)
-                    random.sampleBernoulli(&hidden.storage)
+        case .contrastiveDivergence(let steps): (negatives, k) = (b, steps)
+        case .persistent(let c, let steps): (negatives, k) = (c, steps)
+        }
+        if step == nil || step?.positives != b || step?.negatives != negatives {
+            step = MiniBatchStep(visible: model.visibleCount, hidden: model.hiddenCount, positives: b, negatives: negatives, blocks: blocks)
+        }
+        guard let step else { return }
+        let streams = random.fork(step.blocks)
+        let v = model.visibleCount, h = model.hiddenCount, all = b + negatives
+        let decay = lr * Float(configuration.weightDecay), rate = lr / Float(b)
+        let gaussian = model.visibleUnits == .gaussian
+
+        // Move the parameters out of their owners so that raw pointers can be shared by the workers.
+        var weights = model.weights.storage, a = model.visibleBias, hb = model.hiddenBias
+        var velocity = weightVelocity.storage, va = visibleVelocity, vb = hiddenVelocity
+        var chainStates = chains?.storage
+        model.weights.storage = []; model.visibleBias = []; model.hiddenBias = []
+        weightVelocity.storage = []; visibleVelocity = []; hiddenVelocity = []; chains?.storage = []
+        defer {
+            model.weights.storage = weights; model.visibleBias = a; model.hiddenBias = hb
+            weightVelocity.storage = velocity; visibleVelocity = va; hiddenVelocity = vb
+            if let chainStates { chains?.storage = chainStates }
+        }
+        weights.withUnsafeMutableBufferPointer { pw in
+        a.withUnsafeMutableBufferPointer { pa in
+        hb.withUnsafeMutableBufferPointer { pb in
+        velocity.withUnsafeMutableBufferPointer { pvw in
+        va.withUnsafeMutableBufferPointer { pva in
+        vb.withUnsafeMutableBufferPointer { pvb in
+        data.storage.withUnsafeBufferPointer { pd in
+            let parameters = Parameters(weights: pw.baseAddress!, visibleBias: pa.baseAddress!, hiddenBias: pb.baseAddress!,
+                                        visibleCount: v, hiddenCount: h, gaussianVisible: gaussian)
+            let chainPointer = chainStates?.withUnsafeMutableBufferPointer { $0.baseAddress }
+            Parallel.run(workers: step.blocks) { w in
+                step.sample(block: w, data: pd.baseAddress!, batch: indices, chains: chainPointer, steps: k,
+                            model: parameters, random: streams[w])
+            }
+            let sparsity = sparsityCorrection(step, learningRate: lr)
+            // ΔW ← μ ΔW + (ε/B) [v₀; v⁻]ᵀ [p₀; −(B/C) p⁻] − ελW (plus the sparsity term); W ← W + ΔW.
+            Parallel.run(workers: step.blocks) { w in
+                let columns = step.block(w, of: h)
+                guard !columns.isEmpty else { return }
+                let n = columns.count, c0 = columns.lowerBound
+                Float.gemm(transposeA: true, transposeB: false, m: v, n: n, k: all, alpha: rate,
+                           a: step.visible, lda: v, b: step.hidden + c0, ldb: h, beta: mu, c: pvw.baseAddress! + c0, ldc: h)
+                for i in 0..<v {
+                    let vel = pvw.baseAddress! + i * h + c0, wt = pw.baseAddress! + i * h + c0
+                    if let sparsity {
+                        let visibleTerm = -sparsity.cost * sparsity.visibleMean[i]
+                        for j in 0..<n { vel[j] += visibleTerm * sparsity.excess[c0 + j] }
+                    }
+                    for j in 0..<n {
+                        let d = vel[j] - decay * wt[j]
+                        vel[j] = d
+                        wt[j] += d
+                    }
+                }
+                // Bias gradients: column sums, accumulated row by row for contiguous access.
+                var sums = [Float](repeating: 0, count: n)
+                for r in 0..<all {
+                    let row = step.hidden + r * h + c0
+                    for j in 0..<n { sums[j] += row[j] }
+                }
+                for j in columns {
+                    var d = mu * pvb[j] + rate * sums[j - c0]
+                    if let sparsity { d -= sparsity.cost * sparsity.excess[j] }
+                    pvb[j] = d
+                    pb[j] += d
+                }
+                let visibleColumns = step.block(w, of: v), i0 = visibleColumns.lowerBound
+                let negativeScale = -Float(b) / Float(negatives)
+                var positive = [Float](repeating: 0, count: visibleColumns.count), negative = positive
+                for r in 0..<all {
+                    let row = step.visible + r * v + i0
+                    if r < b {
+                        for i in 0..<visibleColumns.count { positive[i] += row[i] }
+                    } else {
+                        for i in 0..<visibleColumns.count { negative[i] += row[i] }
+                    }
+                }
+                for i in visibleColumns {
+                    let d = mu * pva[i] + rate * (positive[i - i0] + negativeScale * negative[i - i0])
+                    pva[i] = d
+                    pa[i] += d
                 }
             }
-        case .persistent(let c, let k):
-            ensureBuffers(batch: b, negatives: c)
-            v0.gatherRows(from: data, indices)
-            model.hiddenProbabilities(v0, into: &p0)
-            negativeVisible.copyValues(from: chains!)
-            for _ in 0..<k {
-                model.hiddenProbabilities(negativeVisible, into: &hidden)
-                random.sampleBernoulli(&hidden.storage)
-                model.visibleMeans(hidden, into: &negativeVisible)
-                model.sampleVisible(&negativeVisible, random: random)
-            }
-            model.hiddenProbabilities(negativeVisible, into: &negativeHidden)
-            chains!.copyValues(from: negativeVisible)
+        }}}}}}}
+        guard step.hiddenIsFinite(), a.allFinite, hb.allFinite else {
+            throw NumericalError("the hidden probabilities or biases became NaN or infinite")
         }
-        let negatives = Float(negativeVisible.rows), positives = Float(b)
+    }
 
-        weightVelocity.scale(by: mu)
-        weightVelocity.multiply(v0, p0, transposeA: true, alpha: lr / positives, beta: 1)
-        weightVelocity.multiply(negativeVisible, negativeHidden, transposeA: true, alpha: -lr / negatives, beta: 1)
-        if configuration.weightDecay > 0 {
-            weightVelocity.add(model.weights, scaledBy: -lr * Float(configuration.weightDecay))
+    /// The sparsity term of Hinton (2010 §11) for this batch, updating the running activity q:
+    /// q ← 0.9 q + 0.1 mean(p₀); the excess q − p enters ΔW as −ε c mean(v₀)(q − p)ᵀ and Δb as −ε c (q − p).
+    private func sparsityCorrection(_ step: MiniBatchStep, learningRate lr: Float) -> (cost: Float, excess: [Float], visibleMean: [Float])? {
+        guard let target = configuration.sparsityTarget, configuration.sparsityCost > 0 else { return nil }
+        let b = step.positives, h = step.hiddenCount, v = step.visibleCount
+        var excess = [Float](repeating: 0, count: h)
+        for j in 0..<h {
+            var s: Float = 0
+            for r in 0..<b { s += step.hidden[r * h + j] }
+            hiddenActivity[j] = 0.9 * hiddenActivity[j] + 0.1 * s / Float(b)
+            excess[j] = hiddenActivity[j] - Float(target)
         }
-        v0.addColumnSums(into: &visibleVelocity, alpha: lr / positives, beta: mu)
-        negativeVisible.addColumnSums(into: &visibleVelocity, alpha: -lr / negatives, beta: 1)
-        p0.addColumnSums(into: &hiddenVelocity, alpha: lr / positives, beta: mu)
-        negativeHidden.addColumnSums(into: &hiddenVelocity, alpha: -lr / negatives, beta: 1)
-
-        if let target = configuration.sparsityTarget, configuration.sparsityCost > 0 {
-            let cost = lr * Float(configuration.sparsityCost)
-            let batchMean = p0.columnSums()
-            var excess = [Float](repeating: 0, count: model.hiddenCount)
-            for j in 0..<model.hiddenCount {
-                hiddenActivity[j] = 0.9 * hiddenActivity[j] + 0.1 * batchMean[j] / positives
-                excess[j] = hiddenActivity[j] - Float(target)
-            }
-            hiddenVelocity.axpy(excess, alpha: -cost)
-            let visibleMean = v0.columnSums().map { $0 / positives }
-            weightVelocity.addOuterProduct(visibleMean, excess, alpha: -cost)
-        }
-
-        model.weights.add(weightVelocity)
-        model.visibleBias.axpy(visibleVelocity)
-        model.hiddenBias.axpy(hiddenVelocity)
+        var visibleMean = [Float](repeating: 0, count: v)
+        for r in 0..<b { for i in 0..<v { visibleMean[i] += step.visible[r * v + i] / Float(b) } }
+        return (lr * Float(configuration.sparsityCost), excess, visibleMean)
     }
 
     /// The end-of-epoch report, on a fixed subset of the training data.

@@ -4,5 +4,5 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the speed of the building blocks.",
-        subcommands: [BLASBench.self, HopfieldBench.self])
+        subcommands: [BLASBench.self, HopfieldBench.self, RBMBench.self])
 }
