@@ -3,6 +3,7 @@ import EnergyCore
 import Foundation
 import HopfieldMemory
 import RBM
+import TrackFinding
 
 /// `ebm demo`: the main job, run on the data shipped in `Data/`.
 struct Demo: ParsableCommand {
@@ -19,6 +20,8 @@ struct Demo: ParsableCommand {
         print("EnergyModels demo (seed \(seed)); outputs in \(output)/")
         print("BLAS: cblas_sgemm from \(BLASProbe.providerOfSgemm()) (\(BLAS.coreName), \(BLAS.threads) threads)\n")
         try hopfield()
+        print()
+        try tracks()
         print()
         try rbm()
         print(String(format: "\ndemo finished in %.1f s", Date().timeIntervalSince(start)))
@@ -64,6 +67,30 @@ struct Demo: ParsableCommand {
             print()
         }
         print("  wrote \(output)/hopfield-probes.txt, hopfield-recalled.txt, hopfield-letters.png (rows: letters, probes, recalled)")
+    }
+
+    /// Reconstructs the shipped sample events of both geometries, scores them with the TrackML
+    /// metric and draws them.
+    func tracks() throws {
+        print("Track finding (Denby–Peterson, mean-field annealing) on the sample events in \(data)/events:")
+        for name in ["planar", "barrel"] {
+            let prefix = "\(data)/events/\(name)/event000000001"
+            let hits = try HitFile.read(prefix + "-hits.csv")
+            let truth = try TruthFile.read(prefix + "-truth.csv", matching: hits, hitsFile: prefix + "-hits.csv")
+            let start = Date()
+            let r = try TrackFinder().reconstruct(hits, random: RandomSource(seed: seed))
+            let seconds = Date().timeIntervalSince(start)
+            let ids = r.trackIDs(hitCount: hits.count)
+            let score = TrackingScore.evaluate(hits: hits, truth: truth, trackIDs: ids)
+            let particles = Set(truth.map(\.particleID)).subtracting([0]).count
+            print(String(format: "  %@ (%@ geometry): %d hits, %d particles; %d neurons, %d chain connections; %d tracks in %.3f s",
+                         name, r.layout.geometry.rawValue, hits.count, particles, r.network.count, r.network.chainCount, r.tracks.count, seconds))
+            print("    " + TracksScore.describe(score))
+            try AtomicFile.write(SubmissionFile.format(eventID: 1, hits: hits, trackIDs: ids), to: "\(output)/tracks-\(name)-submission.csv")
+            try AtomicFile.write(EventDisplay.svg(hits: hits, groups: r.tracks, geometry: r.layout.geometry, title: "\(name) sample event, reconstructed"),
+                                 to: "\(output)/tracks-\(name).svg")
+        }
+        print("  wrote \(output)/tracks-planar.svg, tracks-barrel.svg and their submissions")
     }
 
     /// Trains a small RBM on shipped MNIST digits by PCD, then estimates its test log-likelihood by

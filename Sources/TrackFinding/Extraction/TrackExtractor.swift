@@ -1,0 +1,75 @@
+import EnergyCore
+
+/// Turns the settled network into tracks.
+///
+/// 1. Neurons with V above `threshold` are on.
+/// 2. Forks left among them are resolved by the straightest continuation: every pair of on
+///    segments meeting at a hit (a ends where b starts, within the network's maximum kink) is a
+///    candidate link, and links are accepted straightest first (largest cos θ), as long as each hit
+///    keeps at most one incoming and one outgoing segment.
+/// 3. The accepted segments form disjoint chains of hits; chains of at least `minHits` hits are the
+///    tracks. An on segment with no accepted link is a two-hit track.
+///
+/// Each hit therefore belongs to at most one track.
+public struct TrackExtractor: Codable, Equatable, Sendable {
+    /// Activation above which a neuron is on. Default 0.5.
+    public var threshold = 0.5
+    /// Fewest hits of a track. Default 3.
+    public var minHits = 3
+
+    public init() {}
+
+    /// Throws unless the settings are usable.
+    public func validate() throws {
+        guard threshold > 0, threshold < 1 else { throw InputError(file: "--threshold", "expected a threshold in (0, 1), found \(threshold)") }
+        guard minHits >= 2 else { throw InputError(file: "--min-hits", "expected at least 2 hits per track, found \(minHits)") }
+    }
+
+    /// The tracks, as hit indices in flight order, ordered by their first hit.
+    public func tracks(hitCount: Int, network: SegmentNetwork, activations v: [Double]) -> [[Int]] {
+        let segments = network.segments
+        let on = v.map { $0 > threshold }
+        var links: [(cosine: Double, a: Int, b: Int)] = []
+        for a in segments.indices where on[a] {
+            for e in network.rowStart[a]..<network.rowStart[a + 1] where network.weights[e] > 0 {
+                let b = Int(network.neighbours[e])
+                if on[b], segments[b].from == segments[a].to {
+                    links.append((network.kinkCosine(segments[a], segments[b]), a, b))
+                }
+            }
+        }
+        links.sort { ($0.cosine, $1.a, $1.b) > ($1.cosine, $0.a, $0.b) }
+        var incoming = [Int](repeating: -1, count: hitCount), outgoing = incoming
+        for link in links {
+            let a = segments[link.a], b = segments[link.b]
+            let j = Int(a.to)
+            guard incoming[j] == -1 || incoming[j] == link.a, outgoing[j] == -1 || outgoing[j] == link.b,
+                  outgoing[Int(a.from)] == -1 || outgoing[Int(a.from)] == link.a,
+                  incoming[Int(b.to)] == -1 || incoming[Int(b.to)] == link.b else { continue }
+            incoming[j] = link.a
+            outgoing[j] = link.b
+            outgoing[Int(a.from)] = link.a
+            incoming[Int(b.to)] = link.b
+        }
+        // Lone on segments between two free hits.
+        let lone = segments.indices.filter { on[$0] }.sorted { (v[$0], $1) > (v[$1], $0) }
+        for a in lone {
+            let i = Int(segments[a].from), j = Int(segments[a].to)
+            if incoming[i] == -1, outgoing[i] == -1, incoming[j] == -1, outgoing[j] == -1 {
+                outgoing[i] = a
+                incoming[j] = a
+            }
+        }
+        var tracks: [[Int]] = []
+        for start in 0..<hitCount where incoming[start] == -1 && outgoing[start] != -1 {
+            var track = [start]
+            var h = start
+            while outgoing[h] != -1 {
+                h = Int(segments[outgoing[h]].to)
+                track.append(h)
+            }
+            if track.count >= minHits { tracks.append(track) }
+        }
+        return tracks
+    }
+}

@@ -1,0 +1,87 @@
+import EnergyCore
+import Foundation
+
+/// TrackML truth files: `hit_id,particle_id,tx,ty,tz,tpx,tpy,tpz,weight`.
+public enum TruthFile {
+    /// The columns of a TrackML truth file.
+    public static let columns = ["hit_id", "particle_id", "tx", "ty", "tz", "tpx", "tpy", "tpz", "weight"]
+
+    /// Reads a truth file and returns its rows in the order of `hits`.
+    ///
+    /// - Throws: `InputError` for a missing column, a bad value, a negative weight, a duplicate
+    ///   `hit_id`, a truth row for a hit that `hitsFile` does not have, or a hit with no truth row.
+    public static func read(_ path: String, matching hits: [Hit], hitsFile: String) throws -> [TruthHit] {
+        let table = try CSVTable.read(path)
+        try table.requireColumns(["hit_id", "particle_id", "weight"])
+        let ids = try table.integers("hit_id"), particles = try table.integers("particle_id")
+        let weights = try table.doubles("weight")
+        func optional(_ name: String) throws -> [Double] {
+            table.hasColumn(name) ? try table.doubles(name) : Array(repeating: 0, count: ids.count)
+        }
+        let tx = try optional("tx"), ty = try optional("ty"), tz = try optional("tz")
+        let px = try optional("tpx"), py = try optional("tpy"), pz = try optional("tpz")
+        let position = Dictionary(uniqueKeysWithValues: hits.enumerated().map { ($0.element.id, $0.offset) })
+        var out = [TruthHit?](repeating: nil, count: hits.count)
+        var line = [Int: Int]()
+        for r in ids.indices {
+            let l = table.lineNumbers[r]
+            guard weights[r] >= 0 else { throw InputError(file: path, .field(line: l, column: "weight"), "expected a weight ≥ 0, found \(weights[r])") }
+            if let first = line[ids[r]] {
+                throw InputError(file: path, .field(line: l, column: "hit_id"), "duplicate hit_id \(ids[r]) (first on line \(first))")
+            }
+            line[ids[r]] = l
+            guard let p = position[ids[r]] else {
+                throw InputError(file: path, .field(line: l, column: "hit_id"),
+                                 "hit_id \(ids[r]) is not in the hits file \(hitsFile); expected the truth of the same event")
+            }
+            out[p] = TruthHit(hitID: ids[r], particleID: particles[r], tx: tx[r], ty: ty[r], tz: tz[r],
+                              tpx: px[r], tpy: py[r], tpz: pz[r], weight: weights[r])
+        }
+        if let missing = out.firstIndex(where: { $0 == nil }) {
+            throw InputError(file: path, "has no row for hit_id \(hits[missing].id) of \(hitsFile); expected one row per hit")
+        }
+        return out.compactMap { $0 }
+    }
+
+    /// The truth as CSV text.
+    public static func format(_ truth: [TruthHit]) -> String {
+        CSVTable.format(header: columns, rows: truth.map { t in
+            ["\(t.hitID)", "\(t.particleID)"] + [t.tx, t.ty, t.tz, t.tpx, t.tpy, t.tpz].map { String(format: "%.4f", $0) }
+                + [String(format: "%.8g", t.weight)]
+        })
+    }
+}
+
+/// TrackML submission files: `event_id,hit_id,track_id`, one row per hit; track 0 is no track.
+public enum SubmissionFile {
+    public static let columns = ["event_id", "hit_id", "track_id"]
+
+    /// The submission of one event as CSV text.
+    public static func format(eventID: Int, hits: [Hit], trackIDs: [Int]) -> String {
+        CSVTable.format(header: columns, rows: zip(hits, trackIDs).map { ["\(eventID)", "\($0.id)", "\($1)"] })
+    }
+
+    /// Reads a submission and returns the track of each hit of `hits`, in their order.
+    ///
+    /// - Throws: `InputError` for a missing column, a bad value, a duplicate hit, a hit the event
+    ///   does not have, or a hit of the event with no row.
+    public static func read(_ path: String, matching hits: [Hit], hitsFile: String) throws -> [Int] {
+        let table = try CSVTable.read(path)
+        try table.requireColumns(["hit_id", "track_id"])
+        let ids = try table.integers("hit_id"), tracks = try table.integers("track_id")
+        let position = Dictionary(uniqueKeysWithValues: hits.enumerated().map { ($0.element.id, $0.offset) })
+        var out = [Int?](repeating: nil, count: hits.count)
+        for r in ids.indices {
+            let l = table.lineNumbers[r]
+            guard let p = position[ids[r]] else {
+                throw InputError(file: path, .field(line: l, column: "hit_id"), "hit_id \(ids[r]) is not in \(hitsFile)")
+            }
+            guard out[p] == nil else { throw InputError(file: path, .field(line: l, column: "hit_id"), "duplicate hit_id \(ids[r])") }
+            out[p] = tracks[r]
+        }
+        if let missing = out.firstIndex(where: { $0 == nil }) {
+            throw InputError(file: path, "has no row for hit_id \(hits[missing].id) of \(hitsFile); expected one row per hit")
+        }
+        return out.compactMap { $0 }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import EnergyCore
+
+/// The geometric cuts that decide which hit pairs become neurons.
+///
+/// Every pair of hits on consecutive layers (or, with `skipLayers`, one layer further) is a
+/// candidate segment. The cuts keep those a particle from the interaction region could make:
+///
+/// - **Barrel** (solenoid field B along z). A track of transverse momentum p_T from the beam line
+///   bends on a circle of radius R = p_T / (0.3 B) (R in m, p_T in GeV, B in T), so between radii
+///   r₁ < r₂ its azimuth turns by |Δφ| = asin(r₂/2R) − asin(r₁/2R). Segments with a larger |Δφ|
+///   than a track of `minPT` would make are cut. In the rz view the segment, extended to the beam
+///   line, must cross it within |z₀| ≤ `maxZ0` of the nominal vertex.
+/// - **Forward** (no field, planar chambers). The segment's slopes |dx/dz|, |dy/dz| are at most
+///   `maxSlope`, and the straight line through it passes the target plane z = `targetZ` within
+///   `targetRadius` of the beam axis.
+///
+/// Both geometries cut segments longer than `maxLength`.
+public struct SegmentCuts: Codable, Equatable, Sendable {
+    /// Also join hits two layers apart, so a track survives one missing hit. Default true.
+    public var skipLayers = true
+    /// Longest segment, mm. Default 1000.
+    public var maxLength = 1000.0
+    /// Barrel: lowest transverse momentum kept, GeV. Default 0.5.
+    public var minPT = 0.5
+    /// Barrel: solenoid field, tesla. Default 2 (the TrackML detector).
+    public var magneticField = 2.0
+    /// Barrel: largest |z₀| of the segment's intercept with the beam line, mm. Default 200
+    /// (3.6 σ of the TrackML luminous region, σ_z ≈ 55 mm).
+    public var maxZ0 = 200.0
+    /// Forward: largest |dx/dz| and |dy/dz|. Default 0.5.
+    public var maxSlope = 0.5
+    /// Forward: z of the target, mm. Default 0.
+    public var targetZ = 0.0
+    /// Forward: radius around the beam axis at the target plane that the segment must pass, mm.
+    /// Default 30.
+    public var targetRadius = 30.0
+
+    public init() {}
+
+    /// The bending radius, in mm, of a track of `minPT` in `magneticField`.
+    public var minimumRadius: Double { magneticField > 0 ? 1000 * minPT / (0.3 * magneticField) : .infinity }
+
+    /// Largest azimuth turn, in rad, of an accepted track between radii `r1` and `r2` (mm), plus
+    /// a margin of 2 mrad for resolution and scattering.
+    public func maxDeltaPhi(_ r1: Double, _ r2: Double) -> Double {
+        let twoR = 2 * minimumRadius
+        guard twoR.isFinite else { return 0.002 }
+        func turn(_ r: Double) -> Double { r >= twoR ? Double.pi / 2 : asin(r / twoR) }
+        return abs(turn(r2) - turn(r1)) + 0.002
+    }
+
+    /// Throws unless every cut is a sensible number.
+    public func validate() throws {
+        for (name, v) in [("max-length", maxLength), ("min-pt", minPT), ("max-z0", maxZ0),
+                          ("max-slope", maxSlope), ("target-radius", targetRadius)] where !(v > 0) {
+            throw InputError(file: "--\(name)", "expected a positive number, found \(v)")
+        }
+        guard magneticField >= 0, magneticField.isFinite else {
+            throw InputError(file: "--magnetic-field", "expected a field ≥ 0 T, found \(magneticField)")
+        }
+    }
+}

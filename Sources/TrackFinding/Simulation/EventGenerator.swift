@@ -1,0 +1,206 @@
+import EnergyCore
+import Foundation
+
+/// A generated particle, as in a TrackML `particles` file.
+public struct Particle: Equatable, Sendable {
+    public var id: Int
+    /// Vertex, mm.
+    public var vx: Double, vy: Double, vz: Double
+    /// Momentum at the vertex, GeV.
+    public var px: Double, py: Double, pz: Double
+    /// Charge in units of e.
+    public var charge: Int
+    /// Hits it left.
+    public var hitCount: Int
+}
+
+/// One generated event: hits, their truth, and the particles.
+public struct GeneratedEvent: Sendable {
+    public var hits: [Hit]
+    public var truth: [TruthHit]
+    public var particles: [Particle]
+
+    /// Writes `PREFIX-hits.csv`, `PREFIX-truth.csv` and `PREFIX-particles.csv`, each atomically.
+    public func write(prefix: String) throws {
+        try AtomicFile.write(CSVTable.format(header: ["hit_id", "x", "y", "z", "volume_id", "layer_id", "module_id"], rows: hits.map {
+            ["\($0.id)", String(format: "%.4f", $0.x), String(format: "%.4f", $0.y), String(format: "%.4f", $0.z),
+             "\($0.layer.volume)", "\($0.layer.layer)", "\($0.module)"]
+        }), to: prefix + "-hits.csv")
+        try AtomicFile.write(TruthFile.format(truth), to: prefix + "-truth.csv")
+        try AtomicFile.write(CSVTable.format(header: ["particle_id", "vx", "vy", "vz", "px", "py", "pz", "q", "nhits"], rows: particles.map {
+            ["\($0.id)"] + [$0.vx, $0.vy, $0.vz, $0.px, $0.py, $0.pz].map { String(format: "%.5f", $0) } + ["\($0.charge)", "\($0.hitCount)"]
+        }), to: prefix + "-particles.csv")
+    }
+}
+
+/// Simulated events in the TrackML format, for testing and benchmarking track finding.
+///
+/// - **Planar**: an EXCHARM-like fixed-target spectrometer: six planar chambers (MWPCs, 2 mm wire
+///   pitch, σ = 0.6 mm) at z = 600…1600 mm, 1 m × 1 m, no field. Straight tracks leave the target
+///   (σ_xy = 2 mm at z = 0) with slopes |dx/dz|, |dy/dz| ≤ 0.2.
+/// - **Barrel**: the TrackML barrel layers at r = 32, 72, 116, 172 mm (pixels, |z| ≤ 455 mm,
+///   σ = 0.05 mm) and 260, 360, 500, 660, 820, 1020 mm (strips, |z| ≤ 1030 mm, σ_rφ = 0.1 mm,
+///   σ_z = 0.5 mm) in a 2 T solenoid. Particles come from the beam line (σ_z = 55 mm) with
+///   p_T ∈ [`minPT`, `maxPT`] drawn ∝ 1/p_T², |η| ≤ `maxEta`, charge ±1, and follow helices with
+///   multiple scattering (Highland formula, x/X₀ = 2% per layer) until they leave the barrel.
+///
+/// `noise` is the number of noise hits as a fraction of the particle hits, spread uniformly over
+/// the layers; `inefficiency` is the chance that a layer misses a hit. Hit ids are shuffled.
+/// Truth weights are uniform over hits of particles with at least 4 hits and 0 otherwise
+/// (TrackML gives particles with 3 hits or fewer no weight).
+public struct EventGenerator: Sendable {
+    public enum Detector: String, CaseIterable, Sendable { case planar, barrel }
+
+    public var detector: Detector
+    public var tracks: Int
+    public var noise: Double
+    public var inefficiency: Double = 0
+    public var minPT = 0.5
+    public var maxPT = 10.0
+    public var maxEta = 1.0
+    public var magneticField = 2.0
+
+    public init(detector: Detector, tracks: Int, noise: Double) {
+        self.detector = detector
+        self.tracks = tracks
+        self.noise = noise
+    }
+
+    /// The barrel layers: (volume, layer, radius mm, half-length mm, σ_rφ mm, σ_z mm).
+    static let barrelLayers: [(Int, Int, Double, Double, Double, Double)] = [
+        (8, 2, 32, 455, 0.05, 0.05), (8, 4, 72, 455, 0.05, 0.05), (8, 6, 116, 455, 0.05, 0.05), (8, 8, 172, 455, 0.05, 0.05),
+        (13, 2, 260, 1030, 0.1, 0.5), (13, 4, 360, 1030, 0.1, 0.5), (13, 6, 500, 1030, 0.1, 0.5), (13, 8, 660, 1030, 0.1, 0.5),
+        (17, 2, 820, 1030, 0.1, 0.5), (17, 4, 1020, 1030, 0.1, 0.5),
+    ]
+    /// The planar chambers' z, mm.
+    static let chambers: [Double] = [600, 800, 1000, 1200, 1400, 1600]
+
+    /// Throws unless the settings make sense.
+    public func validate() throws {
+        guard tracks >= 0 else { throw InputError(file: "--tracks", "expected a number of tracks ≥ 0, found \(tracks)") }
+        guard noise >= 0, noise.isFinite else { throw InputError(file: "--noise", "expected a noise fraction ≥ 0, found \(noise)") }
+        guard inefficiency >= 0, inefficiency < 1 else { throw InputError(file: "--inefficiency", "expected a probability in [0, 1), found \(inefficiency)") }
+        guard minPT > 0, maxPT >= minPT else { throw InputError(file: "--pt-min", "expected 0 < p_T min ≤ p_T max, found \(minPT) and \(maxPT)") }
+    }
+
+    /// Generates one event from `random`.
+    public func generate(random: RandomSource) throws -> GeneratedEvent {
+        try validate()
+        var raw: [(x: Double, y: Double, z: Double, layer: LayerID, truth: TruthHit)] = []
+        var particles: [Particle] = []
+        for p in 1...max(1, tracks) where tracks > 0 {
+            let (particle, hits) = detector == .planar ? planarTrack(id: p, random) : barrelTrack(id: p, random)
+            var kept = 0
+            for h in hits where !random.bernoulli(inefficiency) {
+                raw.append((h.x, h.y, h.z, h.layer, TruthHit(hitID: 0, particleID: p, tx: h.x, ty: h.y, tz: h.z,
+                                                               tpx: h.p.0, tpy: h.p.1, tpz: h.p.2, weight: 1)))
+                kept += 1
+            }
+            var pp = particle
+            pp.hitCount = kept
+            particles.append(pp)
+        }
+        let noiseCount = Int((noise * Double(raw.count)).rounded())
+        for _ in 0..<noiseCount {
+            let h = noiseHit(random)
+            raw.append((h.x, h.y, h.z, h.layer, TruthHit(hitID: 0, particleID: 0, tx: h.x, ty: h.y, tz: h.z, weight: 0)))
+        }
+        random.shuffle(&raw)
+        let counts = Dictionary(particles.map { ($0.id, $0.hitCount) }, uniquingKeysWith: { a, _ in a })
+        let eligible = raw.filter { $0.truth.particleID != 0 && (counts[$0.truth.particleID] ?? 0) >= 4 }.count
+        var hits: [Hit] = [], truth: [TruthHit] = []
+        for (k, r) in raw.enumerated() {
+            hits.append(Hit(id: k + 1, x: r.x, y: r.y, z: r.z, layer: r.layer, module: 0))
+            var t = r.truth
+            t.hitID = k + 1
+            t.weight = t.particleID != 0 && (counts[t.particleID] ?? 0) >= 4 && eligible > 0 ? 1 / Double(eligible) : 0
+            truth.append(t)
+        }
+        return GeneratedEvent(hits: hits, truth: truth, particles: particles)
+    }
+
+    typealias SimHit = (x: Double, y: Double, z: Double, layer: LayerID, p: (Double, Double, Double))
+
+    func planarTrack(id: Int, _ random: RandomSource) -> (Particle, [SimHit]) {
+        let x0 = random.gaussian(sigma: 2), y0 = random.gaussian(sigma: 2)
+        let sx = random.uniform(-0.2, 0.2), sy = random.uniform(-0.2, 0.2)
+        let p = random.uniform(5, 50), norm = (1 + sx * sx + sy * sy).squareRoot()
+        let momentum = (p * sx / norm, p * sy / norm, p / norm)
+        var hits: [SimHit] = []
+        for (k, z) in Self.chambers.enumerated() {
+            let x = x0 + sx * z + random.gaussian(sigma: 0.6), y = y0 + sy * z + random.gaussian(sigma: 0.6)
+            guard abs(x) <= 500, abs(y) <= 500 else { continue }
+            hits.append((x, y, z, LayerID(volume: 1, layer: k + 1), momentum))
+        }
+        return (Particle(id: id, vx: x0, vy: y0, vz: 0, px: momentum.0, py: momentum.1, pz: momentum.2,
+                         charge: random.bernoulli(0.5) ? 1 : -1, hitCount: hits.count), hits)
+    }
+
+    func barrelTrack(id: Int, _ random: RandomSource) -> (Particle, [SimHit]) {
+        // p_T ∝ 1/p_T² on [min, max]: the inverse CDF of u is 1 / (1/min − u (1/min − 1/max)).
+        let u = random.uniform()
+        var pt = 1 / (1 / minPT - u * (1 / minPT - 1 / maxPT))
+        let eta = random.uniform(-maxEta, maxEta)
+        var phi = random.uniform(-Double.pi, Double.pi)
+        let charge = random.bernoulli(0.5) ? 1 : -1
+        var cotTheta = sinh(eta)
+        var x = 0.0, y = 0.0, z = random.gaussian(sigma: 55)
+        let particle = Particle(id: id, vx: 0, vy: 0, vz: z, px: pt * cos(phi), py: pt * sin(phi), pz: pt * cotTheta,
+                                charge: charge, hitCount: 0)
+        var hits: [SimHit] = []
+        for layer in Self.barrelLayers {
+            let (volume, lid, radius, halfLength, sigmaRPhi, sigmaZ) = layer
+            // Signed curvature κ (1/mm): a positive charge in B along +z turns clockwise.
+            let kappa = -Double(charge) * 0.0003 * magneticField / pt
+            func position(_ s: Double) -> (Double, Double) {
+                abs(kappa) < 1e-12 ? (x + s * cos(phi), y + s * sin(phi))
+                    : (x + (sin(phi + kappa * s) - sin(phi)) / kappa, y - (cos(phi + kappa * s) - cos(phi)) / kappa)
+            }
+            // Bracket the crossing of r = radius along the transverse path s, then bisect.
+            let maxS = abs(kappa) > 0 ? Double.pi / abs(kappa) : 10 * radius
+            var lo = 0.0, hi = 0.0, found = false
+            while hi < maxS {
+                hi = min(maxS, hi + 20)
+                let (px, py) = position(hi)
+                if px * px + py * py >= radius * radius { found = true; break }
+                lo = hi
+            }
+            guard found else { break }
+            for _ in 0..<50 {
+                let mid = 0.5 * (lo + hi), (px, py) = position(mid)
+                if px * px + py * py >= radius * radius { hi = mid } else { lo = mid }
+            }
+            let s = 0.5 * (lo + hi)
+            let (hx, hy) = position(s)
+            let hz = z + s * cotTheta
+            guard abs(hz) <= halfLength else { break }
+            phi += kappa * s
+            x = hx; y = hy; z = hz
+            let momentum = (pt * cos(phi), pt * sin(phi), pt * cotTheta)
+            let hitPhi = atan2(hy, hx) + random.gaussian(sigma: sigmaRPhi) / radius
+            hits.append((radius * cos(hitPhi), radius * sin(hitPhi), hz + random.gaussian(sigma: sigmaZ),
+                         LayerID(volume: volume, layer: lid), momentum))
+            // Multiple scattering in the layer (Highland 1975): θ₀ = 13.6 MeV / p · √(x/X₀) (1 + 0.038 ln(x/X₀)).
+            let sinTheta = 1 / (1 + cotTheta * cotTheta).squareRoot()
+            let p = pt / sinTheta, thickness = 0.02 / sinTheta
+            let theta0 = 0.0136 / p * thickness.squareRoot() * (1 + 0.038 * log(thickness))
+            phi += random.gaussian(sigma: theta0) / sinTheta
+            let theta = atan2(1, cotTheta) + random.gaussian(sigma: theta0)
+            cotTheta = cos(theta) / sin(theta)
+            pt = p * sin(theta)
+        }
+        return (particle, hits)
+    }
+
+    func noiseHit(_ random: RandomSource) -> (x: Double, y: Double, z: Double, layer: LayerID) {
+        switch detector {
+        case .planar:
+            let k = random.integer(below: Self.chambers.count)
+            return (random.uniform(-500, 500), random.uniform(-500, 500), Self.chambers[k], LayerID(volume: 1, layer: k + 1))
+        case .barrel:
+            let l = Self.barrelLayers[random.integer(below: Self.barrelLayers.count)]
+            let phi = random.uniform(-Double.pi, Double.pi)
+            return (l.2 * cos(phi), l.2 * sin(phi), random.uniform(-l.3, l.3), LayerID(volume: l.0, layer: l.1))
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("ebm tracks", .enabled(if: ebmBinary != nil))
+struct TracksCommandTests {
+    let dir = TemporaryFolder()
+
+    @Test("generate, find (one event and a sharded folder), score and draw work end to end")
+    func endToEnd() throws {
+        let prefix = dir.file("events/event")
+        var r = try ebm(["tracks", "generate", "--detector", "barrel", "--tracks", "40", "--noise", "0.1", "--events", "3",
+                         "--pt-min", "1", "--seed", "4", "--out", prefix])
+        #expect(r.status == 0, "\(r.stderr)")
+        let hits = prefix + "000000001-hits.csv", truth = prefix + "000000001-truth.csv", sub = dir.file("sub.csv")
+        r = try ebm(["tracks", "find", "--hits", hits, "--output", sub, "--seed", "2"])
+        #expect(r.status == 0 && r.stdout.contains("(barrel)"), "\(r.stderr)")
+        let first = try String(contentsOfFile: sub, encoding: .utf8)
+        #expect(first.hasPrefix("event_id,hit_id,track_id\n1,"))
+        r = try ebm(["tracks", "find", "--hits", hits, "--output", sub, "--seed", "2"])
+        #expect(try String(contentsOfFile: sub, encoding: .utf8) == first)
+        r = try ebm(["tracks", "score", "--truth", truth, "--submission", sub])
+        let score = Double(r.stdout.split(separator: " ")[2].trimmingCharacters(in: CharacterSet(charactersIn: ";"))) ?? 0
+        #expect(r.status == 0 && score > 0.95, "\(r.stdout)")
+        // Shards 1/2 and 2/2 together cover the folder, and agree with the single-event run.
+        for shard in ["1/2", "2/2"] {
+            r = try ebm(["tracks", "find", "--events", dir.file("events"), "--output-dir", dir.file("out"), "--shard", shard, "--jobs", "2", "--seed", "2"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let written = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
+        #expect(written == (1...3).map { String(format: "event%09d-submission.csv", $0) })
+        #expect(try String(contentsOfFile: dir.file("out/event000000001-submission.csv"), encoding: .utf8) == first)
+        r = try ebm(["tracks", "draw", "--hits", hits, "--truth", truth, "--out", dir.file("event.svg")])
+        let display = try String(contentsOfFile: dir.file("event.svg"), encoding: .utf8)
+        #expect(r.status == 0 && display.contains("<polyline"))
+        r = try ebm(["tracks", "draw", "--hits", hits, "--frames", "--out", dir.file("frames.svg")])
+        let frames = try String(contentsOfFile: dir.file("frames.svg"), encoding: .utf8)
+        #expect(r.status == 0 && frames.contains("stroke-opacity"))
+    }
+
+    @Test("bad hit files and mismatched truth exit 1 with the file and line; the input is never overwritten")
+    func errors() throws {
+        let bad = dir.write("bad.csv", "hit_id,x,y,z,layer\n1,0,0,1,1\n2,0,abc,2,2\n")
+        var r = try ebm(["tracks", "find", "--hits", bad, "--output", dir.file("s.csv")])
+        #expect(r.status == 1 && r.stderr.contains("bad.csv") && r.stderr.contains("line 3"))
+        let good = dir.write("good-hits.csv", "hit_id,x,y,z,layer\n1,0,0,600,1\n2,0,0,800,2\n3,0,0,1000,3\n")
+        r = try ebm(["tracks", "find", "--hits", good, "--output", good])
+        #expect(r.status == 1)
+        #expect(try String(contentsOfFile: good, encoding: .utf8).hasPrefix("hit_id,x,y,z,layer"))
+        let sub = dir.write("s2.csv", "event_id,hit_id,track_id\n0,1,1\n0,2,1\n0,3,1\n")
+        let truth = dir.write("t.csv", "hit_id,particle_id,tx,ty,tz,tpx,tpy,tpz,weight\n1,1,0,0,600,0,0,1,0.5\n9,1,0,0,800,0,0,1,0.5\n")
+        r = try ebm(["tracks", "score", "--truth", truth, "--submission", sub])
+        #expect(r.status == 1 && r.stderr.contains("t.csv"))
+        r = try ebm(["tracks", "find", "--events", dir.path, "--output-dir", dir.file("o"), "--shard", "3/2"])
+        #expect(r.status != 0 && r.stderr.contains("--shard"))
+    }
+}
