@@ -10,7 +10,7 @@ struct EBM: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ebm",
         abstract: "Energy-based models for scientists: Hopfield memory, Hopfield track finding, RBMs and DBNs.",
-        subcommands: [Demo.self, Hopfield.self, Tracks.self, RBMCommand.self, Bench.self])
+        subcommands: [Demo.self, Hopfield.self, Tracks.self, RBMCommand.self, DBNCommand.self, Bench.self])
 
     static func main() {
         do {

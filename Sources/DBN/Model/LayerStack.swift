@@ -11,33 +11,50 @@ import RBM
 public struct LayerStack: Equatable, Sendable {
     /// The RBMs, bottom (data) first.
     public private(set) var layers: [RestrictedBoltzmannMachine]
+    /// Label units appended to the top RBM's visible layer (0 without a generative top): the
+    /// associative memory of Hinton, Osindero & Teh (2006), whose visible units are the
+    /// penultimate layer joined to a one-hot label.
+    public let labelUnits: Int
 
     /// A stack of RBMs whose sizes chain.
     ///
     /// - Throws: `InputError` (naming `source`) when a layer's visible size differs from the previous
-    ///   layer's hidden size, or when a layer above the first has Gaussian visible units.
-    public init(_ layers: [RestrictedBoltzmannMachine], source: String = "model") throws {
+    ///   layer's hidden size (plus `labelUnits` for the top layer), or when a layer above the first
+    ///   has Gaussian visible units.
+    public init(_ layers: [RestrictedBoltzmannMachine], labelUnits: Int = 0, source: String = "model") throws {
         for k in layers.indices.dropFirst() {
-            guard layers[k].visibleCount == layers[k - 1].hiddenCount else {
+            let extra = k == layers.count - 1 ? labelUnits : 0
+            guard layers[k].visibleCount == layers[k - 1].hiddenCount + extra else {
                 throw InputError(file: source, .record(k), "layer \(k) has \(layers[k].visibleCount) visible units; "
-                                 + "expected \(layers[k - 1].hiddenCount), the hidden units of layer \(k - 1)")
+                                 + "expected \(layers[k - 1].hiddenCount + extra), the hidden units of layer \(k - 1)"
+                                 + (extra > 0 ? " plus \(extra) label units" : ""))
             }
             guard layers[k].visibleUnits == .bernoulli else {
                 throw InputError(file: source, .record(k), "layer \(k) has Gaussian visible units; only the first layer may")
             }
         }
         self.layers = layers
+        self.labelUnits = labelUnits
     }
 
-    /// The layer sizes, data first (e.g. [784, 500, 500, 2000]).
-    public var sizes: [Int] { layers.isEmpty ? [] : [layers[0].visibleCount] + layers.map(\.hiddenCount) }
+    /// The layer sizes, data first (e.g. [784, 500, 500, 2000]); label units are not counted.
+    public var sizes: [Int] {
+        guard let first = layers.first else { return [] }
+        return [first.visibleCount - (layers.count == 1 ? labelUnits : 0)] + layers.map(\.hiddenCount)
+    }
 
-    /// The hidden probabilities of every layer for a batch of data rows, bottom first.
+    /// The hidden probabilities of every layer for a batch of data rows, bottom first (label units
+    /// of a generative top off).
     public func upPass(_ data: Matrix<Float>) -> [Matrix<Float>] {
         var out: [Matrix<Float>] = []
         var x = data
         for rbm in layers {
-            x = rbm.hiddenProbabilities(x)
+            // Above a generative top's data units, the label units are off.
+            let r = rbm.visibleCount > x.columns
+                ? RestrictedBoltzmannMachine(weights: rbm.weights.rows(0..<x.columns), visibleBias: Array(rbm.visibleBias[0..<x.columns]),
+                                             hiddenBias: rbm.hiddenBias, visibleUnits: rbm.visibleUnits)
+                : rbm
+            x = r.hiddenProbabilities(x)
             out.append(x)
         }
         return out

@@ -101,6 +101,38 @@ public final class RandomSource {
         return (hi << 32) | lo
     }
 
+    /// Inverted dropout (Srivastava et al. 2014): sets each `mask` element to 0 with probability `p`
+    /// and to 1/(1 − p) otherwise, and multiplies `values` by it, in one pass.
+    ///
+    /// With a generator of 32-bit output (mt19937, taus2, …) each draw gives two units 16 bits each,
+    /// so p is resolved to 1/65,536; other generators draw one uniform per unit.
+    @inlinable public func applyDropout(_ values: UnsafeMutableBufferPointer<Float>, mask: UnsafeMutableBufferPointer<Float>,
+                                        probability p: Double) {
+        let keep = Float(1 / (1 - p)), n = min(values.count, mask.count), g = generator
+        if gsl_rng_min(g) == 0 && gsl_rng_max(g) == 0xffff_ffff {
+            let threshold = UInt32((p * 65536).rounded())
+            var i = 0
+            while i < n {
+                let bits = UInt32(truncatingIfNeeded: gsl_rng_get(g))
+                let m0: Float = (bits & 0xffff) < threshold ? 0 : keep
+                mask[i] = m0
+                values[i] *= m0
+                if i + 1 < n {
+                    let m1: Float = (bits >> 16) < threshold ? 0 : keep
+                    mask[i + 1] = m1
+                    values[i + 1] *= m1
+                }
+                i += 2
+            }
+        } else {
+            for i in 0..<n {
+                let m: Float = gsl_rng_uniform(g) < p ? 0 : keep
+                mask[i] = m
+                values[i] *= m
+            }
+        }
+    }
+
     // MARK: Permutations
 
     /// Shuffles `array` in place (`gsl_ran_shuffle`, Fisher–Yates).

@@ -1,0 +1,117 @@
+import EnergyCore
+import Foundation
+import RBM
+
+/// DBN model files: one NumPy `.npz` holding, per layer, the pretrained RBM (`rbm{k}_W`,
+/// `rbm{k}_visible_bias`, `rbm{k}_hidden_bias`) and the fine-tuned classifier layer (`layer{k}_W`,
+/// inputs × outputs, and `layer{k}_b`), plus a `metadata` JSON string. `np.load` reads it as is.
+public enum DBNModelFile {
+    /// The JSON metadata.
+    public struct Metadata: Codable, Equatable, Sendable {
+        public var format = "energymodels.dbn"
+        public var version = 1
+        /// Classifier sizes, input first, classes last.
+        public var sizes: [Int]
+        public var classes: Int
+        /// Label units of the generative top RBM (0: none).
+        public var labelUnits: Int
+        public var pretrained: Bool
+        public var pretraining: PretrainingConfiguration?
+        public var fineTuning: FineTuningConfiguration?
+        /// The best validation error of fine-tuning.
+        public var validationError: Double?
+        /// Fine-tuning epochs run.
+        public var epochs: Int?
+
+        public init(model: DeepBeliefNetwork, pretraining: PretrainingConfiguration?, fineTuning: FineTuningConfiguration?,
+                    validationError: Double?, epochs: Int?) {
+            sizes = model.classifier.sizes
+            classes = model.classes
+            labelUnits = model.stack?.labelUnits ?? 0
+            pretrained = model.stack != nil
+            self.pretraining = pretraining
+            self.fineTuning = fineTuning
+            self.validationError = validationError
+            self.epochs = epochs
+        }
+    }
+
+    /// The arrays of a model.
+    public static func archive(_ model: DeepBeliefNetwork, metadata: Metadata) throws -> NumpyArchive {
+        var archive = NumpyArchive(rbmArrays(model.stack?.layers ?? []))
+        for (k, layer) in model.classifier.layers.enumerated() {
+            archive["layer\(k)_W"] = NumpyArray(layer.weights)
+            archive["layer\(k)_b"] = NumpyArray(layer.bias, shape: [layer.outputs])
+        }
+        archive["metadata"] = NumpyArray(string: String(decoding: try JSONEncoder.reproducible.encode(metadata), as: UTF8.self))
+        return archive
+    }
+
+    /// The arrays of a stack of RBMs: `rbm{k}_W`, `rbm{k}_visible_bias`, `rbm{k}_hidden_bias`.
+    public static func rbmArrays(_ rbms: [RestrictedBoltzmannMachine]) -> [(String, NumpyArray)] {
+        rbms.enumerated().flatMap { k, rbm in
+            [("rbm\(k)_W", NumpyArray(rbm.weights)),
+             ("rbm\(k)_visible_bias", NumpyArray(rbm.visibleBias, shape: [rbm.visibleCount])),
+             ("rbm\(k)_hidden_bias", NumpyArray(rbm.hiddenBias, shape: [rbm.hiddenCount]))]
+        }
+    }
+
+    /// The RBMs stored under `rbm{k}_…` (none when there are none). Each layer is an RBM file's arrays
+    /// under a prefix, read and checked by the RBM module's reader.
+    public static func readRBMs(_ archive: NumpyArchive, file path: String) throws -> [RestrictedBoltzmannMachine] {
+        var rbms: [RestrictedBoltzmannMachine] = []
+        while archive["rbm\(rbms.count)_W"] != nil {
+            let k = rbms.count
+            let layer = NumpyArchive(["W", "visible_bias", "hidden_bias"].compactMap { name in archive["rbm\(k)_\(name)"].map { (name, $0) } })
+            rbms.append(try RBMModelFile.read(layer, file: "\(path) (rbm\(k))").model)
+        }
+        return rbms
+    }
+
+    /// Writes a model atomically.
+    public static func write(_ model: DeepBeliefNetwork, metadata: Metadata, to path: String) throws {
+        try archive(model, metadata: metadata).write(to: path)
+    }
+
+    /// Reads a model.
+    ///
+    /// - Throws: `InputError` naming the file and member for missing arrays, shapes that do not
+    ///   chain, non-finite values, or metadata of another kind of file.
+    public static func read(_ path: String) throws -> (model: DeepBeliefNetwork, metadata: Metadata) {
+        try read(try NumpyArchive.read(path), file: path)
+    }
+
+    /// Reads a model from an archive already loaded (a model file or a checkpoint).
+    public static func read(_ archive: NumpyArchive, file path: String) throws -> (model: DeepBeliefNetwork, metadata: Metadata) {
+        guard let json = try archive.require("metadata", file: path).string,
+              let metadata = try? JSONDecoder().decode(Metadata.self, from: Data(json.utf8)) else {
+            throw InputError(file: path, .entry("metadata"), "expected the JSON metadata of a DBN")
+        }
+        guard metadata.format == "energymodels.dbn" else {
+            throw InputError(file: path, .entry("metadata"), "this is a '\(metadata.format)' file, not a DBN")
+        }
+        let rbms = try readRBMs(archive, file: path)
+        let stack = rbms.isEmpty ? nil : try LayerStack(rbms, labelUnits: metadata.labelUnits, source: path)
+        var layers: [DenseLayer] = []
+        var k = 0
+        while let w = archive["layer\(k)_W"] {
+            let weights = try w.matrix(as: Float.self, file: path, what: "layer\(k)_W")
+            let b: [Float] = try archive.require("layer\(k)_b", file: path).values() ?? []
+            guard b.count == weights.columns else {
+                throw InputError(file: path, .entry("layer\(k)_b"), "expected \(weights.columns) values (the columns of layer\(k)_W), found \(b.count)")
+            }
+            if let previous = layers.last, previous.outputs != weights.rows {
+                throw InputError(file: path, .entry("layer\(k)_W"), "expected \(previous.outputs) rows (the outputs of layer \(k - 1)), found \(weights.rows)")
+            }
+            guard weights.isFinite, b.allFinite else { throw InputError(file: path, .entry("layer\(k)_W"), "holds NaN or infinite values") }
+            layers.append(DenseLayer(weights: weights, bias: b))
+            k += 1
+        }
+        guard !layers.isEmpty else { throw InputError(file: path, .entry("layer0_W"), "missing: the file holds no classifier layers") }
+        let model = DeepBeliefNetwork(stack: stack, classifier: FeedForwardNetwork(layers: layers))
+        guard model.classifier.sizes == metadata.sizes else {
+            throw InputError(file: path, .entry("metadata"), "sizes \(metadata.sizes) do not match the arrays \(model.classifier.sizes)")
+        }
+        return (model, metadata)
+    }
+}

@@ -1,0 +1,87 @@
+import EnergyCore
+import Foundation
+
+/// Fine-tuning checkpoints: the model file's arrays (with the current network as the classifier)
+/// plus the best network so far, the optimiser's state, the generator's state and the epoch, so
+/// that `--resume` continues bit for bit.
+extension FineTuner {
+    struct State: Codable {
+        var format = "energymodels.dbn-checkpoint"
+        var epochsDone: Int
+        var bestValidationError: Double?
+        var epochsSinceBest: Int
+        var optimizerSteps: Int
+        var algorithm: String
+        var configuration: FineTuningConfiguration
+    }
+
+    /// Writes a checkpoint atomically. `stack` and `pretraining` are carried along so that the
+    /// checkpoint is also a loadable model file.
+    public func writeCheckpoint(to path: String, stack: LayerStack?, pretraining: PretrainingConfiguration?) throws {
+        let model = DeepBeliefNetwork(stack: stack, classifier: network)
+        var archive = try DBNModelFile.archive(model, metadata: .init(model: model, pretraining: pretraining, fineTuning: configuration,
+                                                                      validationError: bestValidationError.isFinite ? bestValidationError : nil,
+                                                                      epochs: epochsDone))
+        for (k, layer) in best.layers.enumerated() {
+            archive["best_layer\(k)_W"] = NumpyArray(layer.weights)
+            archive["best_layer\(k)_b"] = NumpyArray(layer.bias, shape: [layer.outputs])
+        }
+        for (k, v) in optimizer.first.enumerated() { archive["optimizer_first\(k)"] = NumpyArray(v, shape: [v.count]) }
+        for (k, v) in optimizer.second.enumerated() { archive["optimizer_second\(k)"] = NumpyArray(v, shape: [v.count]) }
+        let rng = random.state
+        archive["rng_state"] = NumpyArray(rng, shape: [rng.count])
+        let state = State(epochsDone: epochsDone, bestValidationError: bestValidationError.isFinite ? bestValidationError : nil,
+                          epochsSinceBest: epochsSinceBest, optimizerSteps: optimizer.steps, algorithm: random.algorithm,
+                          configuration: configuration)
+        archive["training_state"] = NumpyArray(string: String(decoding: try JSONEncoder.reproducible.encode(state), as: UTF8.self))
+        try archive.write(to: path)
+    }
+
+    /// A fine-tuner resumed from a checkpoint; every setting but the epochs must equal the checkpoint's.
+    ///
+    /// - Throws: `InputError` naming the checkpoint for a missing or malformed member or other settings.
+    public static func resume(from path: String, configuration: FineTuningConfiguration) throws -> (FineTuner, LayerStack?) {
+        let archive = try NumpyArchive.read(path)
+        guard let json = try archive.require("training_state", file: path).string,
+              let state = try? JSONDecoder().decode(State.self, from: Data(json.utf8)),
+              state.format == "energymodels.dbn-checkpoint" else {
+            throw InputError(file: path, .entry("training_state"), "expected the training state of a DBN checkpoint")
+        }
+        var expected = state.configuration
+        expected.epochs = configuration.epochs
+        guard expected == configuration else {
+            throw InputError(file: path, "the checkpoint was fine-tuned with other settings; resume with the same settings, changing only --finetune-epochs")
+        }
+        let (model, _) = try DBNModelFile.read(archive, file: path)
+        let random = try RandomSource(algorithm: state.algorithm, seed: configuration.seed)
+        guard case .uint8(let rng) = try archive.require("rng_state", file: path).storage else {
+            throw InputError(file: path, .entry("rng_state"), "expected the generator state as bytes (uint8)")
+        }
+        try random.restore(state: rng, source: path)
+        let tuner = try FineTuner(network: model.classifier, configuration: configuration, random: random)
+        var bestLayers: [DenseLayer] = []
+        for k in model.classifier.layers.indices {
+            let w = try archive.require("best_layer\(k)_W", file: path).matrix(as: Float.self, file: path, what: "best_layer\(k)_W")
+            let b: [Float] = try archive.require("best_layer\(k)_b", file: path).values() ?? []
+            guard w.rows == model.classifier.layers[k].inputs, w.columns == model.classifier.layers[k].outputs, b.count == w.columns else {
+                throw InputError(file: path, .entry("best_layer\(k)_W"), "expected the shape of layer\(k)_W")
+            }
+            bestLayers.append(DenseLayer(weights: w, bias: b))
+        }
+        tuner.restore(best: FeedForwardNetwork(layers: bestLayers), bestValidationError: state.bestValidationError ?? .infinity,
+                      epochsSinceBest: state.epochsSinceBest, epochsDone: state.epochsDone)
+        var optimizer = OptimizerState(for: model.classifier)
+        optimizer.steps = state.optimizerSteps
+        for k in optimizer.first.indices {
+            let f: [Float] = try archive.require("optimizer_first\(k)", file: path).values() ?? []
+            let s: [Float] = try archive.require("optimizer_second\(k)", file: path).values() ?? []
+            guard f.count == optimizer.first[k].count, s.count == f.count else {
+                throw InputError(file: path, .entry("optimizer_first\(k)"), "expected \(optimizer.first[k].count) values")
+            }
+            optimizer.first[k] = f
+            optimizer.second[k] = s
+        }
+        tuner.optimizer = optimizer
+        return (tuner, model.stack)
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import DBN
+import EnergyCore
+import Foundation
+
+/// `ebm dbn eval`: accuracy and confusion matrix on labelled data.
+struct DBNEval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval", abstract: "Print a DBN classifier's accuracy, confusion matrix and per-class accuracy.")
+
+    @Option(help: "The model (.npz).") var model: String
+    @Option(help: "Images.") var data: String
+    @Option(help: "Labels.") var labels: String
+
+    func run() throws {
+        let (m, _) = try DBNModelFile.read(model)
+        let (x, y) = try DBNCommand.load(images: data, labels: labels)
+        try DBNCommand.check(x, file: data, model: m, modelFile: model)
+        if let bad = y.firstIndex(where: { $0 >= m.classes }) {
+            throw InputError(file: labels, .record(bad), "label \(y[bad]) is not a class of the model (0–\(m.classes - 1))")
+        }
+        let result = Classification.evaluate(m.classifier.probabilities(x), labels: y)
+        print(String(format: "accuracy %.4f (error %.4f, %d of %d correct) on %@", result.accuracy, result.errorRate, result.correct, result.total, data))
+        print(result.table, terminator: "")
+    }
+}

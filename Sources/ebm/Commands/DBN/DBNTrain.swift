@@ -1,0 +1,190 @@
+import ArgumentParser
+import DBN
+import EnergyCore
+import Foundation
+import RBM
+
+/// `ebm dbn train`: greedy pretraining, then fine-tuning with early stopping.
+struct DBNTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Pretrain a DBN greedily (stacked RBMs) and fine-tune it by backprop as a classifier.",
+        discussion: """
+        The last --validation-split training images are held out for early stopping; the test set is read \
+        only at the end (--test/--test-labels). Pretraining writes OUT.pretrain.npz after each layer and \
+        fine-tuning OUT.checkpoint.npz after each epoch, atomically; --resume continues from them.
+        """)
+
+    @Option(help: "Training images.") var data: String
+    @Option(help: "Training labels.") var labels: String
+    @Option(help: "Images held out from the end of the training data for early stopping.") var validationSplit = 10_000
+    @Option(help: "Use only the first N training images (before the split).") var limit: Int?
+    @Option(help: "Test images, evaluated once at the end.") var test: String?
+    @Option(help: "Test labels.") var testLabels: String?
+    @Option(help: "Hidden layer sizes, bottom first.") var layers = "500,500,2000"
+    @Option(help: "Pretraining epochs per layer: one number or one per layer.") var pretrainEpochs = "20"
+    @Option(help: "Pretraining learning rate.") var pretrainLr = PretrainingConfiguration().training[0].learningRate
+    @Option(help: "Pretraining momentum (reached after 5 epochs, from 0.5).") var pretrainMomentum = PretrainingConfiguration().training[0].finalMomentum
+    @Option(name: .customLong("pretrain-cd"), help: "Gibbs steps per pretraining update.") var pretrainSteps = 1
+    @Flag(name: .customLong("pretrain-pcd"), help: "Pretrain with persistent CD (100 chains) instead of CD-k.") var pretrainPersistent = false
+    @Option(help: "Visible units of the first layer: bernoulli or gaussian.") var visibleUnits = "bernoulli"
+    @Flag(inversion: .prefixedNo, help: "Train the top RBM with label units (for `ebm dbn generate`).") var generative = true
+    @Flag(help: "Train the same architecture from random initialisation.") var noPretrain = false
+    @Option(help: "Fine-tuning epochs (at most; early stopping may end sooner).") var finetuneEpochs = FineTuningConfiguration().epochs
+    @Option(help: "Fine-tuning mini-batch size.") var batch = FineTuningConfiguration().batchSize
+    @Option(help: "Optimizer: sgd or adam.") var optimizer = FineTuningConfiguration().optimizer.rawValue
+    @Option(help: "Fine-tuning learning rate (default 0.1 for sgd, 0.001 for adam).") var lr: Double?
+    @Option(help: "Learning-rate decay: none, linear or inverse.") var lrDecay = FineTuningConfiguration().decay.rawValue
+    @Option(help: "SGD momentum.") var momentum = FineTuningConfiguration().momentum
+    @Option(help: "L2 weight decay.") var weightDecay = FineTuningConfiguration().weightDecay
+    @Option(help: "Dropout probability of hidden units.") var dropout = FineTuningConfiguration().hiddenDropout
+    @Option(help: "Dropout probability of input units.") var inputDropout = FineTuningConfiguration().inputDropout
+    @Option(help: "Early stopping: epochs without a better validation error.") var patience = FineTuningConfiguration().patience
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "The model file to write (.npz).") var out: String
+    @Flag(help: "Resume from OUT.pretrain.npz / OUT.checkpoint.npz.") var resume = false
+    @Flag(help: "No progress bars or per-epoch lines.") var quiet = false
+
+    func pretrainingConfiguration() throws -> PretrainingConfiguration {
+        let sizes = try Self.integers(layers, option: "--layers")
+        let epochs = try Self.integers(pretrainEpochs, option: "--pretrain-epochs")
+        guard epochs.count == 1 || epochs.count == sizes.count else {
+            throw InputError(file: "--pretrain-epochs", "expected one number or \(sizes.count) (one per layer), got \(epochs.count)")
+        }
+        var c = PretrainingConfiguration(layers: sizes, epochs: epochs)
+        guard let units = VisibleUnits(rawValue: visibleUnits) else { throw InputError(file: "--visible-units", "expected bernoulli or gaussian, got '\(visibleUnits)'") }
+        c.visibleUnits = units
+        c.generativeTop = generative
+        for k in c.training.indices {
+            c.training[k].learningRate = pretrainLr
+            c.training[k].finalMomentum = pretrainMomentum
+            c.training[k].sampling = pretrainPersistent ? .persistent(chains: 100, steps: pretrainSteps) : .contrastiveDivergence(steps: pretrainSteps)
+            c.training[k].seed = seed
+        }
+        try c.validate()
+        return c
+    }
+
+    func fineTuningConfiguration() throws -> FineTuningConfiguration {
+        var c = FineTuningConfiguration()
+        guard let kind = OptimizerKind(rawValue: optimizer) else { throw InputError(file: "--optimizer", "expected sgd or adam, got '\(optimizer)'") }
+        guard let decay = LearningRateDecay(rawValue: lrDecay) else { throw InputError(file: "--lr-decay", "expected none, linear or inverse, got '\(lrDecay)'") }
+        c.optimizer = kind
+        c.learningRate = lr ?? (kind == .adam ? 0.001 : c.learningRate)
+        c.decay = decay
+        c.epochs = finetuneEpochs
+        c.batchSize = batch
+        c.momentum = momentum
+        c.weightDecay = weightDecay
+        c.hiddenDropout = dropout
+        c.inputDropout = inputDropout
+        c.patience = patience
+        c.seed = seed
+        try c.validate()
+        return c
+    }
+
+    static func integers(_ list: String, option: String) throws -> [Int] {
+        let parts = list.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw InputError(file: option, "expected positive integers separated by commas, got '\(list)'")
+        }
+        return parts.compactMap { $0 }
+    }
+
+    func run() throws {
+        let pre = try pretrainingConfiguration(), fine = try fineTuningConfiguration()
+        let inputs = [data, labels] + [test, testLabels].compactMap { $0 }
+        try AtomicFile.checkOutput(out, isNotAnyOf: inputs)
+        let folder = (out as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        guard folder.isEmpty || (FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) else {
+            throw InputError(file: out, "cannot write: folder '\(folder)' does not exist")
+        }
+        let base = out.hasSuffix(".npz") ? String(out.dropLast(4)) : out
+        let pretrainPath = base + ".pretrain.npz", checkpointPath = base + ".checkpoint.npz"
+        let (all, allLabels) = try DBNCommand.load(images: data, labels: labels, limit: limit)
+        guard validationSplit >= 0, validationSplit < all.rows else {
+            throw InputError(file: "--validation-split", "expected fewer than the \(all.rows) training images, got \(validationSplit)")
+        }
+        let n = all.rows - validationSplit
+        let train = all.rows(0..<n), trainLabels = Array(allLabels[0..<n])
+        let validation = validationSplit > 0 ? (all.rows(n..<all.rows), Array(allLabels[n...])) : nil
+        let classes = 10
+        let start = Date()
+        let random = RandomSource(seed: seed)
+        say("DBN \(([train.columns] + pre.layers + [classes]).map(String.init).joined(separator: "-")) on \(n) images of \(data)"
+            + (validation.map { ", \($0.0.rows) held out for validation" } ?? ""))
+
+        var tuner: FineTuner
+        var stack: LayerStack?
+        if resume, FileManager.default.fileExists(atPath: checkpointPath) {
+            (tuner, stack) = try FineTuner.resume(from: checkpointPath, configuration: fine)
+            say("resumed fine-tuning from \(checkpointPath) after epoch \(tuner.epochsDone)")
+        } else {
+            if noPretrain {
+                stack = nil
+                say("no pretraining: random initialisation (Glorot & Bengio 2010)")
+            } else {
+                var done: [RestrictedBoltzmannMachine] = []
+                if resume, FileManager.default.fileExists(atPath: pretrainPath) {
+                    done = try Self.readPretrained(pretrainPath)
+                    say("resumed pretraining from \(pretrainPath): \(done.count) layer(s) done")
+                }
+                let t0 = Date()
+                stack = try Pretraining.run(data: train, labels: trainLabels, classes: classes, configuration: pre, startingWith: done,
+                                            random: random, quiet: quiet, onEpoch: { k, report in
+                                                say("  layer \(k + 1) " + RBMTrain.describe(report))
+                                            }, onLayer: { rbms in
+                                                try Self.writePretrained(rbms, labelUnits: pre.generativeTop ? classes : 0, total: pre.layers.count, to: pretrainPath)
+                                            })
+                say(String(format: "pretraining took %.1f s", Date().timeIntervalSince(t0)))
+            }
+            let network = stack.map { FeedForwardNetwork(unrolling: $0, classes: classes, random: random) }
+                ?? FeedForwardNetwork(sizes: [train.columns] + pre.layers + [classes], random: random)
+            tuner = try FineTuner(network: network, configuration: fine, random: random)
+        }
+        let t1 = Date()
+        while !tuner.stopped {
+            let batches = (train.rows + fine.batchSize - 1) / fine.batchSize
+            let progress = ProgressReporter("fine-tune epoch \(tuner.epochsDone + 1)", total: batches, quiet: quiet)
+            let report = try tuner.trainEpoch(train, labels: trainLabels, validation: validation, progress: progress)
+            progress.finish()
+            try tuner.writeCheckpoint(to: checkpointPath, stack: stack, pretraining: noPretrain ? nil : pre)
+            say(String(format: "  epoch %3d  loss %.4f", report.epoch, report.trainingLoss)
+                + (report.validationError.map { String(format: "  validation error %.4f", $0) } ?? "")
+                + String(format: "  lr %.4f  %.1f s", report.learningRate, report.seconds))
+        }
+        say(String(format: "fine-tuning took %.1f s (%d epochs); best validation error %.4f", Date().timeIntervalSince(t1), tuner.epochsDone,
+                   tuner.bestValidationError.isFinite ? tuner.bestValidationError : .nan))
+        let model = DeepBeliefNetwork(stack: stack, classifier: tuner.best)
+        try DBNModelFile.write(model, metadata: .init(model: model, pretraining: noPretrain ? nil : pre, fineTuning: fine,
+                                                      validationError: tuner.bestValidationError.isFinite ? tuner.bestValidationError : nil,
+                                                      epochs: tuner.epochsDone), to: out)
+        print("wrote \(out)" + String(format: " (total %.1f s)", Date().timeIntervalSince(start)))
+        if let test, let testLabels {
+            let (tx, ty) = try DBNCommand.load(images: test, labels: testLabels)
+            try DBNCommand.check(tx, file: test, model: model, modelFile: out)
+            let result = Classification.evaluate(model.classifier.probabilities(tx), labels: ty)
+            print(String(format: "test accuracy %.4f (error %.4f) on %d images of %@", result.accuracy, result.errorRate, result.total, test))
+        }
+
+        func say(_ s: String) {
+            guard !quiet else { return }
+            // Unbuffered, so that a log file sees each line as it happens.
+            FileHandle.standardOutput.write(Data((s + "\n").utf8))
+        }
+    }
+
+    /// Writes the finished lower layers as a pretraining checkpoint.
+    static func writePretrained(_ rbms: [RestrictedBoltzmannMachine], labelUnits: Int, total: Int, to path: String) throws {
+        var archive = NumpyArchive(DBNModelFile.rbmArrays(rbms))
+        archive["metadata"] = NumpyArray(string: "{\"format\":\"energymodels.dbn-pretraining\",\"layers_done\":\(rbms.count),\"layers\":\(total)}")
+        try archive.write(to: path)
+    }
+
+    /// Reads the finished lower layers of a pretraining checkpoint.
+    static func readPretrained(_ path: String) throws -> [RestrictedBoltzmannMachine] {
+        try DBNModelFile.readRBMs(try NumpyArchive.read(path), file: path)
+    }
+}

@@ -1,0 +1,130 @@
+import DBN
+import EnergyCore
+import Foundation
+import RBM
+import TestSupport
+import Testing
+
+/// A small random network and batch for gradient checks.
+func smallProblem(seed: UInt64) -> (FeedForwardNetwork, Matrix<Float>, [Int]) {
+    let random = RandomSource(seed: seed)
+    var net = FeedForwardNetwork(sizes: [5, 4, 3, 3], random: random)
+    for l in net.layers.indices { random.fillGaussian(&net.layers[l].bias, sigma: 0.5) }
+    var x = Matrix<Float>(rows: 6, columns: 5)
+    random.fillUniform(&x.storage)
+    return (net, x, (0..<6).map { _ in random.integer(below: 3) })
+}
+
+@Suite("Feed-forward network and fine-tuning")
+struct NetworkTests {
+    @Test("backprop gradients of the cross-entropy match central finite differences for every sigmoid and softmax layer")
+    func gradients() {
+        let (net, x, y) = smallProblem(seed: 1)
+        let w = BackpropWorkspace(network: net, batch: x.rows)
+        let loss = net.backpropagate(x, labels: y, indices: Array(0..<x.rows)[...], workspace: w)
+        #expect(abs(loss - net.loss(x, labels: y[...])) < 1e-5)
+        let h: Float = 1e-2
+        for l in net.layers.indices {
+            for i in 0..<net.layers[l].weights.storage.count {
+                var up = net, down = net
+                up.layers[l].weights.storage[i] += h
+                down.layers[l].weights.storage[i] -= h
+                let numeric = (up.loss(x, labels: y[...]) - down.loss(x, labels: y[...])) / Double(2 * h)
+                let analytic = Double(w.weightGradient(l).storage[i])
+                #expect(abs(numeric - analytic) < 2e-4 + 1e-2 * abs(analytic), "layer \(l) W[\(i)]: \(numeric) vs \(analytic)")
+            }
+            for j in net.layers[l].bias.indices {
+                var up = net, down = net
+                up.layers[l].bias[j] += h
+                down.layers[l].bias[j] -= h
+                let numeric = (up.loss(x, labels: y[...]) - down.loss(x, labels: y[...])) / Double(2 * h)
+                #expect(abs(numeric - Double(w.biasGradient(l)[j])) < 2e-4 + 1e-2 * abs(numeric), "layer \(l) b[\(j)]")
+            }
+        }
+    }
+
+    @Test("with dropout, the gradient is that of the network with the dropped units removed")
+    func dropoutGradient() {
+        let (net, x, y) = smallProblem(seed: 2)
+        let w = BackpropWorkspace(network: net, batch: x.rows)
+        // Hidden dropout only; the same seed redraws the same masks for each finite-difference loss.
+        func lossWithMasks(_ n: FeedForwardNetwork) -> Double {
+            let ws = BackpropWorkspace(network: n, batch: x.rows)
+            return n.backpropagate(x, labels: y, indices: Array(0..<x.rows)[...], workspace: ws, dropout: (0, 0.4), random: RandomSource(seed: 9))
+        }
+        _ = net.backpropagate(x, labels: y, indices: Array(0..<x.rows)[...], workspace: w, dropout: (0, 0.4), random: RandomSource(seed: 9))
+        let h: Float = 1e-2
+        for l in net.layers.indices {
+            for i in stride(from: 0, to: net.layers[l].weights.storage.count, by: 3) {
+                var up = net, down = net
+                up.layers[l].weights.storage[i] += h
+                down.layers[l].weights.storage[i] -= h
+                let numeric = (lossWithMasks(up) - lossWithMasks(down)) / Double(2 * h)
+                let analytic = Double(w.weightGradient(l).storage[i])
+                #expect(abs(numeric - analytic) < 2e-4 + 1e-2 * abs(analytic), "layer \(l) W[\(i)]: \(numeric) vs \(analytic)")
+            }
+        }
+    }
+
+    @Test("a small DBN learns the XOR of two noisy binary clusters, which no linear model can separate")
+    func xor() throws {
+        let random = RandomSource(seed: 3)
+        // Two hidden bits a, b, each written into 8 noisy binary inputs (10% of bits flipped); the class
+        // is a XOR b. Linear features of the inputs can at best cut one of the four clusters off (75%).
+        func sample(_ n: Int) -> (Matrix<Float>, [Int]) {
+            var x = Matrix<Float>(rows: n, columns: 16), y = [Int]()
+            for r in 0..<n {
+                let a = random.integer(below: 2), b = random.integer(below: 2)
+                y.append(a ^ b)
+                for c in 0..<16 {
+                    let bit = c < 8 ? a : b
+                    x[r, c] = Float(random.bernoulli(0.1) ? 1 - bit : bit)
+                }
+            }
+            return (x, y)
+        }
+        let (train, labels) = sample(2000), (test, testLabels) = sample(500)
+        var pre = PretrainingConfiguration(layers: [32, 32], epochs: [2])
+        pre.generativeTop = false
+        for k in pre.training.indices { pre.training[k].batchSize = 20; pre.training[k].sampling = .contrastiveDivergence(steps: 1) }
+        let stack = try Pretraining.run(data: train, labels: labels, classes: 2, configuration: pre, random: random, quiet: true)
+        var fine = FineTuningConfiguration()
+        fine.epochs = 100
+        fine.patience = 100
+        fine.batchSize = 20
+        fine.inputDropout = 0
+        fine.hiddenDropout = 0
+        fine.learningRate = 0.5
+        let tuner = try FineTuner(network: FeedForwardNetwork(unrolling: stack, classes: 2, random: random), configuration: fine, random: random)
+        while !tuner.stopped { _ = try tuner.trainEpoch(train, labels: labels, validation: (test, testLabels)) }
+        let accuracy = Classification.evaluate(tuner.best.probabilities(test), labels: testLabels).accuracy
+        #expect(accuracy > 0.95)
+        // A linear softmax model on the same inputs can at best cut one corner off: 75%.
+        var linearConfig = fine
+        linearConfig.epochs = 30
+        let linear = try FineTuner(network: FeedForwardNetwork(sizes: [16, 2], random: random), configuration: linearConfig, random: random)
+        while !linear.stopped { _ = try linear.trainEpoch(train, labels: labels, validation: (test, testLabels)) }
+        #expect(Classification.evaluate(linear.best.probabilities(test), labels: testLabels).accuracy < 0.8)
+    }
+
+    @Test("a checkpoint resumed after 2 epochs ends with the same weights as 4 uninterrupted epochs")
+    func resume() throws {
+        let dir = TemporaryFolder()
+        let (net, _, _) = smallProblem(seed: 4)
+        let random = RandomSource(seed: 5)
+        var x = Matrix<Float>(rows: 60, columns: 5)
+        random.fillUniform(&x.storage)
+        let y = (0..<60).map { _ in random.integer(below: 3) }
+        var c = FineTuningConfiguration()
+        c.batchSize = 10
+        c.epochs = 4
+        let straight = try FineTuner(network: net, configuration: c, random: RandomSource(seed: 6))
+        for _ in 0..<4 { _ = try straight.trainEpoch(x, labels: y, validation: (x, y)) }
+        let first = try FineTuner(network: net, configuration: c, random: RandomSource(seed: 6))
+        for _ in 0..<2 { _ = try first.trainEpoch(x, labels: y, validation: (x, y)) }
+        try first.writeCheckpoint(to: dir.file("c.npz"), stack: nil, pretraining: nil)
+        let (resumed, _) = try FineTuner.resume(from: dir.file("c.npz"), configuration: c)
+        for _ in 0..<2 { _ = try resumed.trainEpoch(x, labels: y, validation: (x, y)) }
+        #expect(resumed.network == straight.network && resumed.best == straight.best)
+    }
+}
