@@ -128,3 +128,23 @@ struct NetworkTests {
         #expect(resumed.network == straight.network && resumed.best == straight.best)
     }
 }
+
+@Suite("Greedy pretraining")
+struct PretrainingTests {
+    @Test("resuming after the first layer gives the same stack as an uninterrupted run")
+    func resume() throws {
+        let random = RandomSource(seed: 8)
+        var x = Matrix<Float>(rows: 200, columns: 12)
+        random.fillUniform(&x.storage)
+        random.sampleBernoulli(&x.storage)
+        let labels = (0..<200).map { _ in random.integer(below: 3) }
+        let config = PretrainingConfiguration(layers: [8, 6], epochs: [2])
+        var saved: [RestrictedBoltzmannMachine] = []
+        let whole = try Pretraining.run(data: x, labels: labels, classes: 3, configuration: config, random: RandomSource(seed: 1), quiet: true,
+                                        onLayer: { if saved.isEmpty { saved = $0 } })
+        let resumed = try Pretraining.run(data: x, labels: labels, classes: 3, configuration: config, startingWith: saved,
+                                          random: RandomSource(seed: 1), quiet: true)
+        #expect(whole == resumed)
+        #expect(whole.sizes == [12, 8, 6] && whole.labelUnits == 3 && whole.layers[1].visibleCount == 11)
+    }
+}

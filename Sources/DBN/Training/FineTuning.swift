@@ -19,8 +19,9 @@ public struct FineTuningConfiguration: Codable, Equatable, Sendable {
     public var inputDropout = 0.2
     /// Dropout probability of the hidden units. Default 0.5.
     public var hiddenDropout = 0.5
-    /// Stop after this many epochs without a better validation error. Default 30.
-    public var patience = 30
+    /// Stop after this many epochs without a better validation error. Default 50: on MNIST the
+    /// validation error still improves late in the linear decay, after plateaus of 30 epochs.
+    public var patience = 50
     public var seed: UInt64 = 1
 
     public init() {}
