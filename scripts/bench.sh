@@ -46,3 +46,20 @@ run "$VENV/bin/python" Benchmarks/rbm_peers.py --hidden 500 --batch 100
 echo "== RBM quality: the defaults, 500 hidden units, AIS test log-likelihood (target >= -100 nats in <= 20 min of training)"
 run /usr/bin/time -f "training took %e s" "$EBM" rbm train --data Data/mnist/train-images-idx3-ubyte.gz --hidden 500 --out "$OUT/rbm500.npz" --quiet
 run "$EBM" rbm loglik --model "$OUT/rbm500.npz" --data Data/mnist/t10k-images-idx3-ubyte.gz --ais --quiet
+
+echo "== Track finding: 10 generated events each, 10% noise, one core (targets: planar 20 and barrel 100 (p_T >= 1 GeV) >= 0.98, barrel 1000 >= 0.90; 1000 tracks <= 1 s, 100 tracks <= 50 ms)"
+run bash scripts/tracks-bench.sh planar planar 20
+run bash scripts/tracks-bench.sh barrel100 barrel 100 --pt-min 1
+run bash scripts/tracks-bench.sh barrel1000 barrel 1000
+echo "== Track finding: the binary simulated-annealing solver (gsl_siman_solve) on the same events"
+FIND_OPTIONS="--solver annealing" run bash scripts/tracks-bench.sh planar-annealing planar 20
+FIND_OPTIONS="--solver annealing" run bash scripts/tracks-bench.sh barrel100-annealing barrel 100 --pt-min 1
+
+echo "== DBN: fine-tuning epoch speed, ebm against PyTorch (same network, same algorithm, batch 100; target: at least PyTorch's speed)"
+run "$EBM" dbn train --data Data/mnist/train-images-idx3-ubyte.gz --labels Data/mnist/train-labels-idx1-ubyte.gz --no-pretrain --finetune-epochs 2 --out "$OUT/dbn-speed.npz"
+run "$VENV/bin/python" Benchmarks/dbn_peers.py
+echo "== DBN quality: the defaults, 784-500-500-2000, MNIST (target >= 98.8% test accuracy, whole run <= 30 min), and --no-pretrain"
+run /usr/bin/time -f "whole run took %e s" "$EBM" dbn train --data Data/mnist/train-images-idx3-ubyte.gz --labels Data/mnist/train-labels-idx1-ubyte.gz \
+    --test Data/mnist/t10k-images-idx3-ubyte.gz --test-labels Data/mnist/t10k-labels-idx1-ubyte.gz --out "$OUT/dbn.npz"
+run /usr/bin/time -f "whole run took %e s" "$EBM" dbn train --data Data/mnist/train-images-idx3-ubyte.gz --labels Data/mnist/train-labels-idx1-ubyte.gz \
+    --test Data/mnist/t10k-images-idx3-ubyte.gz --test-labels Data/mnist/t10k-labels-idx1-ubyte.gz --no-pretrain --out "$OUT/dbn-nopretrain.npz"
