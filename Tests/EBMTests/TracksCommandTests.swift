@@ -51,6 +51,9 @@ struct TracksCommandTests {
         let truth = dir.write("t.csv", "hit_id,particle_id,tx,ty,tz,tpx,tpy,tpz,weight\n1,1,0,0,600,0,0,1,0.5\n9,1,0,0,800,0,0,1,0.5\n")
         r = try ebm(["tracks", "score", "--truth", truth, "--submission", sub])
         #expect(r.status == 1 && r.stderr.contains("t.csv"))
+        let dupTruth = dir.write("dt.csv", "hit_id,particle_id,tx,ty,tz,weight\n1,1,0,0,600,0.5\n1,1,0,0,800,0.5\n")
+        r = try ebm(["tracks", "score", "--truth", dupTruth, "--submission", sub])
+        #expect(r.status == 1 && r.stderr.contains("dt.csv: line 3, column 'hit_id': duplicate hit_id 1 (first on line 2)"))
         r = try ebm(["tracks", "find", "--events", dir.path, "--output-dir", dir.file("o"), "--shard", "3/2"])
         #expect(r.status != 0 && r.stderr.contains("--shard"))
     }

@@ -38,11 +38,7 @@ public enum DBNModelFile {
 
     /// The arrays of a model.
     public static func archive(_ model: DeepBeliefNetwork, metadata: Metadata) throws -> NumpyArchive {
-        var archive = NumpyArchive(rbmArrays(model.stack?.layers ?? []))
-        for (k, layer) in model.classifier.layers.enumerated() {
-            archive["layer\(k)_W"] = NumpyArray(layer.weights)
-            archive["layer\(k)_b"] = NumpyArray(layer.bias, shape: [layer.outputs])
-        }
+        var archive = NumpyArchive(rbmArrays(model.stack?.layers ?? []) + layerArrays(model.classifier))
         archive["metadata"] = NumpyArray(string: String(decoding: try JSONEncoder.reproducible.encode(metadata), as: UTF8.self))
         return archive
     }
@@ -54,6 +50,34 @@ public enum DBNModelFile {
              ("rbm\(k)_visible_bias", NumpyArray(rbm.visibleBias, shape: [rbm.visibleCount])),
              ("rbm\(k)_hidden_bias", NumpyArray(rbm.hiddenBias, shape: [rbm.hiddenCount]))]
         }
+    }
+
+    /// The arrays of a classifier: `{prefix}{k}_W` (inputs × outputs) and `{prefix}{k}_b`.
+    public static func layerArrays(_ network: FeedForwardNetwork, prefix: String = "layer") -> [(String, NumpyArray)] {
+        network.layers.enumerated().flatMap { k, layer in
+            [("\(prefix)\(k)_W", NumpyArray(layer.weights)), ("\(prefix)\(k)_b", NumpyArray(layer.bias, shape: [layer.outputs]))]
+        }
+    }
+
+    /// The classifier layers stored under `{prefix}{k}_…`, checked: each bias matches its weights'
+    /// columns, consecutive layers chain, the values are finite, and there is at least one layer.
+    public static func readLayers(_ archive: NumpyArchive, prefix: String = "layer", file path: String) throws -> [DenseLayer] {
+        var layers: [DenseLayer] = []
+        while let w = archive["\(prefix)\(layers.count)_W"] {
+            let k = layers.count, name = "\(prefix)\(k)"
+            let weights = try w.matrix(as: Float.self, file: path, what: "\(name)_W")
+            let b: [Float] = try archive.require("\(name)_b", file: path).values() ?? []
+            guard b.count == weights.columns else {
+                throw InputError(file: path, .entry("\(name)_b"), "expected \(weights.columns) values (the columns of \(name)_W), found \(b.count)")
+            }
+            if let previous = layers.last, previous.outputs != weights.rows {
+                throw InputError(file: path, .entry("\(name)_W"), "expected \(previous.outputs) rows (the outputs of layer \(k - 1)), found \(weights.rows)")
+            }
+            guard weights.isFinite, b.allFinite else { throw InputError(file: path, .entry("\(name)_W"), "holds NaN or infinite values") }
+            layers.append(DenseLayer(weights: weights, bias: b))
+        }
+        guard !layers.isEmpty else { throw InputError(file: path, .entry("\(prefix)0_W"), "missing: the file holds no classifier layers") }
+        return layers
     }
 
     /// The RBMs stored under `rbm{k}_…` (none when there are none). Each layer is an RBM file's arrays
@@ -92,22 +116,7 @@ public enum DBNModelFile {
         }
         let rbms = try readRBMs(archive, file: path)
         let stack = rbms.isEmpty ? nil : try LayerStack(rbms, labelUnits: metadata.labelUnits, source: path)
-        var layers: [DenseLayer] = []
-        var k = 0
-        while let w = archive["layer\(k)_W"] {
-            let weights = try w.matrix(as: Float.self, file: path, what: "layer\(k)_W")
-            let b: [Float] = try archive.require("layer\(k)_b", file: path).values() ?? []
-            guard b.count == weights.columns else {
-                throw InputError(file: path, .entry("layer\(k)_b"), "expected \(weights.columns) values (the columns of layer\(k)_W), found \(b.count)")
-            }
-            if let previous = layers.last, previous.outputs != weights.rows {
-                throw InputError(file: path, .entry("layer\(k)_W"), "expected \(previous.outputs) rows (the outputs of layer \(k - 1)), found \(weights.rows)")
-            }
-            guard weights.isFinite, b.allFinite else { throw InputError(file: path, .entry("layer\(k)_W"), "holds NaN or infinite values") }
-            layers.append(DenseLayer(weights: weights, bias: b))
-            k += 1
-        }
-        guard !layers.isEmpty else { throw InputError(file: path, .entry("layer0_W"), "missing: the file holds no classifier layers") }
+        let layers = try readLayers(archive, file: path)
         let model = DeepBeliefNetwork(stack: stack, classifier: FeedForwardNetwork(layers: layers))
         guard model.classifier.sizes == metadata.sizes else {
             throw InputError(file: path, .entry("metadata"), "sizes \(metadata.sizes) do not match the arrays \(model.classifier.sizes)")

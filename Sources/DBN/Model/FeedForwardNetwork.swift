@@ -34,15 +34,8 @@ public struct FeedForwardNetwork: Equatable, Sendable {
     /// The network a DBN unrolls into: the RBMs' recognition weights and hidden biases, then a
     /// softmax layer with W ~ N(0, 0.01²) (Hinton & Salakhutdinov 2006).
     public init(unrolling stack: LayerStack, classes: Int, random: RandomSource) {
-        var layers: [DenseLayer] = []
-        let inputs = stack.sizes
-        for (k, rbm) in stack.layers.enumerated() {
-            // A generative top RBM has label units after the first `inputs[k]` visible units; the
-            // classifier uses only the rows of the real inputs.
-            let rows = inputs[k]
-            layers.append(DenseLayer(weights: rbm.weights.rows(0..<rows), bias: rbm.hiddenBias))
-        }
-        var w = Matrix<Float>(rows: stack.layers.last?.hiddenCount ?? inputs[0], columns: classes)
+        var layers = stack.recognitionLayers.map { DenseLayer(weights: $0.weights, bias: $0.hiddenBias) }
+        var w = Matrix<Float>(rows: stack.layers.last?.hiddenCount ?? stack.sizes[0], columns: classes)
         random.fillGaussian(&w.storage, sigma: 0.01)
         layers.append(DenseLayer(weights: w, bias: [Float](repeating: 0, count: classes)))
         self.layers = layers

@@ -43,18 +43,22 @@ public struct LayerStack: Equatable, Sendable {
         return [first.visibleCount - (layers.count == 1 ? labelUnits : 0)] + layers.map(\.hiddenCount)
     }
 
+    /// The RBMs as the recognition (up) pass sees them: with the label units of a generative top
+    /// off, its label rows of W and their visible biases play no part and are dropped.
+    public var recognitionLayers: [RestrictedBoltzmannMachine] {
+        guard labelUnits > 0, let top = layers.last else { return layers }
+        let n = top.visibleCount - labelUnits
+        return layers.dropLast() + [RestrictedBoltzmannMachine(weights: top.weights.rows(0..<n), visibleBias: Array(top.visibleBias[0..<n]),
+                                                               hiddenBias: top.hiddenBias, visibleUnits: top.visibleUnits)]
+    }
+
     /// The hidden probabilities of every layer for a batch of data rows, bottom first (label units
     /// of a generative top off).
     public func upPass(_ data: Matrix<Float>) -> [Matrix<Float>] {
         var out: [Matrix<Float>] = []
         var x = data
-        for rbm in layers {
-            // Above a generative top's data units, the label units are off.
-            let r = rbm.visibleCount > x.columns
-                ? RestrictedBoltzmannMachine(weights: rbm.weights.rows(0..<x.columns), visibleBias: Array(rbm.visibleBias[0..<x.columns]),
-                                             hiddenBias: rbm.hiddenBias, visibleUnits: rbm.visibleUnits)
-                : rbm
-            x = r.hiddenProbabilities(x)
+        for rbm in recognitionLayers {
+            x = rbm.hiddenProbabilities(x)
             out.append(x)
         }
         return out

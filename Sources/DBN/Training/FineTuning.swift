@@ -27,13 +27,7 @@ public struct FineTuningConfiguration: Codable, Equatable, Sendable {
     public init() {}
 
     /// ε at `epoch` (0-based).
-    public func learningRate(epoch: Int) -> Double {
-        switch decay {
-        case .none: return learningRate
-        case .linear: return learningRate * (1 - Double(epoch) / Double(max(epochs, 1)))
-        case .inverse: return learningRate / (1 + Double(epoch))
-        }
-    }
+    public func learningRate(epoch: Int) -> Double { decay.rate(learningRate, epoch: epoch, of: epochs) }
 
     /// Throws `InputError` naming the option of the first unusable setting.
     public func validate() throws {

@@ -22,14 +22,10 @@ extension FineTuner {
         var archive = try DBNModelFile.archive(model, metadata: .init(model: model, pretraining: pretraining, fineTuning: configuration,
                                                                       validationError: bestValidationError.isFinite ? bestValidationError : nil,
                                                                       epochs: epochsDone))
-        for (k, layer) in best.layers.enumerated() {
-            archive["best_layer\(k)_W"] = NumpyArray(layer.weights)
-            archive["best_layer\(k)_b"] = NumpyArray(layer.bias, shape: [layer.outputs])
-        }
+        for (name, array) in DBNModelFile.layerArrays(best, prefix: "best_layer") { archive[name] = array }
         for (k, v) in optimizer.first.enumerated() { archive["optimizer_first\(k)"] = NumpyArray(v, shape: [v.count]) }
         for (k, v) in optimizer.second.enumerated() { archive["optimizer_second\(k)"] = NumpyArray(v, shape: [v.count]) }
-        let rng = random.state
-        archive["rng_state"] = NumpyArray(rng, shape: [rng.count])
+        archive.store(random)
         let state = State(epochsDone: epochsDone, bestValidationError: bestValidationError.isFinite ? bestValidationError : nil,
                           epochsSinceBest: epochsSinceBest, optimizerSteps: optimizer.steps, algorithm: random.algorithm,
                           configuration: configuration)
@@ -53,22 +49,13 @@ extension FineTuner {
             throw InputError(file: path, "the checkpoint was fine-tuned with other settings; resume with the same settings, changing only --finetune-epochs")
         }
         let (model, _) = try DBNModelFile.read(archive, file: path)
-        let random = try RandomSource(algorithm: state.algorithm, seed: configuration.seed)
-        guard case .uint8(let rng) = try archive.require("rng_state", file: path).storage else {
-            throw InputError(file: path, .entry("rng_state"), "expected the generator state as bytes (uint8)")
-        }
-        try random.restore(state: rng, source: path)
+        let random = try archive.restoreRandom(algorithm: state.algorithm, seed: configuration.seed, file: path)
         let tuner = try FineTuner(network: model.classifier, configuration: configuration, random: random)
-        var bestLayers: [DenseLayer] = []
-        for k in model.classifier.layers.indices {
-            let w = try archive.require("best_layer\(k)_W", file: path).matrix(as: Float.self, file: path, what: "best_layer\(k)_W")
-            let b: [Float] = try archive.require("best_layer\(k)_b", file: path).values() ?? []
-            guard w.rows == model.classifier.layers[k].inputs, w.columns == model.classifier.layers[k].outputs, b.count == w.columns else {
-                throw InputError(file: path, .entry("best_layer\(k)_W"), "expected the shape of layer\(k)_W")
-            }
-            bestLayers.append(DenseLayer(weights: w, bias: b))
+        let best = FeedForwardNetwork(layers: try DBNModelFile.readLayers(archive, prefix: "best_layer", file: path))
+        guard best.sizes == model.classifier.sizes else {
+            throw InputError(file: path, .entry("best_layer0_W"), "expected the shapes of the layer{k}_W arrays, \(model.classifier.sizes); found \(best.sizes)")
         }
-        tuner.restore(best: FeedForwardNetwork(layers: bestLayers), bestValidationError: state.bestValidationError ?? .infinity,
+        tuner.restore(best: best, bestValidationError: state.bestValidationError ?? .infinity,
                       epochsSinceBest: state.epochsSinceBest, epochsDone: state.epochsDone)
         var optimizer = OptimizerState(for: model.classifier)
         optimizer.steps = state.optimizerSteps

@@ -192,3 +192,25 @@ public struct NumpyArchive: Equatable, Sendable {
         }
     }
 }
+
+extension NumpyArchive {
+    /// Stores the complete state of `random` as a uint8 array named `name`, for checkpoints.
+    public mutating func store(_ random: RandomSource, as name: String = "rng_state") {
+        let bytes = random.state
+        self[name] = NumpyArray(bytes, shape: [bytes.count])
+    }
+
+    /// A generator of `algorithm` (labelled with `seed`) continuing exactly from the state stored
+    /// under `name` by `store(_:as:)`.
+    ///
+    /// - Throws: `InputError` naming `file` and the entry when it is missing, not bytes, or not a
+    ///   state of that generator.
+    public func restoreRandom(algorithm: String, seed: UInt64, from name: String = "rng_state", file path: String) throws -> RandomSource {
+        let random = try RandomSource(algorithm: algorithm, seed: seed)
+        guard case .uint8(let bytes) = try require(name, file: path).storage else {
+            throw InputError(file: path, .entry(name), "expected the generator state as bytes (uint8)")
+        }
+        try random.restore(state: bytes, source: path)
+        return random
+    }
+}

@@ -203,17 +203,6 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
         }
     }
 
-    /// Sets every row to `vector` (the bias term before `multiply(_:_:beta: 1)` adds X W).
-    @inlinable public mutating func fill(withRows vector: [Scalar]) {
-        precondition(vector.count == columns, "row fill: vector has \(vector.count) elements, matrix has \(columns) columns")
-        let n = columns, m = rows
-        storage.withUnsafeMutableBufferPointer { p in
-            vector.withUnsafeBufferPointer { v in
-                for r in 0..<m { (p.baseAddress! + r * n).update(from: v.baseAddress!, count: n) }
-            }
-        }
-    }
-
     /// The sum of each column, 1ᵀ X (a gradient of a bias over a mini-batch).
     @inlinable public func columnSums() -> [Scalar] {
         var sums = [Scalar](repeating: 0, count: columns)

@@ -22,8 +22,7 @@ extension RBMTrainer {
         archive["hidden_velocity"] = NumpyArray(hiddenVelocity, shape: [hiddenVelocity.count])
         archive["hidden_activity"] = NumpyArray(hiddenActivity, shape: [hiddenActivity.count])
         if let chains { archive["chains"] = NumpyArray(chains) }
-        let rng = random.state
-        archive["rng_state"] = NumpyArray(rng, shape: [rng.count])
+        archive.store(random)
         let state = State(epochsDone: epochsDone, algorithm: random.algorithm, configuration: configuration)
         archive["training_state"] = NumpyArray(string: String(decoding: try JSONEncoder.reproducible.encode(state), as: UTF8.self))
         try archive.write(to: path)
@@ -49,11 +48,7 @@ extension RBMTrainer {
                              + "resume with the same settings, changing only --epochs")
         }
         let (model, _) = try RBMModelFile.read(archive, file: path)
-        let random = try RandomSource(algorithm: state.algorithm, seed: configuration.seed)
-        guard case .uint8(let rngState) = try archive.require("rng_state", file: path).storage else {
-            throw InputError(file: path, .entry("rng_state"), "expected the generator state as bytes (uint8)")
-        }
-        try random.restore(state: rngState, source: path)
+        let random = try archive.restoreRandom(algorithm: state.algorithm, seed: configuration.seed, file: path)
         try self.init(model: model, configuration: configuration, random: random)
         epochsDone = state.epochsDone
         func vector(_ name: String, _ count: Int) throws -> [Float] {

@@ -25,6 +25,15 @@ public enum LearningRateDecay: String, Equatable, Sendable, Codable, CaseIterabl
     case linear
     /// ε_t = ε₀ / (1 + t), t the epoch.
     case inverse
+
+    /// The rate during `epoch` (0-based) of a run of `epochs`, starting from `initial`.
+    public func rate(_ initial: Double, epoch: Int, of epochs: Int) -> Double {
+        switch self {
+        case .none: return initial
+        case .linear: return initial * Double(max(epochs - epoch, 0)) / Double(max(epochs, 1))
+        case .inverse: return initial / Double(1 + epoch)
+        }
+    }
 }
 
 /// The settings of RBM training. The defaults are PCD-1 with 100 chains (Tieleman 2008), learning
@@ -58,13 +67,7 @@ public struct TrainingConfiguration: Equatable, Sendable, Codable {
     public init() {}
 
     /// The learning rate during `epoch` (0-based).
-    public func learningRate(epoch: Int) -> Double {
-        switch decay {
-        case .none: return learningRate
-        case .linear: return learningRate * Double(max(epochs - epoch, 0)) / Double(max(epochs, 1))
-        case .inverse: return learningRate / Double(1 + epoch)
-        }
-    }
+    public func learningRate(epoch: Int) -> Double { decay.rate(learningRate, epoch: epoch, of: epochs) }
 
     /// The momentum during `epoch` (0-based).
     public func momentum(epoch: Int) -> Double {

@@ -86,7 +86,8 @@ public enum EventDisplay {
     struct Frame {
         let h: (Hit) -> Double, v: (Hit) -> Double
         let x0: Double, y0: Double, size: Double
-        let hMin: Double, vMin: Double, scale: Double, hSpan: Double, vSpan: Double
+        /// The lower corner and the side of the square drawn, in mm.
+        let hMin: Double, vMin: Double, span: Double
 
         init(hits: [Hit], h: @escaping (Hit) -> Double, v: @escaping (Hit) -> Double, x0: Double, y0: Double, size: Double) {
             self.h = h
@@ -99,18 +100,17 @@ public enum EventDisplay {
             let span = max(hHi - hLo, vHi - vLo, 1e-9) * 1.05
             hMin = (hLo + hHi - span) / 2
             vMin = (vLo + vHi - span) / 2
-            scale = size / span
-            hSpan = span
-            vSpan = span
+            self.span = span
         }
 
+        var scale: Double { size / span }
         func x(_ hit: Hit) -> Double { x0 + (h(hit) - hMin) * scale }
         func y(_ hit: Hit) -> Double { y0 + size - (v(hit) - vMin) * scale }
 
         func axes(label: String) -> String {
             String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#333\"/>", x0, y0, size, size)
                 + String(format: "<text x=\"%.1f\" y=\"%.1f\">%@ — horizontal %.0f…%.0f, vertical %.0f…%.0f</text>", x0, y0 - 5,
-                         EventDisplay.escape(label), hMin, hMin + hSpan, vMin, vMin + vSpan)
+                         EventDisplay.escape(label), hMin, hMin + span, vMin, vMin + span)
         }
     }
 }

@@ -6,13 +6,28 @@ public enum TruthFile {
     /// The columns of a TrackML truth file.
     public static let columns = ["hit_id", "particle_id", "tx", "ty", "tz", "tpx", "tpy", "tpz", "weight"]
 
+    /// Reads a truth file and returns its rows in file order. `required` names the columns that
+    /// must be there; the positions and momenta read as 0 when their columns are absent.
+    ///
+    /// - Throws: `InputError` for a missing column, a bad value, a negative weight or a duplicate `hit_id`.
+    public static func read(_ path: String, required: [String] = ["hit_id", "particle_id", "weight"]) throws -> [TruthHit] {
+        try rows(path, required: required).truth
+    }
+
     /// Reads a truth file and returns its rows in the order of `hits`.
     ///
-    /// - Throws: `InputError` for a missing column, a bad value, a negative weight, a duplicate
-    ///   `hit_id`, a truth row for a hit that `hitsFile` does not have, or a hit with no truth row.
+    /// - Throws: `InputError` as `read(_:required:)`, and for a truth row for a hit that `hitsFile`
+    ///   does not have, or a hit with no truth row.
     public static func read(_ path: String, matching hits: [Hit], hitsFile: String) throws -> [TruthHit] {
+        let (truth, lines) = try rows(path, required: ["hit_id", "particle_id", "weight"])
+        return try HitRows.align(ids: truth.map(\.hitID), values: truth, lines: lines, to: hits, file: path, hitsFile: hitsFile,
+                                 unknown: "is not in the hits file \(hitsFile); expected the truth of the same event")
+    }
+
+    /// The validated rows of a truth file in file order, with their line numbers.
+    static func rows(_ path: String, required: [String]) throws -> (truth: [TruthHit], lines: [Int]) {
         let table = try CSVTable.read(path)
-        try table.requireColumns(["hit_id", "particle_id", "weight"])
+        try table.requireColumns(required)
         let ids = try table.integers("hit_id"), particles = try table.integers("particle_id")
         let weights = try table.doubles("weight")
         func optional(_ name: String) throws -> [Double] {
@@ -20,27 +35,20 @@ public enum TruthFile {
         }
         let tx = try optional("tx"), ty = try optional("ty"), tz = try optional("tz")
         let px = try optional("tpx"), py = try optional("tpy"), pz = try optional("tpz")
-        let position = Dictionary(uniqueKeysWithValues: hits.enumerated().map { ($0.element.id, $0.offset) })
-        var out = [TruthHit?](repeating: nil, count: hits.count)
-        var line = [Int: Int]()
+        var firstLine = [Int: Int]()
+        var truth: [TruthHit] = []
+        truth.reserveCapacity(ids.count)
         for r in ids.indices {
             let l = table.lineNumbers[r]
             guard weights[r] >= 0 else { throw InputError(file: path, .field(line: l, column: "weight"), "expected a weight ≥ 0, found \(weights[r])") }
-            if let first = line[ids[r]] {
+            if let first = firstLine[ids[r]] {
                 throw InputError(file: path, .field(line: l, column: "hit_id"), "duplicate hit_id \(ids[r]) (first on line \(first))")
             }
-            line[ids[r]] = l
-            guard let p = position[ids[r]] else {
-                throw InputError(file: path, .field(line: l, column: "hit_id"),
-                                 "hit_id \(ids[r]) is not in the hits file \(hitsFile); expected the truth of the same event")
-            }
-            out[p] = TruthHit(hitID: ids[r], particleID: particles[r], tx: tx[r], ty: ty[r], tz: tz[r],
-                              tpx: px[r], tpy: py[r], tpz: pz[r], weight: weights[r])
+            firstLine[ids[r]] = l
+            truth.append(TruthHit(hitID: ids[r], particleID: particles[r], tx: tx[r], ty: ty[r], tz: tz[r],
+                                  tpx: px[r], tpy: py[r], tpz: pz[r], weight: weights[r]))
         }
-        if let missing = out.firstIndex(where: { $0 == nil }) {
-            throw InputError(file: path, "has no row for hit_id \(hits[missing].id) of \(hitsFile); expected one row per hit")
-        }
-        return out.compactMap { $0 }
+        return (truth, table.lineNumbers)
     }
 
     /// The truth as CSV text.
@@ -69,15 +77,27 @@ public enum SubmissionFile {
         let table = try CSVTable.read(path)
         try table.requireColumns(["hit_id", "track_id"])
         let ids = try table.integers("hit_id"), tracks = try table.integers("track_id")
+        return try HitRows.align(ids: ids, values: tracks, lines: table.lineNumbers, to: hits, file: path, hitsFile: hitsFile,
+                                 unknown: "is not in \(hitsFile)")
+    }
+}
+
+/// Rows of a per-hit file (truth, submission) matched to the hits of an event.
+enum HitRows {
+    /// `values` (one per row, keyed by `ids`) in the order of `hits`.
+    ///
+    /// - Throws: `InputError` naming the line of a hit id the event does not have (`unknown` says
+    ///   why) or of a duplicate, or naming a hit of the event with no row.
+    static func align<T>(ids: [Int], values: [T], lines: [Int], to hits: [Hit], file path: String, hitsFile: String,
+                         unknown: String) throws -> [T] {
         let position = Dictionary(uniqueKeysWithValues: hits.enumerated().map { ($0.element.id, $0.offset) })
-        var out = [Int?](repeating: nil, count: hits.count)
-        for r in ids.indices {
-            let l = table.lineNumbers[r]
-            guard let p = position[ids[r]] else {
-                throw InputError(file: path, .field(line: l, column: "hit_id"), "hit_id \(ids[r]) is not in \(hitsFile)")
+        var out = [T?](repeating: nil, count: hits.count)
+        for (r, id) in ids.enumerated() {
+            guard let p = position[id] else {
+                throw InputError(file: path, .field(line: lines[r], column: "hit_id"), "hit_id \(id) \(unknown)")
             }
-            guard out[p] == nil else { throw InputError(file: path, .field(line: l, column: "hit_id"), "duplicate hit_id \(ids[r])") }
-            out[p] = tracks[r]
+            guard out[p] == nil else { throw InputError(file: path, .field(line: lines[r], column: "hit_id"), "duplicate hit_id \(id)") }
+            out[p] = values[r]
         }
         if let missing = out.firstIndex(where: { $0 == nil }) {
             throw InputError(file: path, "has no row for hit_id \(hits[missing].id) of \(hitsFile); expected one row per hit")

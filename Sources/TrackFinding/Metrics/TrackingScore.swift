@@ -29,14 +29,13 @@ public struct TrackingScore: Equatable, Sendable {
     /// Consecutive hits are ordered by distance from the origin, the flight order of particles from
     /// the interaction region or target.
     public static func evaluate(hits: [Hit], truth: [TruthHit], trackIDs: [Int], minHits: Int = 3) -> TrackingScore {
-        var trackHits: [Int: [Int]] = [:], particleHits: [Int: [Int]] = [:]
-        for (i, t) in trackIDs.enumerated() where t != 0 { trackHits[t, default: []].append(i) }
-        for (i, t) in truth.enumerated() where t.particleID != 0 { particleHits[t.particleID, default: []].append(i) }
+        let trackHits = Hit.groups(byLabel: trackIDs), particleGroups = Hit.groups(byLabel: truth.map(\.particleID))
+        let particleHits = Dictionary(uniqueKeysWithValues: particleGroups.map { ($0.label, $0.members) })
         let totalWeight = truth.reduce(0) { $0 + $1.weight }
 
         var score = 0.0, fakes = 0, duplicates = 0
         var matchedParticles = Set<Int>()
-        for (_, members) in trackHits.sorted(by: { $0.key < $1.key }) {
+        for (_, members) in trackHits {
             var counts: [Int: Int] = [:]
             for h in members { counts[truth[h].particleID, default: 0] += 1 }
             guard let (particle, shared) = counts.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }),
@@ -55,15 +54,15 @@ public struct TrackingScore: Equatable, Sendable {
         let reconstructable = particleHits.filter { $0.value.count >= minHits }
         let matched = reconstructable.keys.filter { matchedParticles.contains($0) }.count
 
-        func pairs(_ groups: [[Int]]) -> Set<[Int]> {
+        func pairs(_ groups: [(label: Int, members: [Int])]) -> Set<[Int]> {
             var out = Set<[Int]>()
             for g in groups {
-                let ordered = g.sorted { hits[$0].distanceFromOrigin < hits[$1].distanceFromOrigin }
+                let ordered = hits.flightOrdered(g.members)
                 for k in 1..<max(1, ordered.count) { out.insert([ordered[k - 1], ordered[k]]) }
             }
             return out
         }
-        let recoPairs = pairs(Array(trackHits.values)), truePairs = pairs(Array(particleHits.values))
+        let recoPairs = pairs(trackHits), truePairs = pairs(particleGroups)
         let common = recoPairs.intersection(truePairs).count
         let tracks = trackHits.count
         return TrackingScore(score: totalWeight > 0 ? score / totalWeight : 0,
@@ -74,9 +73,4 @@ public struct TrackingScore: Equatable, Sendable {
                              segmentRecall: truePairs.isEmpty ? 0 : Double(common) / Double(truePairs.count),
                              tracks: tracks, particles: reconstructable.count, matched: matched)
     }
-}
-
-extension Hit {
-    /// √(x² + y² + z²), mm.
-    public var distanceFromOrigin: Double { (x * x + y * y + z * z).squareRoot() }
 }

@@ -45,3 +45,24 @@ public struct Hit: Equatable, Sendable {
     /// Azimuth φ = atan2(y, x), in (−π, π].
     public var phi: Double { atan2(y, x) }
 }
+
+extension Hit {
+    /// √(x² + y² + z²), mm.
+    public var distanceFromOrigin: Double { (x * x + y * y + z * z).squareRoot() }
+
+    /// The indices of hits grouped by a nonzero label (a track or particle id, one per hit; 0 is
+    /// none), in increasing label order, each group's indices ascending.
+    public static func groups(byLabel labels: [Int]) -> [(label: Int, members: [Int])] {
+        var g: [Int: [Int]] = [:]
+        for (i, l) in labels.enumerated() where l != 0 { g[l, default: []].append(i) }
+        return g.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}
+
+extension Array where Element == Hit {
+    /// `indices` in flight order: by distance from the origin, the order in which a particle from
+    /// the interaction region or target crosses the layers.
+    public func flightOrdered(_ indices: [Int]) -> [Int] {
+        indices.sorted { self[$0].distanceFromOrigin < self[$1].distanceFromOrigin }
+    }
+}

@@ -28,9 +28,10 @@ public struct SegmentNetwork: Sendable {
     public let chainCount: Int
     /// The number of fork and join pairs (unordered).
     public let conflictCount: Int
-    /// The β of the global term and its target N (the number of hits).
+    /// The β of the global term.
     public let beta: Double
-    public let target: Double
+    /// The global term's target N, the number of hits.
+    public var target: Double { Double(hitCount) }
 
     /// Whether kinks are measured against a helix from the beam line (`Segment.helixKink`)
     /// rather than a straight line (`Segment.cosine`).
@@ -45,7 +46,6 @@ public struct SegmentNetwork: Sendable {
                 dropIsolated: Bool = false) {
         self.helix = helix
         self.beta = parameters.beta
-        self.target = Double(hits.count)
         self.alpha = parameters.alpha
         self.hitCount = hits.count
 
@@ -123,9 +123,7 @@ public struct SegmentNetwork: Sendable {
     }
 
     /// cos θ of the kink from `a` into `b` (see `helix`).
-    public func kinkCosine(_ a: Segment, _ b: Segment) -> Double { Self.kinkCosine(a, b, helix: helix) }
-
-    static func kinkCosine(_ a: Segment, _ b: Segment, helix: Bool) -> Double {
+    public func kinkCosine(_ a: Segment, _ b: Segment) -> Double {
         helix ? cos(a.helixKink(with: b)) : a.cosine(with: b)
     }
 

@@ -88,7 +88,7 @@ public struct EventGenerator: Sendable {
         try validate()
         var raw: [(x: Double, y: Double, z: Double, layer: LayerID, truth: TruthHit)] = []
         var particles: [Particle] = []
-        for p in 1...max(1, tracks) where tracks > 0 {
+        for p in stride(from: 1, through: tracks, by: 1) {
             let (particle, hits) = detector == .planar ? planarTrack(id: p, random) : barrelTrack(id: p, random)
             var kept = 0
             for h in hits where !random.bernoulli(inefficiency) {

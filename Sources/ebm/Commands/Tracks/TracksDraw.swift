@@ -49,8 +49,6 @@ struct TracksDraw: ParsableCommand {
 
     /// Hits grouped by a nonzero label, each group in flight order.
     static func groups(_ labels: [Int], _ hits: [Hit]) -> [[Int]] {
-        var g: [Int: [Int]] = [:]
-        for (i, l) in labels.enumerated() where l != 0 { g[l, default: []].append(i) }
-        return g.sorted { $0.key < $1.key }.map { $0.value.sorted { hits[$0].distanceFromOrigin < hits[$1].distanceFromOrigin } }
+        Hit.groups(byLabel: labels).map { hits.flightOrdered($0.members) }
     }
 }

@@ -25,11 +25,8 @@ struct TracksScore: ParsableCommand {
 
     /// Reads the files and scores them; hits are placed at their true positions.
     static func score(truth: String, submission: String, minHits: Int) throws -> TrackingScore {
-        let table = try CSVTable.read(truth)
-        try table.requireColumns(["hit_id", "tx", "ty", "tz"])
-        let ids = try table.integers("hit_id"), x = try table.doubles("tx"), y = try table.doubles("ty"), z = try table.doubles("tz")
-        let hits = ids.indices.map { Hit(id: ids[$0], x: x[$0], y: y[$0], z: z[$0], layer: LayerID(volume: 0, layer: 0)) }
-        let t = try TruthFile.read(truth, matching: hits, hitsFile: truth)
+        let t = try TruthFile.read(truth, required: ["hit_id", "particle_id", "tx", "ty", "tz", "weight"])
+        let hits = t.map { Hit(id: $0.hitID, x: $0.tx, y: $0.ty, z: $0.tz, layer: LayerID(volume: 0, layer: 0)) }
         let tracks = try SubmissionFile.read(submission, matching: hits, hitsFile: truth)
         return TrackingScore.evaluate(hits: hits, truth: t, trackIDs: tracks, minHits: minHits)
     }
