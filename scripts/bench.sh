@@ -56,10 +56,21 @@ FIND_OPTIONS="--solver annealing" run bash scripts/tracks-bench.sh planar-anneal
 FIND_OPTIONS="--solver annealing" run bash scripts/tracks-bench.sh barrel100-annealing barrel 100 --pt-min 1
 
 echo "== DBN: fine-tuning epoch speed, ebm against PyTorch (same network, same algorithm, batch 100; target: at least PyTorch's speed)"
-run "$EBM" dbn train --data Data/mnist/train-images-idx3-ubyte.gz --labels Data/mnist/train-labels-idx1-ubyte.gz --no-pretrain --finetune-epochs 2 --out "$OUT/dbn-speed.npz"
+run "$EBM" dbn train --data Data/mnist/train-images-idx3-ubyte.gz --labels Data/mnist/train-labels-idx1-ubyte.gz --no-pretrain --lr 0.5 --finetune-epochs 2 --out "$OUT/dbn-speed.npz"
 run "$VENV/bin/python" Benchmarks/dbn_peers.py
 echo "== DBN quality: the defaults, 784-500-500-2000, MNIST (target >= 98.8% test accuracy, whole run <= 30 min), and --no-pretrain"
 run /usr/bin/time -f "whole run took %e s" "$EBM" dbn train --data Data/mnist/train-images-idx3-ubyte.gz --labels Data/mnist/train-labels-idx1-ubyte.gz \
     --test Data/mnist/t10k-images-idx3-ubyte.gz --test-labels Data/mnist/t10k-labels-idx1-ubyte.gz --out "$OUT/dbn.npz"
 run /usr/bin/time -f "whole run took %e s" "$EBM" dbn train --data Data/mnist/train-images-idx3-ubyte.gz --labels Data/mnist/train-labels-idx1-ubyte.gz \
     --test Data/mnist/t10k-images-idx3-ubyte.gz --test-labels Data/mnist/t10k-labels-idx1-ubyte.gz --no-pretrain --out "$OUT/dbn-nopretrain.npz"
+echo "== DBN class-conditional generation: 50 samples per digit, 1,000 Gibbs steps; how many the model's classifier takes for the clamped digit"
+for L in 0 1 2 3 4 5 6 7 8 9; do
+    run "$EBM" dbn generate --model "$OUT/dbn.npz" --label "$L" --count 50 --png "$OUT/dbn-samples-$L.png"
+done
+echo "== DBN fine-tuning learning rate: 20-epoch runs from the default run's pretraining (resumed from its file), without weight averaging"
+for LR in 0.1 0.3 1.0 3.0; do
+    cp "$OUT/dbn.pretrain.npz" "$OUT/dbn-lr$LR.pretrain.npz"
+    rm -f "$OUT/dbn-lr$LR.checkpoint.npz"
+    run "$EBM" dbn train --data Data/mnist/train-images-idx3-ubyte.gz --labels Data/mnist/train-labels-idx1-ubyte.gz \
+        --finetune-epochs 20 --lr "$LR" --averaging 0 --resume --out "$OUT/dbn-lr$LR.npz" || true
+done

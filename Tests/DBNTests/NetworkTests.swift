@@ -126,6 +126,30 @@ struct NetworkTests {
         let (resumed, _) = try FineTuner.resume(from: dir.file("c.npz"), configuration: c)
         for _ in 0..<2 { _ = try resumed.trainEpoch(x, labels: y, validation: (x, y)) }
         #expect(resumed.network == straight.network && resumed.best == straight.best)
+        #expect(resumed.averagedNetwork == straight.averagedNetwork && straight.averagedNetwork != straight.network)
+    }
+
+    @Test("the kept weights are the moving average w̄ ← α_t w̄ + (1 − α_t) w of the SGD iterates, α_t = min(α, (1 + t)/(10 + t))")
+    func averaging() {
+        let (start, x, y) = smallProblem(seed: 7)
+        var net = start
+        let w = BackpropWorkspace(network: net, batch: x.rows)
+        var state = OptimizerState(for: net, averaging: true)
+        let alpha: Float = 0.3
+        var expected = start.layers.flatMap { [$0.weights.storage, $0.bias] }
+        for t in 1...12 {
+            net.backpropagate(x, labels: y, indices: Array(0..<x.rows)[...], workspace: w)
+            state.step(&net, w, kind: .sgd, learningRate: 0.5, momentum: 0.9, weightDecay: 0, averageDecay: alpha)
+            let now = net.layers.flatMap { [$0.weights.storage, $0.bias] }
+            let a = min(alpha, Float(1 + t) / Float(10 + t))  // 2/11 and 3/12, then α = 0.3 from t = 3 on
+            for k in expected.indices { for i in expected[k].indices { expected[k][i] = a * expected[k][i] + (1 - a) * now[k][i] } }
+        }
+        let averaged = state.averaged(like: net).layers.flatMap { [$0.weights.storage, $0.bias] }
+        for k in expected.indices {
+            for i in expected[k].indices { #expect(abs(averaged[k][i] - expected[k][i]) < 1e-5, "parameter \(k)[\(i)]") }
+        }
+        // The average lags the iterates: it is neither the start nor the end.
+        #expect(state.averaged(like: net) != net && state.averaged(like: net) != start)
     }
 }
 

@@ -27,6 +27,9 @@ struct DBNCommandTests {
         #expect(truth.contains(String(format: "%d of 10000 correct", Int((accuracy * 10000).rounded()))))
         r = try ebm(["dbn", "generate", "--model", model, "--label", "3", "--count", "4", "--steps", "20", "--png", dir.file("g.png")])
         #expect(r.status == 0 && FileManager.default.fileExists(atPath: dir.file("g.png")), "\(r.stderr)")
+        // The report of how many samples the model's classifier takes for the clamped class.
+        let assigned = r.stdout.components(separatedBy: "the classifier assigns ").last?.split(separator: " ").first.flatMap { Int($0) }
+        #expect(assigned.map { (0...4).contains($0) } == true, "\(r.stdout)")
         // Same seed, same model.
         let again = dir.file("again.npz")
         _ = try ebm(["dbn", "train", "--data", images, "--labels", labels, "--limit", "600", "--validation-split", "100",

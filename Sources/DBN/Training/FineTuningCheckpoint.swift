@@ -2,7 +2,7 @@ import EnergyCore
 import Foundation
 
 /// Fine-tuning checkpoints: the model file's arrays (with the current network as the classifier)
-/// plus the best network so far, the optimiser's state, the generator's state and the epoch, so
+/// plus the best network so far, the optimiser's state (with the weight average), the generator's state and the epoch, so
 /// that `--resume` continues bit for bit.
 extension FineTuner {
     struct State: Codable {
@@ -25,6 +25,7 @@ extension FineTuner {
         for (name, array) in DBNModelFile.layerArrays(best, prefix: "best_layer") { archive[name] = array }
         for (k, v) in optimizer.first.enumerated() { archive["optimizer_first\(k)"] = NumpyArray(v, shape: [v.count]) }
         for (k, v) in optimizer.second.enumerated() { archive["optimizer_second\(k)"] = NumpyArray(v, shape: [v.count]) }
+        for (k, v) in optimizer.average.enumerated() { archive["optimizer_average\(k)"] = NumpyArray(v, shape: [v.count]) }
         archive.store(random)
         let state = State(epochsDone: epochsDone, bestValidationError: bestValidationError.isFinite ? bestValidationError : nil,
                           epochsSinceBest: epochsSinceBest, optimizerSteps: optimizer.steps, algorithm: random.algorithm,
@@ -57,7 +58,7 @@ extension FineTuner {
         }
         tuner.restore(best: best, bestValidationError: state.bestValidationError ?? .infinity,
                       epochsSinceBest: state.epochsSinceBest, epochsDone: state.epochsDone)
-        var optimizer = OptimizerState(for: model.classifier)
+        var optimizer = OptimizerState(for: model.classifier, averaging: configuration.averaging != nil)
         optimizer.steps = state.optimizerSteps
         for k in optimizer.first.indices {
             let f: [Float] = try archive.require("optimizer_first\(k)", file: path).values() ?? []
@@ -67,6 +68,13 @@ extension FineTuner {
             }
             optimizer.first[k] = f
             optimizer.second[k] = s
+        }
+        for k in optimizer.average.indices {
+            let a: [Float] = try archive.require("optimizer_average\(k)", file: path).values() ?? []
+            guard a.count == optimizer.average[k].count else {
+                throw InputError(file: path, .entry("optimizer_average\(k)"), "expected \(optimizer.average[k].count) values")
+            }
+            optimizer.average[k] = a
         }
         tuner.optimizer = optimizer
         return (tuner, model.stack)

@@ -24,6 +24,10 @@ struct DBNGenerate: ParsableCommand {
         guard width > 0, m.inputs % width == 0 else { throw InputError(file: "--width", "expected a divisor of the \(m.inputs) inputs, got \(width)") }
         let x = try DBNGenerator.samples(stack, label: label, count: count, steps: steps, random: RandomSource(seed: seed), source: model)
         try GrayImage.grid(tiles: x, tileWidth: width, tileHeight: m.inputs / width, columns: min(count, 8), scale: 2).write(to: png)
-        print("wrote \(png): \(count) samples of class \(label) after \(steps) Gibbs steps")
+        // How class-faithful the samples are, judged by the model's own fine-tuned classifier.
+        let predicted = Classification.predictions(m.classifier.probabilities(x))
+        let faithful = predicted.filter { $0 == label }.count
+        print("wrote \(png): \(count) samples of class \(label) after \(steps) Gibbs steps; "
+              + "the classifier assigns \(faithful) of \(count) to class \(label)")
     }
 }

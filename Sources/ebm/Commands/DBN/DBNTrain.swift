@@ -33,13 +33,16 @@ struct DBNTrain: ParsableCommand {
     @Option(help: "Fine-tuning epochs (at most; early stopping may end sooner).") var finetuneEpochs = FineTuningConfiguration().epochs
     @Option(help: "Fine-tuning mini-batch size.") var batch = FineTuningConfiguration().batchSize
     @Option(help: "Optimizer: sgd or adam.") var optimizer = FineTuningConfiguration().optimizer.rawValue
-    @Option(help: "Fine-tuning learning rate (default 0.1 for sgd, 0.001 for adam).") var lr: Double?
+    @Option(help: "Fine-tuning learning rate (default: sgd 0.5 from a pretrained stack, 0.1 with --no-pretrain; adam 0.001).") var lr: Double?
     @Option(help: "Learning-rate decay: none, linear or inverse.") var lrDecay = FineTuningConfiguration().decay.rawValue
     @Option(help: "SGD momentum.") var momentum = FineTuningConfiguration().momentum
     @Option(help: "L2 weight decay.") var weightDecay = FineTuningConfiguration().weightDecay
     @Option(help: "Dropout probability of hidden units.") var dropout = FineTuningConfiguration().hiddenDropout
     @Option(help: "Dropout probability of input units.") var inputDropout = FineTuningConfiguration().inputDropout
-    @Option(help: "Early stopping: epochs without a better validation error.") var patience = FineTuningConfiguration().patience
+    @Option(help: "Stop after this many epochs without a better validation error (default: run every epoch; the best network is kept either way).")
+    var patience: Int?
+    @Option(help: "Decay of the moving average of the weights that is validated and kept (0: the weights themselves).")
+    var averaging = FineTuningConfiguration().averaging ?? 0
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "The model file to write (.npz).") var out: String
     @Flag(help: "Resume from OUT.pretrain.npz / OUT.checkpoint.npz.") var resume = false
@@ -70,7 +73,7 @@ struct DBNTrain: ParsableCommand {
         guard let kind = OptimizerKind(rawValue: optimizer) else { throw InputError(file: "--optimizer", "expected sgd or adam, got '\(optimizer)'") }
         guard let decay = LearningRateDecay(rawValue: lrDecay) else { throw InputError(file: "--lr-decay", "expected none, linear or inverse, got '\(lrDecay)'") }
         c.optimizer = kind
-        c.learningRate = lr ?? (kind == .adam ? 0.001 : c.learningRate)
+        c.learningRate = lr ?? FineTuningConfiguration.defaultLearningRate(for: kind, pretrained: !noPretrain)
         c.decay = decay
         c.epochs = finetuneEpochs
         c.batchSize = batch
@@ -79,6 +82,7 @@ struct DBNTrain: ParsableCommand {
         c.hiddenDropout = dropout
         c.inputDropout = inputDropout
         c.patience = patience
+        c.averaging = averaging == 0 ? nil : averaging
         c.seed = seed
         try c.validate()
         return c
@@ -153,6 +157,7 @@ struct DBNTrain: ParsableCommand {
             try tuner.writeCheckpoint(to: checkpointPath, stack: stack, pretraining: noPretrain ? nil : pre)
             say(String(format: "  epoch %3d  loss %.4f", report.epoch, report.trainingLoss)
                 + (report.validationError.map { String(format: "  validation error %.4f", $0) } ?? "")
+                + (report.currentValidationError.map { String(format: " (current weights %.4f)", $0) } ?? "")
                 + String(format: "  lr %.4f  %.1f s", report.learningRate, report.seconds))
         }
         say(String(format: "fine-tuning took %.1f s (%d epochs); best validation error %.4f", Date().timeIntervalSince(t1), tuner.epochsDone,
