@@ -43,6 +43,6 @@ let package = Package(
         .testTarget(name: "RBMTests", dependencies: ["RBM", "TestSupport"]),
         .testTarget(name: "DBNTests", dependencies: ["DBN", "TestSupport"]),
         // End-to-end checks of the `ebm` binary: exit codes, files written, the demo.
-        .testTarget(name: "EBMTests", dependencies: ["ebm", "TestSupport"]),
+        .testTarget(name: "EBMTests", dependencies: ["ebm", "DBN", "RBM", "TestSupport"]),
     ]
 )

@@ -1,4 +1,6 @@
+import DBN
 import Foundation
+import RBM
 import TestSupport
 import Testing
 
@@ -46,8 +48,18 @@ struct DBNCommandTests {
         r = try ebm(["dbn", "train", "--data", images, "--labels", bad, "--out", dir.file("x.npz")])
         #expect(r.status == 1 && r.stderr.contains("bad.csv") && r.stderr.contains("record 1"))
         let model = dir.file("m.npz")
-        _ = try ebm(["dbn", "train", "--data", images, "--labels", labels, "--limit", "300", "--validation-split", "100",
-                     "--layers", "10,10,10", "--pretrain-epochs", "1", "--finetune-epochs", "1", "--out", model, "--quiet"])
+        // Per-layer pretraining settings reach each layer (and the model's metadata).
+        r = try ebm(["dbn", "train", "--data", images, "--labels", labels, "--limit", "300", "--validation-split", "100",
+                     "--layers", "10,10,10", "--pretrain-epochs", "1,1,2", "--pretrain-lr", "0.1,0.05,0.05",
+                     "--pretrain-sampling", "cd,cd,pcd", "--pretrain-cd", "1,1,2", "--finetune-epochs", "1", "--out", model, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let layers = try #require(try DBNModelFile.read(model).metadata.pretraining?.training)
+        #expect(layers.map(\.epochs) == [1, 1, 2] && layers.map(\.learningRate) == [0.1, 0.05, 0.05])
+        #expect(layers.map(\.sampling) == [.contrastiveDivergence(steps: 1), .contrastiveDivergence(steps: 1), .persistent(chains: 100, steps: 2)])
+        r = try ebm(["dbn", "train", "--data", images, "--labels", labels, "--layers", "10,10,10", "--pretrain-lr", "0.1,0.2", "--out", dir.file("y.npz")])
+        #expect(r.status == 1 && r.stderr.contains("--pretrain-lr") && r.stderr.contains("expected one value or 3 (one per layer), got 2"))
+        r = try ebm(["dbn", "train", "--data", images, "--labels", labels, "--layers", "10,10,10", "--pretrain-sampling", "cd,gibbs,cd", "--out", dir.file("y.npz")])
+        #expect(r.status == 1 && r.stderr.contains("--pretrain-sampling") && r.stderr.contains("expected cd or pcd for layer 2, got 'gibbs'"))
         let small = dir.write("small.csv", "0.1,0.2,0.3\n0.4,0.5,0.6\n")
         r = try ebm(["dbn", "predict", "--model", model, "--data", small, "--out", dir.file("p.csv")])
         #expect(r.status == 1 && r.stderr.contains("small.csv") && r.stderr.contains("expects 784"))

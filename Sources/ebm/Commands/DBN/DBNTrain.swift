@@ -22,11 +22,15 @@ struct DBNTrain: ParsableCommand {
     @Option(help: "Test images, evaluated once at the end.") var test: String?
     @Option(help: "Test labels.") var testLabels: String?
     @Option(help: "Hidden layer sizes, bottom first.") var layers = "500,500,2000"
-    @Option(help: "Pretraining epochs per layer: one number or one per layer.") var pretrainEpochs = "20"
-    @Option(help: "Pretraining learning rate.") var pretrainLr = PretrainingConfiguration().training[0].learningRate
-    @Option(help: "Pretraining momentum (reached after 5 epochs, from 0.5).") var pretrainMomentum = PretrainingConfiguration().training[0].finalMomentum
-    @Option(name: .customLong("pretrain-cd"), help: "Gibbs steps per pretraining update.") var pretrainSteps = 1
-    @Flag(name: .customLong("pretrain-pcd"), help: "Pretrain with persistent CD (100 chains) instead of CD-k.") var pretrainPersistent = false
+    @Option(help: "Pretraining epochs: one number for every layer, or one per layer (e.g. 20,20,30).") var pretrainEpochs = "20"
+    @Option(help: "Pretraining learning rate: one for every layer, or one per layer.")
+    var pretrainLr = String(PretrainingConfiguration().training[0].learningRate)
+    @Option(help: "Pretraining momentum, reached after 5 epochs from 0.5: one for every layer, or one per layer.")
+    var pretrainMomentum = String(PretrainingConfiguration().training[0].finalMomentum)
+    @Option(name: .customLong("pretrain-cd"), help: "Gibbs steps per pretraining update: one for every layer, or one per layer.")
+    var pretrainSteps = "1"
+    @Option(help: "Pretraining sampler, cd or pcd (persistent CD, 100 chains): one for every layer, or one per layer (e.g. cd,cd,pcd).")
+    var pretrainSampling = "cd"
     @Option(help: "Visible units of the first layer: bernoulli or gaussian.") var visibleUnits = "bernoulli"
     @Flag(inversion: .prefixedNo, help: "Train the top RBM with label units (for `ebm dbn generate`).") var generative = true
     @Flag(help: "Train the same architecture from random initialisation.") var noPretrain = false
@@ -50,18 +54,22 @@ struct DBNTrain: ParsableCommand {
 
     func pretrainingConfiguration() throws -> PretrainingConfiguration {
         let sizes = try Self.integers(layers, option: "--layers")
-        let epochs = try Self.integers(pretrainEpochs, option: "--pretrain-epochs")
-        guard epochs.count == 1 || epochs.count == sizes.count else {
-            throw InputError(file: "--pretrain-epochs", "expected one number or \(sizes.count) (one per layer), got \(epochs.count)")
+        func perLayer<T>(_ list: String, _ option: String, _ expected: String, _ parse: (String) -> T?) throws -> [T] {
+            try Self.perLayer(list, option: option, layers: sizes.count, expected: expected, parse)
         }
+        let epochs = try perLayer(pretrainEpochs, "--pretrain-epochs", "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+        let rates = try perLayer(pretrainLr, "--pretrain-lr", "a positive number") { Double($0).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } }
+        let momenta = try perLayer(pretrainMomentum, "--pretrain-momentum", "a number in [0, 1)") { Double($0).flatMap { (0..<1).contains($0) ? $0 : nil } }
+        let steps = try perLayer(pretrainSteps, "--pretrain-cd", "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+        let persistent = try perLayer(pretrainSampling, "--pretrain-sampling", "cd or pcd") { ["cd": false, "pcd": true][$0] }
         var c = PretrainingConfiguration(layers: sizes, epochs: epochs)
         guard let units = VisibleUnits(rawValue: visibleUnits) else { throw InputError(file: "--visible-units", "expected bernoulli or gaussian, got '\(visibleUnits)'") }
         c.visibleUnits = units
         c.generativeTop = generative
         for k in c.training.indices {
-            c.training[k].learningRate = pretrainLr
-            c.training[k].finalMomentum = pretrainMomentum
-            c.training[k].sampling = pretrainPersistent ? .persistent(chains: 100, steps: pretrainSteps) : .contrastiveDivergence(steps: pretrainSteps)
+            c.training[k].learningRate = rates[k]
+            c.training[k].finalMomentum = momenta[k]
+            c.training[k].sampling = persistent[k] ? .persistent(chains: 100, steps: steps[k]) : .contrastiveDivergence(steps: steps[k])
             c.training[k].seed = seed
         }
         try c.validate()
@@ -86,6 +94,24 @@ struct DBNTrain: ParsableCommand {
         c.seed = seed
         try c.validate()
         return c
+    }
+
+    /// The values of a per-layer option: one value for every layer, or exactly one per layer, each
+    /// checked by `parse`.
+    ///
+    /// - Throws: `InputError` naming the option, the layer and what was expected.
+    static func perLayer<T>(_ list: String, option: String, layers: Int, expected: String, _ parse: (String) -> T?) throws -> [T] {
+        let parts = list.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 1 || parts.count == layers else {
+            throw InputError(file: option, "expected one value or \(layers) (one per layer), got \(parts.count) in '\(list)'")
+        }
+        let values = try parts.enumerated().map { k, part in
+            guard let value = parse(part) else {
+                throw InputError(file: option, "expected \(expected)\(parts.count > 1 ? " for layer \(k + 1)" : ""), got '\(part)'")
+            }
+            return value
+        }
+        return parts.count == 1 ? Array(repeating: values[0], count: layers) : values
     }
 
     static func integers(_ list: String, option: String) throws -> [Int] {
