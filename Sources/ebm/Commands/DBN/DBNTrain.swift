@@ -166,7 +166,7 @@ struct DBNTrain: ParsableCommand {
                                             random: random, quiet: quiet, onEpoch: { k, report in
                                                 say("  layer \(k + 1) " + RBMTrain.describe(report))
                                             }, onLayer: { rbms in
-                                                try Self.writePretrained(rbms, labelUnits: pre.generativeTop ? classes : 0, total: pre.layers.count, to: pretrainPath)
+                                                try Self.writePretrained(rbms, total: pre.layers.count, to: pretrainPath)
                                             })
                 say(String(format: "pretraining took %.1f s", Date().timeIntervalSince(t0)))
             }
@@ -208,7 +208,7 @@ struct DBNTrain: ParsableCommand {
     }
 
     /// Writes the finished lower layers as a pretraining checkpoint.
-    static func writePretrained(_ rbms: [RestrictedBoltzmannMachine], labelUnits: Int, total: Int, to path: String) throws {
+    static func writePretrained(_ rbms: [RestrictedBoltzmannMachine], total: Int, to path: String) throws {
         var archive = NumpyArchive(DBNModelFile.rbmArrays(rbms))
         archive["metadata"] = NumpyArray(string: "{\"format\":\"energymodels.dbn-pretraining\",\"layers_done\":\(rbms.count),\"layers\":\(total)}")
         try archive.write(to: path)
