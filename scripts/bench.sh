@@ -74,3 +74,27 @@ for LR in 0.1 0.3 1.0 3.0; do
     run "$EBM" dbn train --data Data/mnist/train-images-idx3-ubyte.gz --labels Data/mnist/train-labels-idx1-ubyte.gz \
         --finetune-epochs 20 --lr "$LR" --averaging 0 --resume --out "$OUT/dbn-lr$LR.npz" || true
 done
+echo "== DBN top layer for generation: the default run's lower layers, the label-joined top retrained with CD-k for E epochs"
+echo "   (resumed from a copy of its pretraining file cut to two layers); 50 samples per digit judged by the default model's classifier"
+for SETTING in 1:20 5:20 10:10 10:20; do
+    K=${SETTING%:*} E=${SETTING#*:} TOP="$OUT/dbn-top-cd$K-e$E"
+    rm -f "$TOP.checkpoint.npz"
+    "$VENV/bin/python" - "$OUT/dbn.pretrain.npz" "$TOP.pretrain.npz" <<'PY'
+import sys, numpy as np
+m = np.load(sys.argv[1])
+kept = {k: m[k] for k in m.files if k.startswith(("rbm0_", "rbm1_"))}
+kept["metadata"] = np.array('{"format":"energymodels.dbn-pretraining","layers_done":2,"layers":3}')
+np.savez(sys.argv[2], **kept)
+PY
+    run "$EBM" dbn train --data Data/mnist/train-images-idx3-ubyte.gz --labels Data/mnist/train-labels-idx1-ubyte.gz \
+        --resume --pretrain-cd 1,1,$K --pretrain-epochs 20,20,$E --finetune-epochs 1 --quiet --out "$TOP.npz"
+    # The new top RBM with the default model's classifier, so that every setting has the same judge.
+    "$VENV/bin/python" - "$TOP.npz" "$OUT/dbn.npz" "$TOP-judged.npz" <<'PY'
+import sys, numpy as np
+top, default = np.load(sys.argv[1]), np.load(sys.argv[2])
+np.savez(sys.argv[3], **{k: (top[k] if k.startswith("rbm") else default[k]) for k in default.files})
+PY
+    for L in 0 1 2 3 4 5 6 7 8 9; do
+        run "$EBM" dbn generate --model "$TOP-judged.npz" --label "$L" --count 50 --png "$TOP-samples-$L.png"
+    done
+done

@@ -84,8 +84,7 @@ struct NetworkTests {
             return (x, y)
         }
         let (train, labels) = sample(2000), (test, testLabels) = sample(500)
-        var pre = PretrainingConfiguration(layers: [32, 32], epochs: [2])
-        pre.generativeTop = false
+        var pre = PretrainingConfiguration(layers: [32, 32], epochs: [2], generativeTop: false)
         for k in pre.training.indices { pre.training[k].batchSize = 20; pre.training[k].sampling = .contrastiveDivergence(steps: 1) }
         let stack = try Pretraining.run(data: train, labels: labels, classes: 2, configuration: pre, random: random, quiet: true)
         var fine = FineTuningConfiguration()
@@ -170,5 +169,16 @@ struct PretrainingTests {
                                           random: RandomSource(seed: 1), quiet: true)
         #expect(whole == resumed)
         #expect(whole.sizes == [12, 8, 6] && whole.labelUnits == 3 && whole.layers[1].visibleCount == 11)
+    }
+
+    @Test("the default pretraining is CD-1 for 20 epochs per layer, and CD-10 for 10 epochs for a label-joined top")
+    func pretrainingDefaults() {
+        let generative = PretrainingConfiguration()
+        #expect(generative.training.map(\.sampling) == [.contrastiveDivergence(steps: 1), .contrastiveDivergence(steps: 1), .contrastiveDivergence(steps: 10)])
+        #expect(generative.training.map(\.epochs) == [20, 20, 10])
+        let plain = PretrainingConfiguration(generativeTop: false)
+        #expect(plain.training.allSatisfy { $0.sampling == .contrastiveDivergence(steps: 1) && $0.epochs == 20 } && !plain.generativeTop)
+        // One epoch count given applies to every layer, the top included.
+        #expect(PretrainingConfiguration(epochs: [6]).training.map(\.epochs) == [6, 6, 6])
     }
 }

@@ -17,6 +17,8 @@ struct DBNCommandTests {
                          "--layers", "40,40,60", "--pretrain-epochs", "30", "--finetune-epochs", "30", "--dropout", "0", "--input-dropout", "0", "--seed", "3", "--out", model, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.file("m.checkpoint.npz")) && FileManager.default.fileExists(atPath: dir.file("m.pretrain.npz")))
+        // Without --pretrain-cd, the label-joined top layer gets CD-10 and the others CD-1.
+        #expect(try DBNModelFile.read(model).metadata.pretraining?.training.map(\.sampling.steps) == [1, 1, 10])
         r = try ebm(["dbn", "eval", "--model", model, "--data", images, "--labels", labels])
         #expect(r.status == 0 && r.stdout.hasPrefix("accuracy 0.") && r.stdout.contains("true\\pred"), "\(r.stderr)")
         let accuracy = Double(r.stdout.split(separator: " ")[1]) ?? 0

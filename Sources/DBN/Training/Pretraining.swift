@@ -8,20 +8,42 @@ public struct PretrainingConfiguration: Codable, Equatable, Sendable {
     public var layers = [500, 500, 2000]
     /// The training of each layer's RBM, bottom first (one entry per layer), by the RBM module's
     /// trainer. The default follows Hinton & Salakhutdinov (2006): CD-1, learning rate 0.1, momentum
-    /// 0.5 rising to 0.9 after 5 epochs, weight decay 0.0002, batch 100, 20 epochs.
+    /// 0.5 rising to 0.9 after 5 epochs, weight decay 0.0002, batch 100, 20 epochs; a label-joined
+    /// top layer gets CD-10 for 10 epochs instead (`associativeTopSteps`, `associativeTopEpochs`).
     public var training: [TrainingConfiguration]
     /// Unit type of the first layer's visible units (Gaussian for standardised real-valued data).
     public var visibleUnits = VisibleUnits.bernoulli
     /// Train the top RBM on the penultimate layer joined to one-hot label units, the associative
     /// memory of Hinton et al. (2006) that `DBNGenerator` samples class-conditionally. Default true.
+    /// Set it through `init` so that the top layer's default sampler follows it.
     public var generativeTop = true
 
-    public init(layers: [Int] = [500, 500, 2000], epochs: [Int] = [20]) {
+    /// Gibbs steps per update of a label-joined top RBM by default. Longer negative chains than
+    /// CD-1 (Hinton, Osindero & Teh 2006 ran up to CD-10 for the associative memory) let the label
+    /// units shape the top RBM's modes: with CD-1, chains clamped to a label drift into the basins
+    /// of other digits (`docs/dbn.md`, Generation).
+    public static let associativeTopSteps = 10
+    /// Epochs of a label-joined top RBM by default (each costs about 3.7 CD-1 epochs).
+    public static let associativeTopEpochs = 10
+
+    /// The default settings for hidden sizes `layers`.
+    ///
+    /// - Parameters:
+    ///   - epochs: one count for every layer, or one per layer; `nil` for the defaults (20 per layer,
+    ///     `associativeTopEpochs` for a label-joined top).
+    ///   - generativeTop: whether the top RBM is joined to the labels.
+    public init(layers: [Int] = [500, 500, 2000], epochs: [Int]? = nil, generativeTop: Bool = true) {
         self.layers = layers
+        self.generativeTop = generativeTop
         training = layers.indices.map { k in
+            let associative = generativeTop && k == layers.count - 1
             var c = TrainingConfiguration()
-            c.epochs = epochs[min(k, epochs.count - 1)]
-            c.sampling = .contrastiveDivergence(steps: 1)
+            if let epochs, !epochs.isEmpty {
+                c.epochs = epochs[min(k, epochs.count - 1)]
+            } else {
+                c.epochs = associative ? Self.associativeTopEpochs : 20
+            }
+            c.sampling = .contrastiveDivergence(steps: associative ? Self.associativeTopSteps : 1)
             c.learningRate = 0.1
             c.decay = .none
             c.initialMomentum = 0.5

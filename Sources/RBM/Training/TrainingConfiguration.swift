@@ -8,6 +8,13 @@ public enum GibbsSampling: Equatable, Sendable, Codable {
     /// `steps` Gibbs steps per update.
     case persistent(chains: Int, steps: Int)
 
+    /// The Gibbs steps per update, k.
+    public var steps: Int {
+        switch self {
+        case .contrastiveDivergence(let k), .persistent(_, let k): return k
+        }
+    }
+
     /// A short name, e.g. `CD-1` or `PCD-1 (100 chains)`.
     public var name: String {
         switch self {

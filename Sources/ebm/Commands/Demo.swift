@@ -144,7 +144,7 @@ struct Demo: ParsableCommand {
         fine.inputDropout = 0  // a short run learns faster without dropout
         fine.hiddenDropout = 0
         fine.seed = seed
-        print("DBN: 784-500-500-2000-10 with a generative top; pretraining 6 epochs per layer and fine-tuning \(fine.epochs) epochs "
+        print("DBN: 784-500-500-2000-10 with a generative top; pretraining 6 epochs per layer (CD-1, CD-10 for the label-joined top) and fine-tuning \(fine.epochs) epochs "
               + "on 10,000 MNIST digits (2,000 more for validation)")
         let t0 = Date()
         let stack = try Pretraining.run(data: train, labels: labels, classes: 10, configuration: pre, random: random, quiet: true)

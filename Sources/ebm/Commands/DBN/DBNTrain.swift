@@ -22,13 +22,14 @@ struct DBNTrain: ParsableCommand {
     @Option(help: "Test images, evaluated once at the end.") var test: String?
     @Option(help: "Test labels.") var testLabels: String?
     @Option(help: "Hidden layer sizes, bottom first.") var layers = "500,500,2000"
-    @Option(help: "Pretraining epochs: one number for every layer, or one per layer (e.g. 20,20,30).") var pretrainEpochs = "20"
+    @Option(help: "Pretraining epochs: one number for every layer, or one per layer (e.g. 20,20,30). Default 20, and 10 for the label-joined top.")
+    var pretrainEpochs: String?
     @Option(help: "Pretraining learning rate: one for every layer, or one per layer.")
     var pretrainLr = String(PretrainingConfiguration().training[0].learningRate)
     @Option(help: "Pretraining momentum, reached after 5 epochs from 0.5: one for every layer, or one per layer.")
     var pretrainMomentum = String(PretrainingConfiguration().training[0].finalMomentum)
-    @Option(name: .customLong("pretrain-cd"), help: "Gibbs steps per pretraining update: one for every layer, or one per layer.")
-    var pretrainSteps = "1"
+    @Option(name: .customLong("pretrain-cd"), help: "Gibbs steps per pretraining update: one for every layer, or one per layer. Default 1, and 10 for the label-joined top.")
+    var pretrainSteps: String?
     @Option(help: "Pretraining sampler, cd or pcd (persistent CD, 100 chains): one for every layer, or one per layer (e.g. cd,cd,pcd).")
     var pretrainSampling = "cd"
     @Option(help: "Visible units of the first layer: bernoulli or gaussian.") var visibleUnits = "bernoulli"
@@ -57,19 +58,19 @@ struct DBNTrain: ParsableCommand {
         func perLayer<T>(_ list: String, _ option: String, _ expected: String, _ parse: (String) -> T?) throws -> [T] {
             try Self.perLayer(list, option: option, layers: sizes.count, expected: expected, parse)
         }
-        let epochs = try perLayer(pretrainEpochs, "--pretrain-epochs", "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+        let epochs = try pretrainEpochs.map { try perLayer($0, "--pretrain-epochs", "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } }
         let rates = try perLayer(pretrainLr, "--pretrain-lr", "a positive number") { Double($0).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } }
         let momenta = try perLayer(pretrainMomentum, "--pretrain-momentum", "a number in [0, 1)") { Double($0).flatMap { (0..<1).contains($0) ? $0 : nil } }
-        let steps = try perLayer(pretrainSteps, "--pretrain-cd", "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+        let steps = try pretrainSteps.map { try perLayer($0, "--pretrain-cd", "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } }
         let persistent = try perLayer(pretrainSampling, "--pretrain-sampling", "cd or pcd") { ["cd": false, "pcd": true][$0] }
-        var c = PretrainingConfiguration(layers: sizes, epochs: epochs)
+        var c = PretrainingConfiguration(layers: sizes, epochs: epochs, generativeTop: generative)
         guard let units = VisibleUnits(rawValue: visibleUnits) else { throw InputError(file: "--visible-units", "expected bernoulli or gaussian, got '\(visibleUnits)'") }
         c.visibleUnits = units
-        c.generativeTop = generative
         for k in c.training.indices {
             c.training[k].learningRate = rates[k]
             c.training[k].finalMomentum = momenta[k]
-            c.training[k].sampling = persistent[k] ? .persistent(chains: 100, steps: steps[k]) : .contrastiveDivergence(steps: steps[k])
+            let gibbs = steps?[k] ?? c.training[k].sampling.steps
+            c.training[k].sampling = persistent[k] ? .persistent(chains: 100, steps: gibbs) : .contrastiveDivergence(steps: gibbs)
             c.training[k].seed = seed
         }
         try c.validate()
