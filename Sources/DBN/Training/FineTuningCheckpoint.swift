@@ -23,9 +23,9 @@ extension FineTuner {
                                                                       validationError: bestValidationError.isFinite ? bestValidationError : nil,
                                                                       epochs: epochsDone))
         for (name, array) in DBNModelFile.layerArrays(best, prefix: "best_layer") { archive[name] = array }
-        for (k, v) in optimizer.first.enumerated() { archive["optimizer_first\(k)"] = NumpyArray(v, shape: [v.count]) }
-        for (k, v) in optimizer.second.enumerated() { archive["optimizer_second\(k)"] = NumpyArray(v, shape: [v.count]) }
-        for (k, v) in optimizer.average.enumerated() { archive["optimizer_average\(k)"] = NumpyArray(v, shape: [v.count]) }
+        for (name, arrays) in [("first", optimizer.first), ("second", optimizer.second), ("average", optimizer.average)] {
+            for (k, v) in arrays.enumerated() { archive["optimizer_\(name)\(k)"] = NumpyArray(v, shape: [v.count]) }
+        }
         archive.store(random)
         let state = State(epochsDone: epochsDone, bestValidationError: bestValidationError.isFinite ? bestValidationError : nil,
                           epochsSinceBest: epochsSinceBest, optimizerSteps: optimizer.steps, algorithm: random.algorithm,
@@ -60,22 +60,19 @@ extension FineTuner {
                       epochsSinceBest: state.epochsSinceBest, epochsDone: state.epochsDone)
         var optimizer = OptimizerState(for: model.classifier, averaging: configuration.averaging != nil)
         optimizer.steps = state.optimizerSteps
-        for k in optimizer.first.indices {
-            let f: [Float] = try archive.require("optimizer_first\(k)", file: path).values() ?? []
-            let s: [Float] = try archive.require("optimizer_second\(k)", file: path).values() ?? []
-            guard f.count == optimizer.first[k].count, s.count == f.count else {
-                throw InputError(file: path, .entry("optimizer_first\(k)"), "expected \(optimizer.first[k].count) values")
+        // The arrays `optimizer_{name}{k}`, each checked against the size of its zero-state twin.
+        func stateArrays(_ name: String, like zero: [[Float]]) throws -> [[Float]] {
+            try zero.indices.map { k in
+                let v: [Float] = try archive.require("optimizer_\(name)\(k)", file: path).values() ?? []
+                guard v.count == zero[k].count else {
+                    throw InputError(file: path, .entry("optimizer_\(name)\(k)"), "expected \(zero[k].count) values")
+                }
+                return v
             }
-            optimizer.first[k] = f
-            optimizer.second[k] = s
         }
-        for k in optimizer.average.indices {
-            let a: [Float] = try archive.require("optimizer_average\(k)", file: path).values() ?? []
-            guard a.count == optimizer.average[k].count else {
-                throw InputError(file: path, .entry("optimizer_average\(k)"), "expected \(optimizer.average[k].count) values")
-            }
-            optimizer.average[k] = a
-        }
+        optimizer.first = try stateArrays("first", like: optimizer.first)
+        optimizer.second = try stateArrays("second", like: optimizer.second)
+        optimizer.average = try stateArrays("average", like: optimizer.average)
         tuner.optimizer = optimizer
         return (tuner, model.stack)
     }

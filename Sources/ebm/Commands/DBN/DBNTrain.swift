@@ -58,10 +58,10 @@ struct DBNTrain: ParsableCommand {
         func perLayer<T>(_ list: String, _ option: String, _ expected: String, _ parse: (String) -> T?) throws -> [T] {
             try Self.perLayer(list, option: option, layers: sizes.count, expected: expected, parse)
         }
-        let epochs = try pretrainEpochs.map { try perLayer($0, "--pretrain-epochs", "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } }
+        let epochs = try pretrainEpochs.map { try perLayer($0, "--pretrain-epochs", "a positive integer", Self.positiveInteger) }
         let rates = try perLayer(pretrainLr, "--pretrain-lr", "a positive number") { Double($0).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } }
         let momenta = try perLayer(pretrainMomentum, "--pretrain-momentum", "a number in [0, 1)") { Double($0).flatMap { (0..<1).contains($0) ? $0 : nil } }
-        let steps = try pretrainSteps.map { try perLayer($0, "--pretrain-cd", "a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } } }
+        let steps = try pretrainSteps.map { try perLayer($0, "--pretrain-cd", "a positive integer", Self.positiveInteger) }
         let persistent = try perLayer(pretrainSampling, "--pretrain-sampling", "cd or pcd") { ["cd": false, "pcd": true][$0] }
         var c = PretrainingConfiguration(layers: sizes, epochs: epochs, generativeTop: generative)
         guard let units = VisibleUnits(rawValue: visibleUnits) else { throw InputError(file: "--visible-units", "expected bernoulli or gaussian, got '\(visibleUnits)'") }
@@ -115,9 +115,12 @@ struct DBNTrain: ParsableCommand {
         return parts.count == 1 ? Array(repeating: values[0], count: layers) : values
     }
 
+    /// `text` as an integer ≥ 1, or nil.
+    static func positiveInteger(_ text: String) -> Int? { Int(text).flatMap { $0 > 0 ? $0 : nil } }
+
     static func integers(_ list: String, option: String) throws -> [Int] {
-        let parts = list.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
+        let parts = list.split(separator: ",").map { positiveInteger($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else {
             throw InputError(file: option, "expected positive integers separated by commas, got '\(list)'")
         }
         return parts.compactMap { $0 }
