@@ -1,13 +1,16 @@
 // swift-tools-version:6.0
 // EnergyModels: energy-based models for scientists.
-// Four model modules (HopfieldMemory, TrackFinding, RBM, DBN) over one shared core (EnergyCore),
-// and the `ebm` command-line tool that drives them all.
+// Four model modules (HopfieldMemory, TrackFinding, RBM, DBN) over a small shared core in two parts:
+// EnergyCore (numerics: Matrix and BLAS, RandomSource, annealing, eigendecomposition, parallel loops)
+// and EnergyFormats (files: IDX, CSV, .npy/.npz, gzip, PNG, atomic writes). Only these two import C
+// modules. The `ebm` command-line tool drives them all.
 import PackageDescription
 
 let package = Package(
     name: "EnergyModels",
     products: [
         .library(name: "EnergyCore", targets: ["EnergyCore"]),
+        .library(name: "EnergyFormats", targets: ["EnergyFormats"]),
         .library(name: "HopfieldMemory", targets: ["HopfieldMemory"]),
         .library(name: "TrackFinding", targets: ["TrackFinding"]),
         .library(name: "RBM", targets: ["RBM"]),
@@ -18,26 +21,29 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // C libraries from Debian: GSL (random numbers, simulated annealing) with OpenBLAS's CBLAS,
-        // and libpng with zlib (PNG, gzip, npz). See scripts/install-deps.sh.
+        // C libraries from Debian: GSL (random numbers, simulated annealing, eigendecomposition) with
+        // OpenBLAS's CBLAS, behind EnergyCore; libpng with zlib (PNG, gzip, npz), behind EnergyFormats.
+        // See scripts/install-deps.sh.
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
 
-        .target(name: "EnergyCore", dependencies: ["CGSL", "CPNG"]),
-        .target(name: "HopfieldMemory", dependencies: ["EnergyCore"]),
-        .target(name: "TrackFinding", dependencies: ["EnergyCore"]),
-        .target(name: "RBM", dependencies: ["EnergyCore"]),
-        .target(name: "DBN", dependencies: ["EnergyCore", "RBM"]),
+        .target(name: "EnergyCore", dependencies: ["CGSL"]),
+        .target(name: "EnergyFormats", dependencies: ["EnergyCore", "CPNG"]),
+        .target(name: "HopfieldMemory", dependencies: ["EnergyCore", "EnergyFormats"]),
+        .target(name: "TrackFinding", dependencies: ["EnergyCore", "EnergyFormats"]),
+        .target(name: "RBM", dependencies: ["EnergyCore", "EnergyFormats"]),
+        .target(name: "DBN", dependencies: ["EnergyCore", "EnergyFormats", "RBM"]),
         .executableTarget(
             name: "ebm",
             dependencies: [
-                "EnergyCore", "HopfieldMemory", "TrackFinding", "RBM", "DBN",
+                "EnergyCore", "EnergyFormats", "HopfieldMemory", "TrackFinding", "RBM", "DBN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Helpers shared by the test targets (temporary folders, the Data/ path, NumPy checks).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EnergyCoreTests", dependencies: ["EnergyCore", "TestSupport"]),
+        .testTarget(name: "EnergyFormatsTests", dependencies: ["EnergyFormats", "TestSupport"]),
         .testTarget(name: "HopfieldMemoryTests", dependencies: ["HopfieldMemory", "TestSupport"]),
         .testTarget(name: "TrackFindingTests", dependencies: ["TrackFinding", "TestSupport"]),
         .testTarget(name: "RBMTests", dependencies: ["RBM", "TestSupport"]),

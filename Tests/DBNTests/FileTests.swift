@@ -1,5 +1,6 @@
 import DBN
 import EnergyCore
+import EnergyFormats
 import Foundation
 import RBM
 import TestSupport

@@ -86,7 +86,7 @@ struct NetworkTests {
         let (train, labels) = sample(2000), (test, testLabels) = sample(500)
         var pre = PretrainingConfiguration(layers: [32, 32], epochs: [2], generativeTop: false)
         for k in pre.training.indices { pre.training[k].batchSize = 20; pre.training[k].sampling = .contrastiveDivergence(steps: 1) }
-        let stack = try Pretraining.run(data: train, labels: labels, classes: 2, configuration: pre, random: random, quiet: true)
+        let stack = try Pretraining.run(data: train, labels: labels, classes: 2, configuration: pre, random: random)
         var fine = FineTuningConfiguration()
         fine.epochs = 100
         fine.patience = 100
@@ -163,10 +163,10 @@ struct PretrainingTests {
         let labels = (0..<200).map { _ in random.integer(below: 3) }
         let config = PretrainingConfiguration(layers: [8, 6], epochs: [2])
         var saved: [RestrictedBoltzmannMachine] = []
-        let whole = try Pretraining.run(data: x, labels: labels, classes: 3, configuration: config, random: RandomSource(seed: 1), quiet: true,
+        let whole = try Pretraining.run(data: x, labels: labels, classes: 3, configuration: config, random: RandomSource(seed: 1),
                                         onLayer: { if saved.isEmpty { saved = $0 } })
         let resumed = try Pretraining.run(data: x, labels: labels, classes: 3, configuration: config, startingWith: saved,
-                                          random: RandomSource(seed: 1), quiet: true)
+                                          random: RandomSource(seed: 1))
         #expect(whole == resumed)
         #expect(whole.sizes == [12, 8, 6] && whole.labelUnits == 3 && whole.layers[1].visibleCount == 11)
     }

@@ -62,15 +62,6 @@ struct MatrixTests {
         #expect(a.isFinite && !Matrix<Float>([[1, .nan]]).isFinite)
     }
 
-    @Test("cblas_sgemm resolves to OpenBLAS, not GSL's reference CBLAS")
-    func openBLAS() {
-        #expect(BLASProbe.usesOpenBLAS, "cblas_sgemm comes from \(BLASProbe.providerOfSgemm())")
-        #expect(BLAS.implementation.contains("OpenBLAS"))
-        // The probe tells libraries apart: GSL's own symbols come from libgsl.
-        #expect(BLASProbe.library(providing: "gsl_rng_alloc").contains("libgsl.so"))
-        #expect(BLASProbe.library(providing: "no_such_symbol_anywhere") == "not found")
-    }
-
     @Test("stable activations")
     func activations() {
         #expect(logistic(0.0) == 0.5)

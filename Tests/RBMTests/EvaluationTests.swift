@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyFormats
 import Foundation
 @testable import RBM
 import TestSupport

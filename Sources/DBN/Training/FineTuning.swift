@@ -124,11 +124,13 @@ public final class FineTuner {
     ///
     /// - Throws: `NumericalError` when the loss or the weights become NaN or infinite.
     public func trainEpoch(_ data: Matrix<Float>, labels: [Int], validation: (Matrix<Float>, [Int])?,
-                           progress: ProgressReporter? = nil) throws -> FineTuningReport {
+                           progress: (any ProgressObserver)? = nil) throws -> FineTuningReport {
         let start = Date()
         let lr = configuration.learningRate(epoch: epochsDone)
         let order = random.permutation(data.rows)
         var total = 0.0, batches = 0
+        progress?.begin("fine-tuning epoch \(epochsDone + 1)/\(configuration.epochs)", total: (data.rows + configuration.batchSize - 1) / configuration.batchSize)
+        defer { progress?.end() }
         for first in stride(from: 0, to: data.rows, by: configuration.batchSize) {
             let indices = order[first..<min(first + configuration.batchSize, data.rows)]
             if workspace?.batch != indices.count { workspace = BackpropWorkspace(network: network, batch: indices.count) }
@@ -144,7 +146,7 @@ public final class FineTuner {
                            averageDecay: Float(configuration.averaging ?? 0))
             total += loss
             batches += 1
-            progress?.advance()
+            progress?.advance(by: 1)
         }
         guard network.layers.allSatisfy({ $0.weights.isFinite && $0.bias.allFinite }) else {
             throw NumericalError("fine-tuning diverged in epoch \(epochsDone + 1): the weights became NaN or infinite; try a smaller --lr")

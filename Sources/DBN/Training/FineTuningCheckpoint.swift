@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyFormats
 import Foundation
 
 /// Fine-tuning checkpoints: the model file's arrays (with the current network as the classifier)

@@ -78,7 +78,7 @@ public enum Pretraining {
     /// Trains the stack from `startingWith` (already trained lower layers, e.g. from a resumed run).
     /// `onLayer` sees each finished stack; `onEpoch` each RBM epoch report.
     public static func run(data: Matrix<Float>, labels: [Int], classes: Int, configuration: PretrainingConfiguration,
-                           startingWith done: [RestrictedBoltzmannMachine] = [], random: RandomSource, quiet: Bool = false,
+                           startingWith done: [RestrictedBoltzmannMachine] = [], random: RandomSource, progress: (any ProgressObserver)? = nil,
                            onEpoch: (Int, EpochReport) -> Void = { _, _ in },
                            onLayer: ([RestrictedBoltzmannMachine]) throws -> Void = { _ in }) throws -> LayerStack {
         try configuration.validate()
@@ -101,10 +101,7 @@ public enum Pretraining {
                                                              data: input, weightScale: settings.initialWeightScale, random: layerRandom),
                                          configuration: settings, random: layerRandom)
             for _ in 0..<settings.epochs {
-                let batches = (input.rows + settings.batchSize - 1) / settings.batchSize
-                let progress = ProgressReporter("layer \(k + 1) epoch \(trainer.epochsDone + 1)", total: batches, quiet: quiet)
-                let report = try trainer.trainEpoch(input, progress: progress)
-                progress.finish()
+                let report = try trainer.trainEpoch(input, progress: progress.map { LabelledProgress("layer \(k + 1)", $0) })
                 onEpoch(k, report)
             }
             rbms.append(trainer.model)

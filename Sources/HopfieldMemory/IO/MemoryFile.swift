@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyFormats
 import Foundation
 
 /// A stored memory as a NumPy `.npz` archive, loadable with `numpy.load`:

@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyFormats
 import Foundation
 
 /// Pattern files: CSV rows, text grids and PBM images. Reading and writing are symmetric, so a

@@ -1,4 +1,3 @@
-import CGSL
 import EnergyCore
 import Foundation
 
@@ -60,23 +59,8 @@ enum WeightRules {
     static func pseudoInverse(_ c: Matrix<Double>) throws -> (Matrix<Double>, Int) {
         let n = c.rows
         guard n > 0 else { return (c, 0) }
-        GSL.prepare()
-        var a = c
-        var vectors = Matrix<Double>(rows: n, columns: n)
-        var values = [Double](repeating: 0, count: n)
-        guard let work = gsl_eigen_symmv_alloc(n) else { throw NumericalError("gsl_eigen_symmv_alloc failed") }
-        defer { gsl_eigen_symmv_free(work) }
-        let status: Int32 = a.storage.withUnsafeMutableBufferPointer { pa in
-            vectors.storage.withUnsafeMutableBufferPointer { pv in
-                values.withUnsafeMutableBufferPointer { pe in
-                    var am = gsl_matrix_view_array(pa.baseAddress, n, n)
-                    var vm = gsl_matrix_view_array(pv.baseAddress, n, n)
-                    var ev = gsl_vector_view_array(pe.baseAddress, n)
-                    return gsl_eigen_symmv(&am.matrix, &ev.vector, &vm.matrix, work)
-                }
-            }
-        }
-        try GSL.check(status, "eigendecomposition of the pattern Gram matrix")
+        let eigen = try SymmetricEigen(c)
+        let values = eigen.values, vectors = eigen.vectors
         let largest = values.map(abs).max() ?? 0
         let cutoff = largest * Double(n) * 1e-6
         // C⁺ = V diag(1/λ) Vᵀ over the eigenvalues above the cut-off.

@@ -66,8 +66,10 @@ public struct CapacityExperiment: Sendable {
 
     /// Measures the curve at each load.
     public func run(loads: [Double], random: RandomSource, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                    progress: ProgressReporter? = nil) throws -> [CapacityPoint] {
+                    progress: (any ProgressObserver)? = nil) throws -> [CapacityPoint] {
         var points: [CapacityPoint] = []
+        progress?.begin("\(rule.name) capacity", total: loads.count * trials)
+        defer { progress?.end() }
         for alpha in loads {
             let p = max(1, Int((alpha * Double(neurons)).rounded()))
             var successes = 0, probes = 0
@@ -86,7 +88,7 @@ public struct CapacityExperiment: Sendable {
                     if m >= Self.successOverlap { successes += 1 }
                 }
                 probes += tested
-                progress?.advance()
+                progress?.advance(by: 1)
             }
             points.append(CapacityPoint(load: Double(p) / Double(neurons), patterns: p,
                                         success: Double(successes) / Double(probes),

@@ -64,7 +64,7 @@ public enum AnnealedImportanceSampling {
     ///   from 0 to 1 increasingly, or fewer than 2 runs.
     public static func estimateLogZ(_ rbm: RestrictedBoltzmannMachine, baseBias: [Float], temperatures betas: [Double],
                                     runs: Int, random: RandomSource, source: String = "model",
-                                    progress: ProgressReporter? = nil) throws -> AISEstimate {
+                                    progress: (any ProgressObserver)? = nil) throws -> AISEstimate {
         guard rbm.visibleUnits == .bernoulli else {
             throw InputError(file: source, "AIS is implemented for Bernoulli visible units; this model has Gaussian units")
         }
@@ -95,6 +95,8 @@ public enum AnnealedImportanceSampling {
             for i in 0..<d where v[r, i] != 0 { s += Double(a[i] - baseBias[i]) }
             return s
         }
+        progress?.begin("AIS", total: betas.count - 2)
+        defer { progress?.end() }
         for k in 1..<betas.count {
             let beta = betas[k], previous = betas[k - 1]
             rbm.hiddenInput(v, into: &input)
@@ -129,7 +131,7 @@ public enum AnnealedImportanceSampling {
             }
             v.copyValues(from: visibleInput)
             random.sampleBernoulli(&v.storage)
-            progress?.advance()
+            progress?.advance(by: 1)
         }
 
         // log mean(w) and the ±3 standard-error interval.

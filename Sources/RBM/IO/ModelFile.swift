@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyFormats
 import Foundation
 
 /// An RBM as a NumPy `.npz` archive that loads in NumPy as it is:

@@ -80,7 +80,7 @@ public final class RBMTrainer {
     /// - Throws: `NumericalError` when an update produces NaN or infinity; the trainer then holds
     ///   the diverged parameters and must not be checkpointed.
     public func trainEpoch(_ data: Matrix<Float>, validation: Matrix<Float>? = nil,
-                           progress: ProgressReporter? = nil) throws -> EpochReport {
+                           progress: (any ProgressObserver)? = nil) throws -> EpochReport {
         let epoch = epochsDone
         let lr = configuration.learningRate(epoch: epoch), mu = configuration.momentum(epoch: epoch)
         let start = Date()
@@ -90,6 +90,8 @@ public final class RBMTrainer {
         }
         let order = random.permutation(data.rows)
         var batch = 0
+        progress?.begin("epoch \(epoch + 1)/\(configuration.epochs)", total: (data.rows + configuration.batchSize - 1) / configuration.batchSize)
+        defer { progress?.end() }
         for first in stride(from: 0, to: data.rows, by: configuration.batchSize) {
             let indices = order[first..<min(first + configuration.batchSize, data.rows)]
             batch += 1
@@ -98,7 +100,7 @@ public final class RBMTrainer {
             } catch is NumericalError {
                 throw diverged(epoch: epoch, batch: batch, learningRate: lr)
             }
-            progress?.advance()
+            progress?.advance(by: 1)
         }
         guard model.weights.isFinite else { throw diverged(epoch: epoch, batch: batch, learningRate: lr) }
         let seconds = Date().timeIntervalSince(start)

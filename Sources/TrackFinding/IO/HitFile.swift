@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyFormats
 
 /// Reading detector hits from CSV files in the field's formats.
 ///

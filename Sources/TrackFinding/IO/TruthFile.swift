@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyFormats
 import Foundation
 
 /// TrackML truth files: `hit_id,particle_id,tx,ty,tz,tpx,tpy,tpz,weight`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DBN
 import EnergyCore
+import EnergyFormats
 import Foundation
 import HopfieldMemory
 import RBM
@@ -147,7 +148,7 @@ struct Demo: ParsableCommand {
         print("DBN: 784-500-500-2000-10 with a generative top; pretraining 6 epochs per layer (CD-1, CD-10 for the label-joined top) and fine-tuning \(fine.epochs) epochs "
               + "on 10,000 MNIST digits (2,000 more for validation)")
         let t0 = Date()
-        let stack = try Pretraining.run(data: train, labels: labels, classes: 10, configuration: pre, random: random, quiet: true)
+        let stack = try Pretraining.run(data: train, labels: labels, classes: 10, configuration: pre, random: random)
         print(String(format: "  pretraining: %.1f s", Date().timeIntervalSince(t0)))
         let tuner = try FineTuner(network: FeedForwardNetwork(unrolling: stack, classes: 10, random: random), configuration: fine, random: random)
         while !tuner.stopped {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DBN
 import EnergyCore
+import EnergyFormats
 import Foundation
 
 /// `ebm dbn`: deep belief networks.

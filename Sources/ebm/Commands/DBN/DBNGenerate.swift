@@ -1,6 +1,7 @@
 import ArgumentParser
 import DBN
 import EnergyCore
+import EnergyFormats
 import Foundation
 
 /// `ebm dbn generate`: class-conditional samples from the generative top layer.

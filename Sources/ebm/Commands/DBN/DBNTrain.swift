@@ -1,6 +1,7 @@
 import ArgumentParser
 import DBN
 import EnergyCore
+import EnergyFormats
 import Foundation
 import RBM
 
@@ -167,7 +168,7 @@ struct DBNTrain: ParsableCommand {
                 }
                 let t0 = Date()
                 stack = try Pretraining.run(data: train, labels: trainLabels, classes: classes, configuration: pre, startingWith: done,
-                                            random: random, quiet: quiet, onEpoch: { k, report in
+                                            random: random, progress: ProgressReporter(quiet: quiet), onEpoch: { k, report in
                                                 say("  layer \(k + 1) " + RBMTrain.describe(report))
                                             }, onLayer: { rbms in
                                                 try Self.writePretrained(rbms, total: pre.layers.count, to: pretrainPath)
@@ -180,10 +181,8 @@ struct DBNTrain: ParsableCommand {
         }
         let t1 = Date()
         while !tuner.stopped {
-            let batches = (train.rows + fine.batchSize - 1) / fine.batchSize
-            let progress = ProgressReporter("fine-tune epoch \(tuner.epochsDone + 1)", total: batches, quiet: quiet)
+            let progress = ProgressReporter(quiet: quiet)
             let report = try tuner.trainEpoch(train, labels: trainLabels, validation: validation, progress: progress)
-            progress.finish()
             try tuner.writeCheckpoint(to: checkpointPath, stack: stack, pretraining: noPretrain ? nil : pre)
             say(String(format: "  epoch %3d  loss %.4f", report.epoch, report.trainingLoss)
                 + (report.validationError.map { String(format: "  validation error %.4f", $0) } ?? "")

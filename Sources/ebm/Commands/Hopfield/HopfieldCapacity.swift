@@ -38,9 +38,8 @@ struct HopfieldCapacity: ParsableCommand {
         }
         let experiment = CapacityExperiment(neurons: neurons, rule: learningRule, noise: noise, trials: trials, probesPerNetwork: probes)
         let scan = try loads.map(Self.parseLoads) ?? experiment.defaultLoads()
-        let progress = ProgressReporter("capacity \(learningRule.name)", total: scan.count * trials, quiet: quiet)
+        let progress = ProgressReporter(quiet: quiet)
         let points = try experiment.run(loads: scan, random: RandomSource(seed: seed), threads: threads, progress: progress)
-        progress.finish()
         print("rule \(learningRule.name), N = \(neurons), noise \(noise), \(trials) networks per load, success: overlap >= \(CapacityExperiment.successOverlap)")
         print("   alpha      P   success   mean overlap   probes")
         for p in points {

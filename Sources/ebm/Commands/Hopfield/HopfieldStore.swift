@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnergyCore
+import EnergyFormats
 import HopfieldMemory
 
 /// `ebm hopfield store`: build a memory from a pattern file.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnergyCore
+import EnergyFormats
 import Foundation
 import RBM
 
@@ -52,11 +53,10 @@ struct RBMLogLikelihood: ParsableCommand {
             print(String(format: "log Z = %.4f (exact, by enumerating 2^%d states)", logZ, min(rbm.hiddenCount, rbm.visibleCount)))
         } else {
             let schedule = AnnealedImportanceSampling.temperatures(total: betas)
-            let progress = ProgressReporter("AIS", total: schedule.count - 2, quiet: quiet)
+            let progress = ProgressReporter(quiet: quiet)
             let estimate = try AnnealedImportanceSampling.estimateLogZ(
                 rbm, baseBias: AnnealedImportanceSampling.baseRateBias(x), temperatures: schedule, runs: runs,
                 random: random, source: model, progress: progress)
-            progress.finish()
             logZ = estimate.logZ
             print(String(format: "log Z = %.4f (AIS, %d runs, %d temperatures; ±3 s.e.: [%.4f, %.4f]; base-rate log Z_A = %.4f)",
                          logZ, estimate.runs, estimate.temperatures, estimate.logZLow, estimate.logZHigh, estimate.baseLogZ))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnergyCore
+import EnergyFormats
 import Foundation
 import RBM
 
@@ -108,9 +109,8 @@ struct RBMTrain: ParsableCommand {
         }
         say("RBM \(train.columns)×\(hidden) (\(units.rawValue) visible), \(config.sampling.name), \(train.rows) examples, batch \(config.batchSize), "
             + "lr \(config.learningRate) (\(config.decay.rawValue) decay), momentum \(config.initialMomentum)→\(config.finalMomentum), weight decay \(config.weightDecay), seed \(seed)")
-        let batches = (train.rows + config.batchSize - 1) / config.batchSize
         while trainer.epochsDone < config.epochs {
-            let progress = ProgressReporter("epoch \(trainer.epochsDone + 1)/\(config.epochs)", total: batches, quiet: quiet)
+            let progress = ProgressReporter(quiet: quiet)
             let report: EpochReport
             do {
                 report = try trainer.trainEpoch(train, validation: valid, progress: progress)
@@ -118,7 +118,6 @@ struct RBMTrain: ParsableCommand {
                 let kept = FileManager.default.fileExists(atPath: checkpointPath) ? "; the last good checkpoint is \(checkpointPath)" : ""
                 throw NumericalError(error.message + kept)
             }
-            progress.finish()
             try trainer.writeCheckpoint(to: checkpointPath)
             say(Self.describe(report))
         }

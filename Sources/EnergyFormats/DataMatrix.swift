@@ -1,3 +1,4 @@
+import EnergyCore
 import Foundation
 
 /// How real-valued inputs in [0, 1] become binary for Bernoulli units.

@@ -1,3 +1,4 @@
+import EnergyCore
 import Foundation
 
 /// A bounds-checked cursor over the bytes of a binary file.

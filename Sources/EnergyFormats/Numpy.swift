@@ -1,3 +1,4 @@
+import EnergyCore
 import Foundation
 
 /// An array in NumPy's `.npy` format (format versions 1.0–3.0), so weights and features move

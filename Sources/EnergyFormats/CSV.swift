@@ -1,3 +1,4 @@
+import EnergyCore
 import Foundation
 
 /// A comma-separated table read from a text file (RFC 4180: quoted fields, `""` escapes,

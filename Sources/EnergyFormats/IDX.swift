@@ -1,3 +1,4 @@
+import EnergyCore
 import Foundation
 
 /// An n-dimensional array in LeCun's IDX format, the format of the MNIST files.

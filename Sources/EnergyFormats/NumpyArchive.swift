@@ -1,3 +1,4 @@
+import EnergyCore
 import Foundation
 
 /// A NumPy `.npz` archive: a zip file of named `.npy` arrays (`numpy.savez`).

@@ -1,3 +1,4 @@
+import EnergyCore
 import Foundation
 
 /// Writing and reading whole files safely.

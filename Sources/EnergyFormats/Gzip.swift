@@ -1,4 +1,5 @@
 import CPNG
+import EnergyCore
 import Foundation
 
 /// gzip and raw-deflate decoding through zlib.

@@ -1,8 +1,9 @@
+import EnergyFormats
 import Foundation
 
 /// A line chart rendered as a standalone SVG file: axes with ticks, labelled series, a legend,
 /// and optional reference lines. Used for capacity curves, training curves and the like.
-public struct LinePlot: Sendable {
+struct LinePlot: Sendable {
     /// One curve.
     public struct Series: Sendable {
         public var label: String

@@ -1,37 +1,55 @@
+import EnergyCore
 import Foundation
 
-/// Progress of a long run, on standard error.
+/// Progress of a long run, on standard error: the `ProgressObserver` that `ebm` passes to the
+/// libraries.
 ///
 /// On a terminal it redraws one line with a bar, the count, the rate and the estimated time left;
 /// when standard error is not a terminal (a log file, CI) it prints a plain line every `interval`
-/// seconds of a long run, and nothing for a run shorter than that; with `quiet` it prints nothing.
-public final class ProgressReporter {
-    /// What is being counted, e.g. `epoch 3`.
-    public let label: String
-    /// The number of steps to the end.
-    public let total: Int
+/// seconds of a long task, and nothing for a task shorter than that; with `quiet` it prints nothing.
+final class ProgressReporter: ProgressObserver {
+    /// What is being counted, e.g. `epoch 3/50`.
+    private(set) var label = ""
+    /// The number of steps to the end of the current task.
+    private(set) var total = 1
     private let quiet: Bool
     private let isTerminal: Bool
     private let interval: Double
-    private let start: Date
-    private var lastPrint: Date
+    private var start = Date()
+    private var lastPrint = Date()
     private var done = 0
+    private var open = false
 
-    /// A reporter for `total` steps. `interval` is the seconds between plain lines off a terminal.
-    public init(_ label: String, total: Int, quiet: Bool = false, interval: Double = 5) {
-        self.label = label
-        self.total = max(total, 1)
+    /// A reporter for the tasks a library announces. `interval` is the seconds between plain lines
+    /// off a terminal.
+    init(quiet: Bool = false, interval: Double = 5) {
         self.quiet = quiet
         self.interval = interval
         self.isTerminal = isatty(STDERR_FILENO) != 0
-        let now = Date()
-        self.start = now
-        // Off a terminal the first line comes after one interval, so short runs print nothing.
-        self.lastPrint = isTerminal ? .distantPast : now
     }
 
+    /// A reporter already in one task of `total` steps.
+    convenience init(_ label: String, total: Int, quiet: Bool = false, interval: Double = 5) {
+        self.init(quiet: quiet, interval: interval)
+        begin(label, total: total)
+    }
+
+    func begin(_ task: String, total: Int) {
+        if open { end() }
+        label = task
+        self.total = max(total, 1)
+        done = 0
+        open = true
+        let now = Date()
+        start = now
+        // Off a terminal the first line comes after one interval, so short tasks print nothing.
+        lastPrint = isTerminal ? .distantPast : now
+    }
+
+    func advance(by steps: Int) { advance(by: steps, note: "") }
+
     /// Records `steps` more steps done and redraws when due.
-    public func advance(by steps: Int = 1, note: @autoclosure () -> String = "") {
+    func advance(by steps: Int = 1, note: @autoclosure () -> String) {
         done = min(total, done + steps)
         guard !quiet else { return }
         let now = Date()
@@ -43,8 +61,12 @@ public final class ProgressReporter {
         }
     }
 
+    func end() { finish() }
+
     /// Completes the bar and ends its line (on a terminal; elsewhere nothing more is printed).
-    public func finish(note: String = "") {
+    func finish(note: String = "") {
+        guard open else { return }
+        open = false
         guard !quiet, isTerminal else { return }
         done = total
         draw(now: Date(), note: note)

@@ -1,17 +1,17 @@
-import CGSL
+import EnergyCore
 import Foundation
 
 /// Evidence of which CBLAS a process uses, and how fast it is.
 ///
 /// `gsl.pc` links GSL's reference CBLAS (`libgslcblas`), about 50× slower than OpenBLAS; whichever
 /// is loaded first provides the `cblas_*` symbols. These probes show the winner.
-public enum BLASProbe {
+enum BLASProbe {
     /// The shared object that provides `cblas_sgemm` to this process: the file mapped at the
     /// address `dlsym` resolves the symbol to, read from `/proc/self/maps`.
-    public static func providerOfSgemm() -> String { library(providing: "cblas_sgemm") }
+    static func providerOfSgemm() -> String { library(providing: "cblas_sgemm") }
 
     /// The shared object that provides `symbol` to this process, or "not found".
-    public static func library(providing symbol: String) -> String {
+    static func library(providing symbol: String) -> String {
         guard let handle = dlopen(nil, RTLD_NOW), let address = dlsym(handle, symbol) else { return "not found" }
         let target = UInt(bitPattern: address)
         // /proc files report size 0, so read them to the end rather than by their size.
@@ -32,10 +32,10 @@ public enum BLASProbe {
     }
 
     /// Whether `cblas_sgemm` comes from OpenBLAS.
-    public static var usesOpenBLAS: Bool { providerOfSgemm().lowercased().contains("openblas") }
+    static var usesOpenBLAS: Bool { providerOfSgemm().lowercased().contains("openblas") }
 
     /// The best time and rate of C = A·B on random n×n matrices through `Matrix.multiply`.
-    public static func timeGemm<T: BLASScalar>(_: T.Type, n: Int, repeats: Int) -> (seconds: Double, gflops: Double) {
+    static func timeGemm<T: BLASScalar>(_: T.Type, n: Int, repeats: Int) -> (seconds: Double, gflops: Double) {
         let random = RandomSource(seed: 1)
         var a = Matrix<T>(rows: n, columns: n), b = Matrix<T>(rows: n, columns: n)
         random.fillUniform(&a.storage)
@@ -53,7 +53,7 @@ public enum BLASProbe {
 
     /// GFLOP/s of GSL's reference `cblas_sgemm`, loaded explicitly from `libgslcblas.so.0`; nil when
     /// that library is not installed.
-    public static func timeReferenceSgemm(n: Int) throws -> Double? {
+    static func timeReferenceSgemm(n: Int) throws -> Double? {
         guard let lib = dlopen("libgslcblas.so.0", RTLD_NOW | RTLD_LOCAL), let sym = dlsym(lib, "cblas_sgemm") else { return nil }
         typealias SGEMM = @convention(c) (Int32, Int32, Int32, Int32, Int32, Int32, Float,
                                           UnsafePointer<Float>?, Int32, UnsafePointer<Float>?, Int32, Float,

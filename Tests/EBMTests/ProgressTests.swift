@@ -1,5 +1,6 @@
 import Foundation
-@testable import EnergyCore
+import EnergyCore
+@testable import ebm
 import Testing
 
 @Suite("Progress")
