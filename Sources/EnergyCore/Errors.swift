@@ -69,3 +69,27 @@ public struct NumericalError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String { message }
 }
+
+/// A setting outside its valid range, named by the configuration field that holds it.
+///
+/// The libraries speak in their own terms: `field` is the property path a Swift user writes, such as
+/// `learningRate`, `training[2].momentum` or `cuts.minPT`. A front end maps fields to its own words;
+/// the `ebm` tool reports them as the command-line option that sets the field, with exit code 2.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The configuration property, e.g. `batchSize` or `schedule.coolingFactor`.
+    public let field: String
+    /// What was expected and what was found, e.g. `expected at least 1, got 0`.
+    public let message: String
+
+    public init(field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    /// The same error for a field nested under `parent`: `training[2]` + `momentum` → `training[2].momentum`.
+    public func nested(in parent: String) -> ConfigurationError {
+        ConfigurationError(field: parent + "." + field, message)
+    }
+
+    public var description: String { "\(field): \(message)" }
+}

@@ -22,6 +22,11 @@ struct EBM: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
+            if let error = error as? ConfigurationError {
+                // A library setting out of range that no command mapped to its option: a usage error.
+                FileHandle.standardError.write(Data("ebm: error: \(error)\n".utf8))
+                Foundation.exit(2)
+            }
             if error is InputError || error is NumericalError || error is CommandFailure {
                 FileHandle.standardError.write(Data("ebm: error: \(error)\n".utf8))
                 Foundation.exit(1)

@@ -40,7 +40,7 @@ public enum DBNModelFile {
     /// The arrays of a model.
     public static func archive(_ model: DeepBeliefNetwork, metadata: Metadata) throws -> NumpyArchive {
         var archive = NumpyArchive(rbmArrays(model.stack?.layers ?? []) + layerArrays(model.classifier))
-        archive["metadata"] = NumpyArray(string: String(decoding: try JSONEncoder.reproducible.encode(metadata), as: UTF8.self))
+        try archive.setJSON(metadata)
         return archive
     }
 
@@ -108,13 +108,7 @@ public enum DBNModelFile {
 
     /// Reads a model from an archive already loaded (a model file or a checkpoint).
     public static func read(_ archive: NumpyArchive, file path: String) throws -> (model: DeepBeliefNetwork, metadata: Metadata) {
-        guard let json = try archive.require("metadata", file: path).string,
-              let metadata = try? JSONDecoder().decode(Metadata.self, from: Data(json.utf8)) else {
-            throw InputError(file: path, .entry("metadata"), "expected the JSON metadata of a DBN")
-        }
-        guard metadata.format == "energymodels.dbn" else {
-            throw InputError(file: path, .entry("metadata"), "this is a '\(metadata.format)' file, not a DBN")
-        }
+        let metadata = try archive.json(Metadata.self, format: "energymodels.dbn", what: "a DBN", file: path)
         let rbms = try readRBMs(archive, file: path)
         let stack = rbms.isEmpty ? nil : try LayerStack(rbms, labelUnits: metadata.labelUnits, source: path)
         let layers = try readLayers(archive, file: path)

@@ -31,7 +31,7 @@ extension FineTuner {
         let state = State(epochsDone: epochsDone, bestValidationError: bestValidationError.isFinite ? bestValidationError : nil,
                           epochsSinceBest: epochsSinceBest, optimizerSteps: optimizer.steps, algorithm: random.algorithm,
                           configuration: configuration)
-        archive["training_state"] = NumpyArray(string: String(decoding: try JSONEncoder.reproducible.encode(state), as: UTF8.self))
+        try archive.setJSON(state, as: "training_state")
         try archive.write(to: path)
     }
 
@@ -40,11 +40,7 @@ extension FineTuner {
     /// - Throws: `InputError` naming the checkpoint for a missing or malformed member or other settings.
     public static func resume(from path: String, configuration: FineTuningConfiguration) throws -> (FineTuner, LayerStack?) {
         let archive = try NumpyArchive.read(path)
-        guard let json = try archive.require("training_state", file: path).string,
-              let state = try? JSONDecoder().decode(State.self, from: Data(json.utf8)),
-              state.format == "energymodels.dbn-checkpoint" else {
-            throw InputError(file: path, .entry("training_state"), "expected the training state of a DBN checkpoint")
-        }
+        let state = try archive.json(State.self, "training_state", format: "energymodels.dbn-checkpoint", what: "a DBN checkpoint", file: path)
         var expected = state.configuration
         expected.epochs = configuration.epochs
         guard expected == configuration else {

@@ -24,9 +24,8 @@ public enum MemoryFile {
     public static func write(_ memory: AssociativeMemory, to path: String) throws {
         let meta = Metadata(rule: memory.rule.name, neurons: memory.neurons, patterns: memory.patterns.count,
                             shape: memory.patterns.shape.map { [$0.height, $0.width] }, rank: memory.rank)
-        let json = String(decoding: try JSONEncoder.reproducible.encode(meta), as: UTF8.self)
         var archive = NumpyArchive()
-        archive["metadata"] = NumpyArray(string: json)
+        try archive.setJSON(meta)
         if !memory.isDense { archive["weights"] = NumpyArray(memory.weights) }
         archive["patterns"] = NumpyArray(memory.patterns.values)
         archive["thresholds"] = NumpyArray(memory.thresholds, shape: [memory.neurons])
@@ -39,13 +38,7 @@ public enum MemoryFile {
     ///   member, an unknown rule, or shapes that do not agree.
     public static func read(_ path: String) throws -> AssociativeMemory {
         let archive = try NumpyArchive.read(path)
-        guard let json = try archive.require("metadata", file: path).string,
-              let meta = try? JSONDecoder().decode(Metadata.self, from: Data(json.utf8)) else {
-            throw InputError(file: path, .entry("metadata"), "expected the JSON metadata of a Hopfield memory")
-        }
-        guard meta.format == "energymodels.hopfield" else {
-            throw InputError(file: path, .entry("metadata"), "this is a '\(meta.format)' file, not a Hopfield memory")
-        }
+        let meta = try archive.json(Metadata.self, format: "energymodels.hopfield", what: "a Hopfield memory", file: path)
         guard let rule = LearningRule.named(meta.rule) else {
             throw InputError(file: path, .entry("metadata"), "unknown learning rule '\(meta.rule)'")
         }

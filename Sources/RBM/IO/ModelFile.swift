@@ -37,11 +37,11 @@ public enum RBMModelFile {
 
     /// The arrays of a model, for writing alone or inside a checkpoint.
     public static func archive(_ model: RestrictedBoltzmannMachine, metadata: Metadata) throws -> NumpyArchive {
-        let json = String(decoding: try JSONEncoder.reproducible.encode(metadata), as: UTF8.self)
-        return NumpyArchive([("W", NumpyArray(model.weights)),
-                             ("visible_bias", NumpyArray(model.visibleBias, shape: [model.visibleCount])),
-                             ("hidden_bias", NumpyArray(model.hiddenBias, shape: [model.hiddenCount])),
-                             ("metadata", NumpyArray(string: json))])
+        var archive = NumpyArchive([("W", NumpyArray(model.weights)),
+                                    ("visible_bias", NumpyArray(model.visibleBias, shape: [model.visibleCount])),
+                                    ("hidden_bias", NumpyArray(model.hiddenBias, shape: [model.hiddenCount]))])
+        try archive.setJSON(metadata)
+        return archive
     }
 
     /// Writes a model atomically.
@@ -59,16 +59,7 @@ public enum RBMModelFile {
 
     /// Reads a model from an archive already loaded.
     public static func read(_ archive: NumpyArchive, file path: String) throws -> (model: RestrictedBoltzmannMachine, metadata: Metadata?) {
-        var metadata: Metadata?
-        if let m = archive["metadata"] {
-            guard let json = m.string, let decoded = try? JSONDecoder().decode(Metadata.self, from: Data(json.utf8)) else {
-                throw InputError(file: path, .entry("metadata"), "expected the JSON metadata of an RBM")
-            }
-            guard decoded.format == "energymodels.rbm" else {
-                throw InputError(file: path, .entry("metadata"), "this is a '\(decoded.format)' file, not an RBM")
-            }
-            metadata = decoded
-        }
+        let metadata = try archive.optionalJSON(Metadata.self, format: "energymodels.rbm", what: "an RBM", file: path)
         let w = try archive.require("W", file: path)
         guard w.shape.count == 2 else { throw InputError(file: path, .entry("W"), "expected a 2-D visible × hidden array, found shape \(w.shape)") }
         let weights = try w.matrix(as: Float.self, file: path, what: "W")

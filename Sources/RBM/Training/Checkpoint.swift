@@ -25,7 +25,7 @@ extension RBMTrainer {
         if let chains { archive["chains"] = NumpyArray(chains) }
         archive.store(random)
         let state = State(epochsDone: epochsDone, algorithm: random.algorithm, configuration: configuration)
-        archive["training_state"] = NumpyArray(string: String(decoding: try JSONEncoder.reproducible.encode(state), as: UTF8.self))
+        try archive.setJSON(state, as: "training_state")
         try archive.write(to: path)
     }
 
@@ -37,11 +37,7 @@ extension RBMTrainer {
     ///   that differ from those the run was started with.
     public convenience init(resumingFrom path: String, configuration: TrainingConfiguration) throws {
         let archive = try NumpyArchive.read(path)
-        guard let json = try archive.require("training_state", file: path).string,
-              let state = try? JSONDecoder().decode(State.self, from: Data(json.utf8)),
-              state.format == "energymodels.rbm-checkpoint" else {
-            throw InputError(file: path, .entry("training_state"), "expected the training state of an RBM checkpoint")
-        }
+        let state = try archive.json(State.self, "training_state", format: "energymodels.rbm-checkpoint", what: "an RBM checkpoint", file: path)
         var expected = state.configuration
         expected.epochs = configuration.epochs
         guard expected == configuration else {
