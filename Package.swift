@@ -48,6 +48,10 @@ let package = Package(
         .testTarget(name: "TrackFindingTests", dependencies: ["TrackFinding", "TestSupport"]),
         .testTarget(name: "RBMTests", dependencies: ["RBM", "TestSupport"]),
         .testTarget(name: "DBNTests", dependencies: ["DBN", "TestSupport"]),
+        // The Swift examples that open each guide in docs/: compiled and run here, and checked to be
+        // the same text as the guide's code block.
+        .testTarget(name: "DocExampleTests",
+                    dependencies: ["EnergyCore", "EnergyFormats", "HopfieldMemory", "TrackFinding", "RBM", "DBN", "TestSupport"]),
         // End-to-end checks of the `ebm` binary: exit codes, files written, the demo.
         .testTarget(name: "EBMTests", dependencies: ["ebm", "DBN", "RBM", "TestSupport"]),
     ]

@@ -136,8 +136,7 @@ struct DBNTrain: ParsableCommand {
         guard folder.isEmpty || (FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) else {
             throw InputError(file: out, "cannot write: folder '\(folder)' does not exist")
         }
-        let base = out.hasSuffix(".npz") ? String(out.dropLast(4)) : out
-        let pretrainPath = base + ".pretrain.npz", checkpointPath = base + ".checkpoint.npz"
+        let pretrainPath = ModelFileNaming.pretraining(for: out), checkpointPath = ModelFileNaming.checkpoint(for: out)
         let (all, allLabels) = try DBNCommand.load(images: data, labels: labels, limit: limit)
         guard validationSplit >= 0, validationSplit < all.rows else {
             throw InputError(file: "--validation-split", "expected fewer than the \(all.rows) training images, got \(validationSplit)")

@@ -73,7 +73,7 @@ struct RBMTrain: ParsableCommand {
             throw InputError(file: "--binarize", "expected threshold, stochastic or none, got '\(binarize)'")
         }
         let config = try trainingConfiguration()
-        let checkpointPath = checkpoint ?? Self.checkpointPath(for: out)
+        let checkpointPath = checkpoint ?? ModelFileNaming.checkpoint(for: out)
         try AtomicFile.checkOutput(out, isNotAnyOf: [data] + (validation.map { [$0] } ?? []))
         try AtomicFile.checkOutput(checkpointPath, isNotAnyOf: [data, out] + (validation.map { [$0] } ?? []))
 
@@ -126,11 +126,6 @@ struct RBMTrain: ParsableCommand {
     }
 
     private func say(_ line: String) { if !quiet { print(line) } }
-
-    /// `model.npz` → `model.checkpoint.npz`.
-    static func checkpointPath(for out: String) -> String {
-        (out.hasSuffix(".npz") ? String(out.dropLast(4)) : out) + ".checkpoint.npz"
-    }
 
     static func describe(_ r: EpochReport) -> String {
         var s = String(format: "epoch %3d  recon %8.3f  F(train) %9.3f", r.epoch, r.reconstructionError, r.freeEnergyTrain)
