@@ -4,6 +4,8 @@
 #   libgsl-dev       GSL: random numbers (gsl_rng) and simulated annealing (gsl_siman)
 #   libopenblas-dev  OpenBLAS: the CBLAS used for all dense linear algebra
 #   libpng-dev       libpng (and zlib): PNG image grids, gzip'd IDX files, .npz archives
+#   NumPy            for the tests that check NumPy reads our .npy/.npz files and we read its own:
+#                    Debian's python3-numpy for the system python3, else pip for the python3 on PATH
 set -euo pipefail
 
 # Whether any of the given paths (globs) exists.
@@ -16,7 +18,14 @@ exists /usr/lib/*-linux-gnu/libopenblas.so /usr/lib/libopenblas.so || need+=(lib
 exists /usr/include/png.h || need+=(libpng-dev)
 exists /usr/include/zlib.h || need+=(zlib1g-dev)
 
+numpy_missing() { ! python3 -c "import numpy" >/dev/null 2>&1; }
+if numpy_missing && [ "$(command -v python3 || true)" = /usr/bin/python3 ]; then need+=(python3-numpy); fi
+
 if [ ${#need[@]} -eq 0 ]; then
+  if numpy_missing && command -v python3 >/dev/null 2>&1; then
+    echo "install-deps: installing numpy with pip for $(command -v python3)" >&2
+    python3 -m pip install -q numpy
+  fi
   exit 0
 fi
 
@@ -30,3 +39,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+if numpy_missing && command -v python3 >/dev/null 2>&1 && [ "$(command -v python3)" != /usr/bin/python3 ]; then
+  echo "install-deps: installing numpy with pip for $(command -v python3)" >&2
+  python3 -m pip install -q numpy
+fi

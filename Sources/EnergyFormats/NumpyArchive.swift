@@ -207,7 +207,12 @@ extension NumpyArchive {
     /// - Throws: `InputError` naming `file` and the entry when it is missing, not bytes, or not a
     ///   state of that generator.
     public func restoreRandom(algorithm: String, seed: UInt64, from name: String = "rng_state", file path: String) throws -> RandomSource {
-        let random = try RandomSource(algorithm: algorithm, seed: seed)
+        let random: RandomSource
+        do {
+            random = try RandomSource(algorithm: algorithm, seed: seed)
+        } catch is ConfigurationError {
+            throw InputError(file: path, .entry(name), "the generator state names '\(algorithm)', which is not a GSL generator here")
+        }
         guard case .uint8(let bytes) = try require(name, file: path).storage else {
             throw InputError(file: path, .entry(name), "expected the generator state as bytes (uint8)")
         }

@@ -9,16 +9,27 @@ struct EBMRun {
     var stderr: String
 }
 
-let ebmBinary: String? = {
-    let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ebm").path,
-                      URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().deletingLastPathComponent()
-                          .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("ebm").path]
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-}()
+/// The `ebm` binary that `swift test` builds beside the test bundle.
+///
+/// - Throws: when it is not there, so that every test that needs it fails with this message rather
+///   than being skipped.
+func ebmBinary() throws -> String {
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let candidates = [bundle.appendingPathComponent("ebm").path,
+                      bundle.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                          .appendingPathComponent("ebm").path]
+    guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        throw MissingBinary(description: "the ebm binary is not built; looked for \(candidates.joined(separator: " and ")) "
+                            + "(run the tests with `swift test`, which builds it)")
+    }
+    return path
+}
+
+struct MissingBinary: Error, CustomStringConvertible { let description: String }
 
 func ebm(_ arguments: [String], in folder: String? = nil) throws -> EBMRun {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: ebmBinary!)
+    p.executableURL = URL(fileURLWithPath: try ebmBinary())
     p.arguments = arguments
     if let folder { p.currentDirectoryURL = URL(fileURLWithPath: folder) }
     let out = Pipe(), err = Pipe()
@@ -30,7 +41,7 @@ func ebm(_ arguments: [String], in folder: String? = nil) throws -> EBMRun {
     return EBMRun(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
 }
 
-@Suite("ebm command line", .enabled(if: ebmBinary != nil))
+@Suite("ebm command line")
 struct CommandLineTests {
     let dir = TemporaryFolder()
 

@@ -4,7 +4,7 @@ import RBM
 import TestSupport
 import Testing
 
-@Suite("ebm dbn", .enabled(if: ebmBinary != nil))
+@Suite("ebm dbn")
 struct DBNCommandTests {
     let dir = TemporaryFolder()
     let images = dataFolder + "/mnist/t10k-images-idx3-ubyte.gz"

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite("ebm rbm", .enabled(if: ebmBinary != nil))
+@Suite("ebm rbm")
 struct RBMCommandTests {
     let dir = TemporaryFolder()
 

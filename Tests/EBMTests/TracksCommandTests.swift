@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite("ebm tracks", .enabled(if: ebmBinary != nil))
+@Suite("ebm tracks")
 struct TracksCommandTests {
     let dir = TemporaryFolder()
 

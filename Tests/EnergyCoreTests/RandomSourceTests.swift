@@ -37,8 +37,8 @@ struct RandomSourceTests {
         #expect {
             _ = try RandomSource(algorithm: "mt19938", seed: 1)
         } throws: { error in
-            let e = error as? InputError
-            return e?.file == "--rng" && e!.message.contains("unknown GSL generator 'mt19938'") && e!.message.contains("mt19937")
+            guard let e = error as? ConfigurationError else { return false }
+            return e.field == "algorithm" && e.message.contains("unknown GSL generator 'mt19938'") && e.message.contains("mt19937")
         }
     }
 

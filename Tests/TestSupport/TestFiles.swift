@@ -25,7 +25,8 @@ public final class TemporaryFolder {
 public let dataFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Data").path
 
-/// Whether python3 with NumPy is available (NumPy interop checks run only then).
+/// Whether python3 with NumPy is available. `make test` installs it (scripts/install-deps.sh), so a
+/// missing NumPy fails the interop checks (`requireNumPy`) rather than skipping them.
 public let numpyAvailable: Bool = {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -48,4 +49,18 @@ public func python(_ code: String) throws -> String {
     let out = pipe.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// Fails the calling test, with the reason, when python3 cannot import NumPy.
+public func requireNumPy() throws {
+    guard numpyAvailable else {
+        throw MissingTool("python3 with NumPy is needed for the NumPy interop checks; `make test` installs it "
+                          + "(scripts/install-deps.sh), or run `python3 -m pip install numpy`")
+    }
+}
+
+/// A tool a test needs that is not installed.
+public struct MissingTool: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

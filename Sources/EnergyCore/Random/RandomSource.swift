@@ -35,12 +35,12 @@ public final class RandomSource {
     /// Seeds are reduced to the generator's seed width (32 bits for `mt19937`); GSL maps seed 0
     /// to the algorithm's default seed.
     ///
-    /// - Throws: `InputError` naming `--rng` when GSL has no generator by that name.
+    /// - Throws: `ConfigurationError` for the field `algorithm` when GSL has no generator by that name.
     public convenience init(algorithm: String = RandomSource.defaultAlgorithm, seed: UInt64) throws {
         GSL.prepare()
         guard let type = ebm_rng_type_named(algorithm) else {
-            throw InputError(file: "--rng", "unknown GSL generator '\(algorithm)'; expected one of: "
-                             + RandomSource.algorithms.joined(separator: ", "))
+            throw ConfigurationError(field: "algorithm", "unknown GSL generator '\(algorithm)'; expected one of: "
+                                     + RandomSource.algorithms.joined(separator: ", "))
         }
         self.init(type: type, seed: seed)
     }
