@@ -22,7 +22,7 @@ public enum DataMatrix {
     /// numeric.
     ///
     /// - Throws: `InputError` naming the file for an unknown extension, a malformed file, an array
-    ///   that is not at least 1-D, or non-finite values.
+    ///   that is not at least 1-D, no examples or no values per example, or non-finite values.
     public static func load(_ path: String) throws -> Matrix<Float> {
         let name = path.lowercased()
         if name.hasSuffix(".npy") {
@@ -32,21 +32,21 @@ public enum DataMatrix {
             }
             guard var values: [Float] = a.values() else { throw InputError(file: path, "expected numbers, found a string") }
             if case .uint8 = a.storage { values = values.map { $0 / 255 } }
-            let columns = a.shape.count == 1 ? 1 : a.shape.dropFirst().reduce(1, *)
-            return try finite(Matrix(rows: first, columns: columns, storage: values), file: path)
+            let columns = try exampleSize(a.shape, file: path)
+            return try checked(Matrix(rows: first, columns: columns, storage: values), file: path)
         }
         if name.hasSuffix(".csv") {
             let data = try AtomicFile.read(path)
             let firstLine = data.prefix { $0 != UInt8(ascii: "\n") }
             let hasHeader = String(decoding: firstLine, as: UTF8.self).split(separator: ",").contains { Double($0.trimmingCharacters(in: .whitespaces)) == nil }
-            return try CSVTable.readMatrix(path, hasHeader: hasHeader, as: Float.self)
+            return try checked(try CSVTable.readMatrix(path, hasHeader: hasHeader, as: Float.self), file: path)
         }
         if name.hasSuffix(".gz") || name.contains("idx") || name.hasSuffix("-ubyte") {
             let a = try IDXArray.read(path)
-            let columns = a.shape.count == 1 ? 1 : a.shape.dropFirst().reduce(1, *)
+            let columns = try exampleSize(a.shape, file: path)
             var values: [Float] = a.values()
             if a.type == .uint8 { values.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] /= 255 } } }
-            return try finite(Matrix(rows: a.shape[0], columns: columns, storage: values), file: path)
+            return try checked(Matrix(rows: a.shape[0], columns: columns, storage: values), file: path)
         }
         throw InputError(file: path, "unknown data format; expected an IDX file (.gz, -ubyte, .idx), a .npy array or a .csv file")
     }
@@ -95,7 +95,19 @@ public enum DataMatrix {
         return out
     }
 
-    private static func finite(_ m: Matrix<Float>, file: String) throws -> Matrix<Float> {
+    /// The values per example of an array whose first dimension counts the examples.
+    private static func exampleSize(_ shape: [Int], file: String) throws -> Int {
+        guard shape.count > 1 else { return 1 }
+        guard let size = Sizes.product(Array(shape.dropFirst())) else {
+            throw InputError(file: file, "the example shape \(shape.dropFirst().map(String.init).joined(separator: "×")) has more values than 64 bits can count")
+        }
+        return size
+    }
+
+    /// `m` after checking that it holds at least one example of at least one value, all finite.
+    private static func checked(_ m: Matrix<Float>, file: String) throws -> Matrix<Float> {
+        guard m.rows > 0 else { throw InputError(file: file, "holds no examples (0 rows); expected at least one") }
+        guard m.columns > 0 else { throw InputError(file: file, "its \(m.rows) examples have no values (0 columns); expected at least one") }
         if let bad = m.storage.firstIndex(where: { !$0.isFinite }) {
             throw InputError(file: file, .record(bad / max(m.columns, 1)), "expected finite values, found \(m.storage[bad])")
         }

@@ -28,14 +28,25 @@ public enum Gzip {
             throw InputError(file: file, "zlib could not start decompressing")
         }
         defer { inflateEnd(&stream) }
-        var output = Data(count: max(sizeHint, data.count * 4, 1 << 16))
+        // Deflate expands at most about 1032:1 (RFC 1951's longest match per 2 bits), so a size hint
+        // from a header is believed only up to that bound; the output grows by doubling, never past
+        // the allocation limit.
+        let limit = Sizes.allocationLimit
+        let bound = Sizes.product([data.count, 1032]).map { $0 + (1 << 16) } ?? limit
+        var output = Data(count: min(max(sizeHint, data.count * 4, 1 << 16), bound, max(limit, 1)))
         var produced = 0
         var status: Int32 = Z_OK
         try data.withUnsafeBytes { (input: UnsafeRawBufferPointer) in
             stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
             stream.avail_in = uInt(input.count)
             while status != Z_STREAM_END {
-                if produced == output.count { output.count *= 2 }
+                if produced == output.count {
+                    guard output.count <= limit / 2 else {
+                        throw InputError(file: file, "the decompressed data exceed the allocation limit of "
+                                         + "\(Sizes.describe(bytes: limit)) (set EBM_MAX_ALLOCATION to raise it)")
+                    }
+                    output.count *= 2
+                }
                 let room = output.count - produced
                 status = output.withUnsafeMutableBytes { out -> Int32 in
                     stream.next_out = out.bindMemory(to: Bytef.self).baseAddress! + produced

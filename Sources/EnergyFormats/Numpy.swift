@@ -142,7 +142,9 @@ public struct NumpyArray: Equatable, Sendable {
         let header = String(decoding: headerBytes, as: UTF8.self)
         let h = try parseHeader(header, file: file)
         guard h.shape.allSatisfy({ $0 >= 0 }) else { throw InputError(file: file, .byte(r.offset), "negative dimension in shape \(h.shape)") }
-        let count = h.shape.reduce(1, *)
+        guard let count = Sizes.product(h.shape) else {
+            throw InputError(file: file, "the shape \(h.shape) in the .npy header has more elements than 64 bits can count")
+        }
 
         let d = h.descr
         let order = d.first ?? "|"
@@ -156,8 +158,9 @@ public struct NumpyArray: Equatable, Sendable {
         var storage: Storage
         switch (kind, width) {
         case ("f", 4), ("f", 8), ("i", 1), ("i", 2), ("i", 4), ("i", 8), ("u", 1), ("u", 2), ("u", 4), ("u", 8), ("b", 1):
-            try r.require(count * width, for: what)
-            let body = try r.bytes(count * width, for: what)
+            // The body must be in the file before anything is allocated for it.
+            guard let size = Sizes.product([count, width]) else { throw InputError(file: file, "\(what) take more bytes than 64 bits can count") }
+            let body = try r.bytes(size, for: what)
             var raw = [UInt64](repeating: 0, count: count)
             body.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
                 for e in 0..<count {
@@ -180,7 +183,8 @@ public struct NumpyArray: Equatable, Sendable {
             }
         case ("U", let n) where n > 0:
             guard h.shape.isEmpty else { throw InputError(file: file, "unicode arrays are supported only as 0-d strings; found shape \(h.shape)") }
-            let body = try r.bytes(4 * n, for: "a \(n)-character string")
+            guard let size = Sizes.product([n, 4]) else { throw InputError(file: file, "dtype '\(d)': a \(n)-character string takes more bytes than 64 bits can count") }
+            let body = try r.bytes(size, for: "a \(n)-character string")
             var scalars = String.UnicodeScalarView()
             body.withUnsafeBytes { (p: UnsafeRawBufferPointer) in
                 for c in 0..<n {
