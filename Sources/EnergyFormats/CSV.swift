@@ -1,24 +1,40 @@
 import EnergyCore
 import Foundation
 
-/// A comma-separated table read from a text file (RFC 4180: quoted fields, `""` escapes,
-/// `\n` or `\r\n` line ends), with typed column access and precise errors.
+/// A comma-separated table read from a text file (RFC 4180, as `CSVScanner` reads it: quoted
+/// fields, `""` escapes, `\n` or `\r\n` line ends, a UTF-8 byte-order mark), with typed column
+/// access and precise errors.
 ///
+/// The table keeps the file's bytes and where each field lies in them; columns are parsed on
+/// demand straight from the bytes, and strings are built only for the header and when asked for.
 /// Blank lines are skipped; every other line must have as many fields as the header (or, without
-/// a header, as the first line). Typed accessors name the file, the line and the column of any value
-/// that does not parse.
+/// a header, as the first line). Typed accessors name the file, the line and the column of any
+/// value that does not parse; spaces and tabs around a value are ignored.
 public struct CSVTable: Sendable {
     /// The file name used in error messages.
     public let file: String
-    /// The column names (empty when the table was read without a header).
+    /// The column names, without surrounding spaces and tabs (empty when the table was read
+    /// without a header).
     public let header: [String]
-    /// The fields of each data row.
-    public let rows: [[String]]
     /// The 1-based line number in the file of each data row.
     public let lineNumbers: [Int]
-
     /// Number of columns.
-    public var columnCount: Int { header.isEmpty ? (rows.first?.count ?? 0) : header.count }
+    public let columnCount: Int
+    /// The file's bytes.
+    private let bytes: [UInt8]
+    /// Where each field of the data rows lies in `bytes`, row after row.
+    private let spans: [CSVFieldSpan]
+
+    /// Number of data rows.
+    public var rowCount: Int { lineNumbers.count }
+
+    /// The fields of each data row as strings, as in the file (unquoted, spaces kept). Built on
+    /// each use; the typed accessors do not need it.
+    public var rows: [[String]] {
+        bytes.withUnsafeBufferPointer { buf in
+            (0..<rowCount).map { r in (0..<columnCount).map { c in span(r, c).text(of: buf, trimmed: false) } }
+        }
+    }
 
     /// Reads and parses a CSV file.
     ///
@@ -30,28 +46,33 @@ public struct CSVTable: Sendable {
 
     /// Parses CSV bytes; `file` names them in error messages.
     public static func parse(_ data: Data, file: String, hasHeader: Bool = true) throws -> CSVTable {
+        let bytes = [UInt8](data)
         var header: [String] = []
-        var rows: [[String]] = []
+        var spans: [CSVFieldSpan] = []
         var lines: [Int] = []
         var expected = -1
-        try CSVTokenizer.forEachRecord(data, file: file) { line, fields in
-            let strings = fields.map { String(decoding: $0, as: UTF8.self) }
-            if expected < 0 {
-                expected = strings.count
-                if hasHeader {
-                    header = strings.map { $0.trimmingCharacters(in: .whitespaces) }
-                    return
+        try bytes.withUnsafeBufferPointer { buf in
+            try CSVScanner.forEachRecord(in: buf, file: file) { record in
+                if expected < 0 {
+                    expected = record.count
+                    if hasHeader {
+                        header = (0..<record.count).map { record.text($0) }
+                        return
+                    }
+                } else if record.count != expected {
+                    throw InputError(file: file, .line(record.line),
+                                     "expected \(expected) fields (as in the \(hasHeader ? "header" : "first line")), found \(record.count)")
                 }
-            } else if strings.count != expected {
-                throw InputError(file: file, .line(line),
-                                 "expected \(expected) fields (as in the \(hasHeader ? "header" : "first line")), found \(strings.count)")
+                spans.append(contentsOf: record.spans)
+                lines.append(record.line)
             }
-            rows.append(strings)
-            lines.append(line)
         }
         guard expected >= 0 else { throw InputError(file: file, "file is empty, expected CSV data") }
-        return CSVTable(file: file, header: header, rows: rows, lineNumbers: lines)
+        return CSVTable(file: file, header: header, lineNumbers: lines, columnCount: expected, bytes: bytes, spans: spans)
     }
+
+    /// Where field `column` of data row `row` lies.
+    private func span(_ row: Int, _ column: Int) -> CSVFieldSpan { spans[row * columnCount + column] }
 
     /// The index of the named column.
     ///
@@ -86,37 +107,32 @@ public struct CSVTable: Sendable {
 
     /// The column at `index` as finite numbers (for tables without a header).
     public func doubles(column index: Int, name: String? = nil, allowNonFinite: Bool = false) throws -> [Double] {
-        let label = name ?? "\(index + 1)"
-        return try rows.indices.map { r in
-            let text = rows[r][index].trimmingCharacters(in: .whitespaces)
-            guard let v = Double(text) else {
-                throw InputError(file: file, .field(line: lineNumbers[r], column: label), "expected a number, found \"\(text)\"")
+        precondition(index >= 0 && index < columnCount, "CSVTable: column \(index) of \(columnCount)")
+        return try bytes.withUnsafeBufferPointer { buf in
+            try (0..<rowCount).map { r in
+                try CSVScanner.double(buf, span(r, index), file: file, line: lineNumbers[r], column: name ?? "\(index + 1)",
+                                      allowNonFinite: allowNonFinite)
             }
-            guard allowNonFinite || v.isFinite else {
-                throw InputError(file: file, .field(line: lineNumbers[r], column: label), "expected a finite number, found \(text)")
-            }
-            return v
         }
     }
 
     /// The named column as integers.
     ///
-    /// - Throws: `InputError` naming the line and column of a value that is not an integer.
+    /// - Throws: `InputError` naming the line and column of a value that is not an integer (or is
+    ///   outside the 64-bit range).
     public func integers(_ name: String) throws -> [Int] {
         let index = try columnIndex(name)
-        return try rows.indices.map { r in
-            let text = rows[r][index].trimmingCharacters(in: .whitespaces)
-            guard let v = Int(text) else {
-                throw InputError(file: file, .field(line: lineNumbers[r], column: name), "expected an integer, found \"\(text)\"")
+        return try bytes.withUnsafeBufferPointer { buf in
+            try (0..<rowCount).map { r in
+                try CSVScanner.integer(buf, span(r, index), file: file, line: lineNumbers[r], column: name)
             }
-            return v
         }
     }
 
-    /// The named column as strings, trimmed of surrounding spaces.
+    /// The named column as strings, without surrounding spaces and tabs.
     public func strings(_ name: String) throws -> [String] {
         let index = try columnIndex(name)
-        return rows.map { $0[index].trimmingCharacters(in: .whitespaces) }
+        return bytes.withUnsafeBufferPointer { buf in (0..<rowCount).map { span($0, index).text(of: buf) } }
     }
 
     /// Reads a numeric CSV file straight into a matrix (one row per line), without building strings.
@@ -129,18 +145,14 @@ public struct CSVTable: Sendable {
         var columns = -1
         var rows = 0
         var skippedHeader = !hasHeader
-        try CSVTokenizer.forEachRecord(data, file: path) { line, fields in
+        try CSVScanner.forEachRecord(in: data, file: path) { record in
             if !skippedHeader { skippedHeader = true; return }
-            if columns < 0 { columns = fields.count; values.reserveCapacity(columns * 1024) }
-            guard fields.count == columns else {
-                throw InputError(file: path, .line(line), "expected \(columns) values (as in the first row), found \(fields.count)")
+            if columns < 0 { columns = record.count }
+            guard record.count == columns else {
+                throw InputError(file: path, .line(record.line), "expected \(columns) values (as in the first row), found \(record.count)")
             }
-            for (c, f) in fields.enumerated() {
-                guard let v = CSVTokenizer.parseDouble(f), v.isFinite else {
-                    throw InputError(file: path, .field(line: line, column: "\(c + 1)"),
-                                     "expected a finite number, found \"\(String(decoding: f, as: UTF8.self))\"")
-                }
-                values.append(T(v))
+            for c in 0..<columns {
+                values.append(T(try record.double(c, file: path, column: "\(c + 1)")))
             }
             rows += 1
         }
@@ -163,80 +175,5 @@ public struct CSVTable: Sendable {
     /// Writes rows as a CSV file, atomically.
     public static func write(header: [String]?, rows: [[String]], to path: String) throws {
         try AtomicFile.write(format(header: header, rows: rows), to: path)
-    }
-}
-
-/// The byte-level CSV scanner behind `CSVTable`.
-enum CSVTokenizer {
-    /// Calls `body` with the 1-based line number and the fields of every non-blank record.
-    static func forEachRecord(_ data: Data, file: String,
-                              _ body: (Int, [ArraySlice<UInt8>]) throws -> Void) throws {
-        let bytes = [UInt8](data)
-        if bytes.contains(0) {
-            throw InputError(file: file, .byte(bytes.firstIndex(of: 0) ?? 0), "binary data (a NUL byte) in a text file, expected CSV text")
-        }
-        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0  // skip a UTF-8 byte-order mark
-        let n = bytes.count
-        var line = 1
-        var fields: [ArraySlice<UInt8>] = []
-        var unquoted: [UInt8] = []
-        while i < n {
-            let recordLine = line
-            fields.removeAll(keepingCapacity: true)
-            var endOfRecord = false
-            while !endOfRecord {
-                if i < n && bytes[i] == UInt8(ascii: "\"") {
-                    // Quoted field.
-                    unquoted.removeAll(keepingCapacity: true)
-                    i += 1
-                    var closed = false
-                    while i < n {
-                        let b = bytes[i]
-                        if b == UInt8(ascii: "\"") {
-                            if i + 1 < n && bytes[i + 1] == UInt8(ascii: "\"") { unquoted.append(b); i += 2; continue }
-                            i += 1; closed = true; break
-                        }
-                        if b == UInt8(ascii: "\n") { line += 1 }
-                        unquoted.append(b); i += 1
-                    }
-                    guard closed else { throw InputError(file: file, .line(recordLine), "unterminated quoted field") }
-                    fields.append(ArraySlice(unquoted))
-                    while i < n && (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")) { i += 1 }
-                } else {
-                    let start = i
-                    while i < n && bytes[i] != UInt8(ascii: ",") && bytes[i] != UInt8(ascii: "\n") { i += 1 }
-                    var end = i
-                    if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                    fields.append(bytes[start..<end])
-                }
-                if i >= n { endOfRecord = true }
-                else if bytes[i] == UInt8(ascii: ",") { i += 1 }
-                else if bytes[i] == UInt8(ascii: "\n") { i += 1; line += 1; endOfRecord = true }
-                else if bytes[i] == UInt8(ascii: "\r") && i + 1 < n && bytes[i + 1] == UInt8(ascii: "\n") {
-                    i += 2; line += 1; endOfRecord = true
-                } else {
-                    throw InputError(file: file, .line(recordLine), "unexpected character after a quoted field")
-                }
-            }
-            let blank = fields.count == 1 && fields[0].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-            if !blank { try body(recordLine, fields) }
-        }
-    }
-
-    /// Parses a decimal number (surrounding spaces allowed) without building a String.
-    static func parseDouble(_ field: ArraySlice<UInt8>) -> Double? {
-        var lo = field.startIndex, hi = field.endIndex
-        while lo < hi && (field[lo] == 32 || field[lo] == 9) { lo += 1 }
-        while hi > lo && (field[hi - 1] == 32 || field[hi - 1] == 9) { hi -= 1 }
-        let len = hi - lo
-        guard len > 0 && len < 64 else { return nil }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 65) { buf -> Double? in
-            for k in 0..<len { buf[k] = CChar(bitPattern: field[lo + k]) }
-            buf[len] = 0
-            var end: UnsafeMutablePointer<CChar>? = nil
-            let v = strtod(buf.baseAddress!, &end)
-            guard let end, end - buf.baseAddress! == len else { return nil }
-            return v
-        }
     }
 }

@@ -48,45 +48,77 @@ public enum PatternFile {
     ///
     /// Grids and PBM need the patterns' 2-D shape; without one, a single row of N pixels is written.
     public static func write(_ patterns: PatternSet, to path: String, format: PatternFormat? = nil, binary: Bool = false) throws {
-        let data: Data
+        let text: TextWriter
         switch format ?? PatternFormat.of(path) {
-        case .csv: data = Data(formatCSV(patterns, binary: binary).utf8)
-        case .grid: data = Data(formatGrid(patterns).utf8)
-        case .pbm: data = formatPBM(patterns)
+        case .csv: text = formatCSV(patterns, binary: binary)
+        case .grid: text = formatGrid(patterns)
+        case .pbm: text = formatPBM(patterns)
         }
-        try AtomicFile.write(data, to: path)
+        try AtomicFile.write(text.data, to: path)
     }
 
     // MARK: CSV
 
+    /// Reads one pattern per record, with the values `1` or `+1` (+1) and `-1` (or `0` when
+    /// `binary`) (−1), spaces and tabs around them ignored, straight from the bytes.
     static func parseCSV(_ data: Data, file: String, binary: Bool) throws -> PatternSet {
-        let table = try CSVTable.parse(data, file: file, hasHeader: false)
-        guard !table.rows.isEmpty else { throw InputError(file: file, "file is empty, expected patterns") }
-        let n = table.columnCount
-        var values = [Float]()
-        values.reserveCapacity(table.rows.count * n)
-        for (r, row) in table.rows.enumerated() {
-            for (c, field) in row.enumerated() {
-                let text = field.trimmingCharacters(in: .whitespaces)
-                let v: Float
-                switch (text, binary) {
-                case ("1", _), ("+1", _): v = 1
-                case ("-1", false): v = -1
-                case ("0", true): v = -1
-                default:
-                    throw InputError(file: file, .field(line: table.lineNumbers[r], column: "\(c + 1)"),
-                                     "expected \(binary ? "0 or 1 (--binary)" : "-1 or 1"), found \"\(text)\"")
+        func key(_ text: StaticString) -> Int {
+            text.withUTF8Buffer { $0.count << 16 | Int($0[0]) << 8 | Int($0[$0.count - 1]) }
+        }
+        let one = key("1"), plusOne = key("+1"), minusOne = binary ? key("0") : key("-1")
+        var n = -1
+        var rows = 0
+        // Every value takes at least one byte and all but the last a separator: at most half the
+        // bytes (rounded up) are values.
+        let values = try [Float](unsafeUninitializedCapacity: data.count / 2 + 1) { buffer, stored in
+            try CSVScanner.forEachRecord(in: data, file: file) { record in
+                if n < 0 {
+                    n = record.count
+                } else if record.count != n {
+                    throw InputError(file: file, .line(record.line), "expected \(n) fields (as in the first line), found \(record.count)")
                 }
-                values.append(v)
+                for c in 0..<n {
+                    // Length, first and last byte identify each spelling; compared without branches,
+                    // since random signs would defeat the branch predictor.
+                    let f = record.field(c)
+                    let key = f.isEmpty ? 0 : f.count << 16 | Int(f[0]) << 8 | Int(f[f.count - 1])
+                    let plus = (key == one ? 1 : 0) | (key == plusOne ? 1 : 0)
+                    let minus = key == minusOne ? 1 : 0
+                    guard plus | minus != 0, stored < buffer.count else {
+                        throw InputError(file: file, .field(line: record.line, column: "\(c + 1)"),
+                                         "expected \(binary ? "0 or 1 (--binary)" : "-1 or 1"), found \"\(record.text(c))\"")
+                    }
+                    buffer[stored] = Float(plus - minus)
+                    stored += 1
+                }
+                rows += 1
             }
         }
-        return PatternSet(Matrix(rows: table.rows.count, columns: n, storage: values))
+        guard rows > 0 else { throw InputError(file: file, "file is empty, expected patterns") }
+        return PatternSet(Matrix(rows: rows, columns: n, storage: values))
     }
 
-    static func formatCSV(_ patterns: PatternSet, binary: Bool) -> String {
-        var out = ""
-        for r in 0..<patterns.count {
-            out += patterns.pattern(r).map { $0 > 0 ? "1" : (binary ? "0" : "-1") }.joined(separator: ",") + "\n"
+    /// One pattern per line, values `1` and `-1` (`0` when `binary`), comma separated.
+    static func formatCSV(_ patterns: PatternSet, binary: Bool) -> TextWriter {
+        let n = patterns.neurons
+        var out = TextWriter(capacity: patterns.count * n * 3)
+        patterns.values.storage.withUnsafeBufferPointer { values in
+            for r in 0..<patterns.count {
+                out.append(maxCount: 3 * n) { line in  // "-1," at the most per value
+                    var k = 0
+                    for c in 0..<n {
+                        if values[r * n + c] > 0 {
+                            line[k] = UInt8(ascii: "1"); k += 1
+                        } else if binary {
+                            line[k] = UInt8(ascii: "0"); k += 1
+                        } else {
+                            line[k] = UInt8(ascii: "-"); line[k + 1] = UInt8(ascii: "1"); k += 2
+                        }
+                        line[k] = c == n - 1 ? UInt8(ascii: "\n") : UInt8(ascii: ","); k += 1
+                    }
+                    return k
+                }
+            }
         }
         return out
     }
@@ -131,14 +163,16 @@ public enum PatternFile {
         return PatternSet(Matrix(rows: grids.count, columns: height * width, storage: storage), shape: (height, width))
     }
 
-    static func formatGrid(_ patterns: PatternSet) -> String {
+    static func formatGrid(_ patterns: PatternSet) -> TextWriter {
         let (h, w) = patterns.shape ?? (1, patterns.neurons)
-        var out = ""
-        for r in 0..<patterns.count {
-            if r > 0 { out += "\n" }
-            let p = patterns.pattern(r)
-            for y in 0..<h {
-                out += String(p[(y * w)..<((y + 1) * w)].map { $0 > 0 ? "#" : "." }) + "\n"
+        var out = TextWriter(capacity: patterns.count * (h * (w + 1) + 1))
+        patterns.values.storage.withUnsafeBufferPointer { values in
+            for r in 0..<patterns.count {
+                if r > 0 { out.append(byte: UInt8(ascii: "\n")) }
+                for y in 0..<h {
+                    for x in 0..<w { out.append(byte: values[r * h * w + y * w + x] > 0 ? UInt8(ascii: "#") : UInt8(ascii: ".")) }
+                    out.append(byte: UInt8(ascii: "\n"))
+                }
             }
         }
         return out
@@ -214,17 +248,27 @@ public enum PatternFile {
         return PatternSet(Matrix(rows: images.count, columns: h * w, storage: images.flatMap { $0 }), shape: (h, w))
     }
 
-    static func formatPBM(_ patterns: PatternSet) -> Data {
+    /// Raw PBM (P4) images, one per pattern: rows of ⌈w/8⌉ bytes, most significant bit first, 1 = black = +1.
+    static func formatPBM(_ patterns: PatternSet) -> TextWriter {
         let (h, w) = patterns.shape ?? (1, patterns.neurons)
-        var out = Data()
-        for r in 0..<patterns.count {
-            out.append(contentsOf: Array("P4\n\(w) \(h)\n".utf8))
-            let p = patterns.pattern(r)
-            let rowBytes = (w + 7) / 8
-            for y in 0..<h {
-                var row = [UInt8](repeating: 0, count: rowBytes)
-                for x in 0..<w where p[y * w + x] > 0 { row[x / 8] |= 0x80 >> UInt8(x % 8) }
-                out.append(contentsOf: row)
+        let rowBytes = (w + 7) / 8
+        var out = TextWriter(capacity: patterns.count * (h * rowBytes + 32))
+        patterns.values.storage.withUnsafeBufferPointer { values in
+            for r in 0..<patterns.count {
+                out.append("P4\n")
+                out.append(w)
+                out.append(byte: UInt8(ascii: " "))
+                out.append(h)
+                out.append(byte: UInt8(ascii: "\n"))
+                for y in 0..<h {
+                    for byte in 0..<rowBytes {
+                        var bits: UInt8 = 0
+                        for x in (byte * 8)..<min(byte * 8 + 8, w) where values[r * h * w + y * w + x] > 0 {
+                            bits |= 0x80 >> UInt8(x % 8)
+                        }
+                        out.append(byte: bits)
+                    }
+                }
             }
         }
         return out

@@ -25,7 +25,7 @@ public enum HitFile {
         let file = table.file
         let trackML = table.hasColumn("volume_id") || table.hasColumn("layer_id")
         try table.requireColumns(commonColumns + (trackML ? ["volume_id", "layer_id"] : ["layer"]))
-        guard !table.rows.isEmpty else { throw InputError(file: file, "no hits: the file has a header but no rows") }
+        guard table.rowCount > 0 else { throw InputError(file: file, "no hits: the file has a header but no rows") }
         let ids = try table.integers("hit_id")
         let x = try table.doubles("x"), y = try table.doubles("y"), z = try table.doubles("z")
         let volumes = trackML ? try table.integers("volume_id") : Array(repeating: 0, count: ids.count)

@@ -1,6 +1,5 @@
 import EnergyCore
 import EnergyFormats
-import Foundation
 
 /// TrackML truth files: `hit_id,particle_id,tx,ty,tz,tpx,tpy,tpz,weight`.
 public enum TruthFile {
@@ -52,12 +51,25 @@ public enum TruthFile {
         return (truth, table.lineNumbers)
     }
 
-    /// The truth as CSV text.
+    /// The truth as CSV text: ids as integers, positions and momenta as `%.4f`, weights as `%.8g`.
     public static func format(_ truth: [TruthHit]) -> String {
-        CSVTable.format(header: columns, rows: truth.map { t in
-            ["\(t.hitID)", "\(t.particleID)"] + [t.tx, t.ty, t.tz, t.tpx, t.tpy, t.tpz].map { String(format: "%.4f", $0) }
-                + [String(format: "%.8g", t.weight)]
-        })
+        var out = TextWriter(capacity: 64 * (truth.count + 1))
+        out.append(columns.joined(separator: ",") + "\n")
+        func coordinate(_ v: Double) {
+            out.append(byte: UInt8(ascii: ","))
+            out.append(v, decimals: 4)
+        }
+        for t in truth {
+            out.append(t.hitID)
+            out.append(byte: UInt8(ascii: ","))
+            out.append(t.particleID)
+            coordinate(t.tx); coordinate(t.ty); coordinate(t.tz)
+            coordinate(t.tpx); coordinate(t.tpy); coordinate(t.tpz)
+            out.append(byte: UInt8(ascii: ","))
+            out.append(t.weight, significantDigits: 8)
+            out.append(byte: UInt8(ascii: "\n"))
+        }
+        return out.string
     }
 }
 
@@ -67,7 +79,17 @@ public enum SubmissionFile {
 
     /// The submission of one event as CSV text.
     public static func format(eventID: Int, hits: [Hit], trackIDs: [Int]) -> String {
-        CSVTable.format(header: columns, rows: zip(hits, trackIDs).map { ["\(eventID)", "\($0.id)", "\($1)"] })
+        var out = TextWriter(capacity: 24 * (hits.count + 1))
+        out.append(columns.joined(separator: ",") + "\n")
+        for (hit, track) in zip(hits, trackIDs) {
+            out.append(eventID)
+            out.append(byte: UInt8(ascii: ","))
+            out.append(hit.id)
+            out.append(byte: UInt8(ascii: ","))
+            out.append(track)
+            out.append(byte: UInt8(ascii: "\n"))
+        }
+        return out.string
     }
 
     /// Reads a submission and returns the track of each hit of `hits`, in their order.

@@ -49,15 +49,29 @@ struct HopfieldRecall: ParsableCommand {
         let set = try PatternFile.read(probes, format: format, binary: binary)
         let results = try mem.recall(set, mode: recallMode, maxSweeps: maxSweeps,
                                      random: RandomSource(seed: seed), threads: threads, source: probes)
+        // One line per probe, formatted as "probe %d: nearest pattern %d (%@), overlap %+.3f, hamming %d,
+        // sweeps %d, energy %.4f, %@" would, but into one buffer printed at once.
+        var report = TextWriter(capacity: results.count * 120)
         for (k, r) in results.enumerated() {
-            let what = r.outcome == .spurious ? "spurious" : (r.outcome == .stored ? "stored" : "negation")
-            print(String(format: "probe %d: nearest pattern %d (%@), overlap %+.3f, hamming %d, sweeps %d, energy %.4f, %@",
-                         k, r.nearest, what, r.overlap, r.hamming, r.sweeps, r.energy,
-                         r.cycle ? "2-cycle" : (r.converged ? "converged" : "not converged")))
+            report.append("probe ")
+            report.append(k)
+            report.append(": nearest pattern ")
+            report.append(r.nearest)
+            report.append(r.outcome == .spurious ? " (spurious)" : (r.outcome == .stored ? " (stored)" : " (negation)"))
+            report.append(", overlap ")
+            report.append(r.overlap, decimals: 3, plus: true)
+            report.append(", hamming ")
+            report.append(r.hamming)
+            report.append(", sweeps ")
+            report.append(r.sweeps)
+            report.append(", energy ")
+            report.append(r.energy, decimals: 4)
+            report.append(r.cycle ? ", 2-cycle\n" : (r.converged ? ", converged\n" : ", not converged\n"))
             if show, let shape = set.shape {
-                print(Self.sideBySide(set.pattern(k), r.state, shape: shape))
+                report.append(Self.sideBySide(set.pattern(k), r.state, shape: shape) + "\n")
             }
         }
+        print(report.string, terminator: "")
         let recalled = PatternSet(Matrix(rows: results.count, columns: mem.neurons, storage: results.flatMap(\.state)),
                                   shape: set.shape ?? mem.patterns.shape)
         try PatternFile.write(recalled, to: output, format: format, binary: binary)
