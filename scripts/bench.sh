@@ -25,6 +25,12 @@ echo "== Hopfield: the same rule and mode in straightforward NumPy (a subset of 
 python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q numpy
 run python3 Benchmarks/hopfield_numpy.py --neurons 1000 --patterns 100 --probes 200 --noise 0.1
 
+echo "== Hopfield: the same recall from files to files, as a user runs it (target <= 2 s including reading and writing)"
+run python3 scripts/make-hopfield-probes.py --seed 1 --patterns-out "$OUT/hb-patterns.csv" --probes-out "$OUT/hb-probes.csv"
+run "$EBM" hopfield store --patterns "$OUT/hb-patterns.csv" --out "$OUT/hb-memory.npz"
+run /usr/bin/time -f "recall from files took %e s" "$EBM" hopfield recall --memory "$OUT/hb-memory.npz" --probes "$OUT/hb-probes.csv" --output "$OUT/hb-recalled.csv" > "$OUT/hb-report.txt"
+tail -1 "$OUT/hb-report.txt"
+
 echo "== Hopfield capacity, N = 1000, 10% flipped probes (Hebb: alpha_c in [0.12, 0.16]; pseudo-inverse > Storkey > Hebb)"
 run "$EBM" hopfield capacity --neurons 1000 --rule hebb --loads 0.02:0.26:0.02 --trials 5 --quiet --plot "$OUT/capacity-hebb.svg"
 run "$EBM" hopfield capacity --neurons 1000 --rule hebb --loads 0.05:0.10:0.05 --trials 10 --quiet
