@@ -65,8 +65,7 @@ public enum PartitionFunction {
     /// log Σ_v exp(−E(v, h)) for each enumerated hidden row h.
     static func hiddenTerms(_ rbm: RestrictedBoltzmannMachine, _ h: Matrix<Float>) -> [Double] {
         var x = Matrix<Float>(rows: h.rows, columns: rbm.visibleCount)
-        x.multiply(h, rbm.weights, transposeB: true)
-        x.addToEachRow(rbm.visibleBias)
+        rbm.visibleInput(h, into: &x)
         let bh = h.multiplied(by: rbm.hiddenBias)
         let halfA2 = rbm.visibleBias.reduce(0.0) { $0 + 0.5 * Double($1) * Double($1) }
         var out = [Double](repeating: 0, count: h.rows)

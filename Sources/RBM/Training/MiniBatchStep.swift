@@ -51,7 +51,7 @@ final class MiniBatchStep {
     /// steps of the negative phase, from the data (CD-k, Hinton 2002) or from `chains` (PCD,
     /// Tieleman 2008, whose block rows are advanced in place).
     func sample(block w: Int, data: UnsafePointer<Float>, batch: ArraySlice<Int>, chains: UnsafeMutablePointer<Float>?,
-                steps k: Int, model: Parameters, random: RandomSource) {
+                steps k: Int, model: Conditionals, random: RandomSource) {
         let v = visibleCount, h = hiddenCount, b = positives
         let rows = block(w, of: b)
         for r in rows {
@@ -94,40 +94,5 @@ final class MiniBatchStep {
     func hiddenIsFinite() -> Bool {
         for i in 0..<((positives + negatives) * hiddenCount) where !hidden[i].isFinite { return false }
         return true
-    }
-}
-
-/// Raw views of the RBM's parameters for the workers of a mini-batch step.
-struct Parameters: @unchecked Sendable {
-    let weights: UnsafeMutablePointer<Float>
-    let visibleBias: UnsafeMutablePointer<Float>
-    let hiddenBias: UnsafeMutablePointer<Float>
-    let visibleCount: Int, hiddenCount: Int
-    let gaussianVisible: Bool
-
-    /// P(h = 1 | v) = σ(b + vW) for `rows` rows of `v` into `p`.
-    func hiddenProbabilities(_ v: UnsafePointer<Float>, rows: Int, into p: UnsafeMutablePointer<Float>) {
-        guard rows > 0 else { return }
-        let h = hiddenCount
-        for r in 0..<rows { (p + r * h).update(from: hiddenBias, count: h) }
-        Float.gemm(transposeA: false, transposeB: false, m: rows, n: h, k: visibleCount, alpha: 1,
-                   a: v, lda: visibleCount, b: weights, ldb: h, beta: 1, c: p, ldc: h)
-        applyLogistic(UnsafeMutableBufferPointer(start: p, count: rows * h))
-    }
-
-    /// A visible sample given hidden states: Bernoulli(σ(a + Wh)) or a + Wh + N(0, 1).
-    func visibleSample(_ hs: UnsafePointer<Float>, rows: Int, into v: UnsafeMutablePointer<Float>, random: RandomSource) {
-        guard rows > 0 else { return }
-        let d = visibleCount
-        for r in 0..<rows { (v + r * d).update(from: visibleBias, count: d) }
-        Float.gemm(transposeA: false, transposeB: true, m: rows, n: d, k: hiddenCount, alpha: 1,
-                   a: hs, lda: hiddenCount, b: weights, ldb: hiddenCount, beta: 1, c: v, ldc: d)
-        let buffer = UnsafeMutableBufferPointer(start: v, count: rows * d)
-        if gaussianVisible {
-            random.addGaussian(buffer, sigma: 1)
-        } else {
-            applyLogistic(buffer)
-            random.sampleBernoulli(buffer)
-        }
     }
 }

@@ -147,8 +147,8 @@ public final class RBMTrainer {
         va.withUnsafeMutableBufferPointer { pva in
         vb.withUnsafeMutableBufferPointer { pvb in
         data.storage.withUnsafeBufferPointer { pd in
-            let parameters = Parameters(weights: pw.baseAddress!, visibleBias: pa.baseAddress!, hiddenBias: pb.baseAddress!,
-                                        visibleCount: v, hiddenCount: h, gaussianVisible: gaussian)
+            let parameters = Conditionals(weights: pw.baseAddress, visibleBias: pa.baseAddress, hiddenBias: pb.baseAddress,
+                                          visibleCount: v, hiddenCount: h, gaussianVisible: gaussian)
             let chainPointer = chainStates?.withUnsafeMutableBufferPointer { $0.baseAddress }
             Parallel.run(workers: step.blocks) { w in
                 step.sample(block: w, data: pd.baseAddress!, batch: indices, chains: chainPointer, steps: k,
