@@ -113,32 +113,58 @@ public final class RBMTrainer {
                        + "(learning rate \(lr)); try a smaller --lr")
     }
 
+    /// One update on the rows `indices` of `data`: phase 1 samples, phase 2 updates (`MiniBatchStep`).
     private func update(_ data: Matrix<Float>, _ indices: ArraySlice<Int>, learningRate lr: Float, momentum mu: Float) throws {
-        let b = indices.count
-        let negatives: Int, k: Int
-        switch configuration.sampling {
-        case .contrastiveDivergence(let steps): (negatives, k) = (b, steps)
-        case .persistent(let c, let steps): (negatives, k) = (c, steps)
-        }
-        if step == nil || step?.positives != b || step?.negatives != negatives {
-            step = MiniBatchStep(visible: model.visibleCount, hidden: model.hiddenCount, positives: b, negatives: negatives, blocks: blocks)
-        }
-        guard let step else { return }
+        let step = miniBatchStep(positives: indices.count)
         let streams = random.fork(step.blocks)
-        let v = model.visibleCount, h = model.hiddenCount, all = b + negatives
-        let decay = lr * Float(configuration.weightDecay), rate = lr / Float(b)
-        let gaussian = model.visibleUnits == .gaussian
+        let k = configuration.sampling.steps
+        let rule = UpdateRule(rate: lr / Float(indices.count), momentum: mu, decay: lr * Float(configuration.weightDecay))
+        let finite = withUpdateTarget { target, chainStates in
+            data.storage.withUnsafeBufferPointer { pd in
+                guard let rows = pd.baseAddress else { return }
+                let conditionals = Conditionals(weights: target.weights, visibleBias: target.visibleBias, hiddenBias: target.hiddenBias,
+                                                visibleCount: model.visibleCount, hiddenCount: model.hiddenCount,
+                                                gaussianVisible: model.visibleUnits == .gaussian)
+                Parallel.run(workers: step.blocks) { w in
+                    step.sample(block: w, data: rows, batch: indices, chains: chainStates, steps: k, model: conditionals, random: streams[w])
+                }
+                let sparsity = sparsityCorrection(step, learningRate: lr)
+                Parallel.run(workers: step.blocks) { w in
+                    step.update(block: w, of: target, rule: rule, sparsity: sparsity)
+                }
+            }
+        }
+        guard finite, step.hiddenIsFinite() else {
+            throw NumericalError("the hidden probabilities or biases became NaN or infinite")
+        }
+    }
 
-        // Move the parameters out of their owners so that raw pointers can be shared by the workers.
+    /// The mini-batch buffers for `positives` examples, reused while the batch size stays.
+    private func miniBatchStep(positives b: Int) -> MiniBatchStep {
+        let negatives: Int
+        switch configuration.sampling {
+        case .contrastiveDivergence: negatives = b
+        case .persistent(let c, _): negatives = c
+        }
+        if let step, step.positives == b, step.negatives == negatives { return step }
+        let fresh = MiniBatchStep(visible: model.visibleCount, hidden: model.hiddenCount, positives: b, negatives: negatives, blocks: blocks)
+        step = fresh
+        return fresh
+    }
+
+    /// Runs `body` with raw views of the parameters, their velocities and the persistent chains (nil
+    /// for CD), which are moved out of their owners meanwhile so that the workers can share them.
+    /// Returns whether the biases are finite afterwards.
+    private func withUpdateTarget(_ body: (UpdateTarget, UnsafeMutablePointer<Float>?) -> Void) -> Bool {
         var weights = model.weights.storage, a = model.visibleBias, hb = model.hiddenBias
         var velocity = weightVelocity.storage, va = visibleVelocity, vb = hiddenVelocity
-        var chainStates = chains?.storage
+        var chainStates = chains?.storage ?? []
         model.weights.storage = []; model.visibleBias = []; model.hiddenBias = []
         weightVelocity.storage = []; visibleVelocity = []; hiddenVelocity = []; chains?.storage = []
         defer {
             model.weights.storage = weights; model.visibleBias = a; model.hiddenBias = hb
             weightVelocity.storage = velocity; visibleVelocity = va; hiddenVelocity = vb
-            if let chainStates { chains?.storage = chainStates }
+            chains?.storage = chainStates
         }
         weights.withUnsafeMutableBufferPointer { pw in
         a.withUnsafeMutableBufferPointer { pa in
@@ -146,72 +172,18 @@ public final class RBMTrainer {
         velocity.withUnsafeMutableBufferPointer { pvw in
         va.withUnsafeMutableBufferPointer { pva in
         vb.withUnsafeMutableBufferPointer { pvb in
-        data.storage.withUnsafeBufferPointer { pd in
-            let parameters = Conditionals(weights: pw.baseAddress, visibleBias: pa.baseAddress, hiddenBias: pb.baseAddress,
-                                          visibleCount: v, hiddenCount: h, gaussianVisible: gaussian)
-            let chainPointer = chainStates?.withUnsafeMutableBufferPointer { $0.baseAddress }
-            Parallel.run(workers: step.blocks) { w in
-                step.sample(block: w, data: pd.baseAddress!, batch: indices, chains: chainPointer, steps: k,
-                            model: parameters, random: streams[w])
-            }
-            let sparsity = sparsityCorrection(step, learningRate: lr)
-            // ΔW ← μ ΔW + (ε/B) [v₀; v⁻]ᵀ [p₀; −(B/C) p⁻] − ελW (plus the sparsity term); W ← W + ΔW.
-            Parallel.run(workers: step.blocks) { w in
-                let columns = step.block(w, of: h)
-                guard !columns.isEmpty else { return }
-                let n = columns.count, c0 = columns.lowerBound
-                Float.gemm(transposeA: true, transposeB: false, m: v, n: n, k: all, alpha: rate,
-                           a: step.visible, lda: v, b: step.hidden + c0, ldb: h, beta: mu, c: pvw.baseAddress! + c0, ldc: h)
-                for i in 0..<v {
-                    let vel = pvw.baseAddress! + i * h + c0, wt = pw.baseAddress! + i * h + c0
-                    if let sparsity {
-                        let visibleTerm = -sparsity.cost * sparsity.visibleMean[i]
-                        for j in 0..<n { vel[j] += visibleTerm * sparsity.excess[c0 + j] }
-                    }
-                    for j in 0..<n {
-                        let d = vel[j] - decay * wt[j]
-                        vel[j] = d
-                        wt[j] += d
-                    }
-                }
-                // Bias gradients: column sums, accumulated row by row for contiguous access.
-                var sums = [Float](repeating: 0, count: n)
-                for r in 0..<all {
-                    let row = step.hidden + r * h + c0
-                    for j in 0..<n { sums[j] += row[j] }
-                }
-                for j in columns {
-                    var d = mu * pvb[j] + rate * sums[j - c0]
-                    if let sparsity { d -= sparsity.cost * sparsity.excess[j] }
-                    pvb[j] = d
-                    pb[j] += d
-                }
-                let visibleColumns = step.block(w, of: v), i0 = visibleColumns.lowerBound
-                let negativeScale = -Float(b) / Float(negatives)
-                var positive = [Float](repeating: 0, count: visibleColumns.count), negative = positive
-                for r in 0..<all {
-                    let row = step.visible + r * v + i0
-                    if r < b {
-                        for i in 0..<visibleColumns.count { positive[i] += row[i] }
-                    } else {
-                        for i in 0..<visibleColumns.count { negative[i] += row[i] }
-                    }
-                }
-                for i in visibleColumns {
-                    let d = mu * pva[i] + rate * (positive[i - i0] + negativeScale * negative[i - i0])
-                    pva[i] = d
-                    pa[i] += d
-                }
-            }
+        chainStates.withUnsafeMutableBufferPointer { pc in
+            guard let w = pw.baseAddress, let a = pa.baseAddress, let b = pb.baseAddress,
+                  let vw = pvw.baseAddress, let va = pva.baseAddress, let vb = pvb.baseAddress else { return }
+            body(UpdateTarget(weights: w, visibleBias: a, hiddenBias: b, weightVelocity: vw, visibleVelocity: va, hiddenVelocity: vb),
+                 pc.isEmpty ? nil : pc.baseAddress)
         }}}}}}}
-        guard step.hiddenIsFinite(), a.allFinite, hb.allFinite else {
-            throw NumericalError("the hidden probabilities or biases became NaN or infinite")
-        }
+        return a.allFinite && hb.allFinite
     }
 
     /// The sparsity term of Hinton (2010 §11) for this batch, updating the running activity q:
     /// q ← 0.9 q + 0.1 mean(p₀); the excess q − p enters ΔW as −ε c mean(v₀)(q − p)ᵀ and Δb as −ε c (q − p).
-    private func sparsityCorrection(_ step: MiniBatchStep, learningRate lr: Float) -> (cost: Float, excess: [Float], visibleMean: [Float])? {
+    private func sparsityCorrection(_ step: MiniBatchStep, learningRate lr: Float) -> SparsityCorrection? {
         guard let target = configuration.sparsityTarget, configuration.sparsityCost > 0 else { return nil }
         let b = step.positives, h = step.hiddenCount, v = step.visibleCount
         var excess = [Float](repeating: 0, count: h)
@@ -223,7 +195,7 @@ public final class RBMTrainer {
         }
         var visibleMean = [Float](repeating: 0, count: v)
         for r in 0..<b { for i in 0..<v { visibleMean[i] += step.visible[r * v + i] / Float(b) } }
-        return (lr * Float(configuration.sparsityCost), excess, visibleMean)
+        return SparsityCorrection(cost: lr * Float(configuration.sparsityCost), excess: excess, visibleMean: visibleMean)
     }
 
     /// The end-of-epoch report, on a fixed subset of the training data.
