@@ -40,7 +40,7 @@ struct EvaluationTests {
           .enabled(if: FileManager.default.fileExists(atPath: mnistTrainImages)))
     func aisMatchesExact() throws {
         let data = try DataMatrix.load(mnistTrainImages).rows(0..<5000)
-        var config = TrainingConfiguration()
+        var config = RBMTrainer.Configuration()
         config.sampling = .persistent(chains: 100, steps: 1)
         config.epochs = 5
         config.learningRate = 0.1
@@ -68,7 +68,7 @@ struct EvaluationTests {
         let b = AnnealedImportanceSampling.defaultTemperatures()
         #expect(b.count == 14_501 && b.first == 0 && b.last == 1)
         #expect(zip(b, b.dropFirst()).allSatisfy { $0 < $1 })
-        #expect(throws: InputError.self) {
+        #expect(throws: ConfigurationError(field: "temperatures", "expected an increasing temperature schedule from 0 to 1")) {
             try AnnealedImportanceSampling.estimateLogZ(RestrictedBoltzmannMachine(visible: 2, hidden: 2), baseBias: [0, 0],
                                                         temperatures: [0, 0.5], runs: 10, random: RandomSource(seed: 1))
         }
@@ -78,7 +78,7 @@ struct EvaluationTests {
     func modelFile() throws {
         let dir = TemporaryFolder()
         let rbm = ModelTests.tiny(.gaussian, visible: 4, hidden: 3)
-        try RBMModelFile.write(rbm, metadata: .init(model: rbm, training: TrainingConfiguration(), epochs: 7), to: dir.file("m.npz"))
+        try RBMModelFile.write(rbm, metadata: .init(model: rbm, training: RBMTrainer.Configuration(), epochs: 7), to: dir.file("m.npz"))
         let (back, meta) = try RBMModelFile.read(dir.file("m.npz"))
         #expect(back == rbm && meta?.epochs == 7 && meta?.visibleUnits == .gaussian)
         if numpyAvailable {

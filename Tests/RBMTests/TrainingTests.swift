@@ -37,7 +37,7 @@ struct TrainingTests {
     /// update of W is exactly the CD (or PCD) gradient estimate.
     static func estimatedGradient(_ rbm: RestrictedBoltzmannMachine, _ data: Matrix<Float>, sampling: GibbsSampling, updates: Int) throws -> [Double] {
         var sum = [Double](repeating: 0, count: rbm.weights.storage.count)
-        var config = TrainingConfiguration()
+        var config = RBMTrainer.Configuration()
         config.sampling = sampling
         config.batchSize = data.rows
         config.learningRate = 1
@@ -78,7 +78,7 @@ struct TrainingTests {
         let random = RandomSource(seed: 1)
         var data = Matrix<Float>(rows: 300, columns: 16, repeating: 0.4)
         random.sampleBernoulli(&data.storage)
-        var config = TrainingConfiguration()
+        var config = RBMTrainer.Configuration()
         config.sampling = sampling
         config.epochs = 4
         config.batchSize = 32
@@ -112,7 +112,7 @@ struct TrainingTests {
     func divergence() throws {
         var data = Matrix<Float>(rows: 1000, columns: 8, repeating: 3)
         RandomSource(seed: 1).fillGaussian(&data.storage, mean: 0, sigma: 100)
-        var config = TrainingConfiguration()
+        var config = RBMTrainer.Configuration()
         config.sampling = .contrastiveDivergence(steps: 1)
         config.batchSize = 10
         config.learningRate = 1e30
@@ -131,7 +131,7 @@ struct TrainingTests {
           .enabled(if: FileManager.default.fileExists(atPath: mnistTrainImages)))
     func learnsMNIST() throws {
         let data = try DataMatrix.load(mnistTrainImages).rows(0..<2000)
-        var config = TrainingConfiguration()
+        var config = RBMTrainer.Configuration()
         config.sampling = .contrastiveDivergence(steps: 1)
         config.epochs = 5
         config.learningRate = 0.05

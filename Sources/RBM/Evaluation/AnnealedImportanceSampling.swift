@@ -60,8 +60,9 @@ public enum AnnealedImportanceSampling {
 
     /// Estimates log Z of `rbm` (Bernoulli visible units).
     ///
-    /// - Throws: `InputError` naming `source` for Gaussian visible units, a schedule that does not run
-    ///   from 0 to 1 increasingly, or fewer than 2 runs.
+    /// - Throws: `InputError` naming `source` for Gaussian visible units or a base-rate model of
+    ///   another size; `ConfigurationError` naming `temperatures` for a schedule that does not run
+    ///   from 0 to 1 increasingly, or `runs` for fewer than 2 runs.
     public static func estimateLogZ(_ rbm: RestrictedBoltzmannMachine, baseBias: [Float], temperatures betas: [Double],
                                     runs: Int, random: RandomSource, source: String = "model",
                                     progress: (any ProgressObserver)? = nil) throws -> AISEstimate {
@@ -84,9 +85,9 @@ public enum AnnealedImportanceSampling {
         guard rbm.visibleUnits == .bernoulli else {
             throw InputError(file: source, "AIS is implemented for Bernoulli visible units; this model has Gaussian units")
         }
-        guard runs >= 2 else { throw InputError(file: "--runs", "expected at least 2 AIS runs, got \(runs)") }
+        guard runs >= 2 else { throw ConfigurationError(field: "runs", "expected at least 2 AIS runs, got \(runs)") }
         guard betas.count >= 2, betas.first == 0, betas.last == 1, zip(betas, betas.dropFirst()).allSatisfy({ $0 < $1 }) else {
-            throw InputError(file: "--betas", "expected an increasing temperature schedule from 0 to 1")
+            throw ConfigurationError(field: "temperatures", "expected an increasing temperature schedule from 0 to 1")
         }
         guard baseBias.count == rbm.visibleCount else {
             throw InputError(file: source, "the base-rate model has \(baseBias.count) visible units, the RBM \(rbm.visibleCount)")

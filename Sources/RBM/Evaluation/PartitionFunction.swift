@@ -25,7 +25,8 @@ public enum PartitionFunction {
         let units = enumerateHidden ? rbm.hiddenCount : rbm.visibleCount
         guard units <= maximumEnumeratedUnits else {
             throw InputError(file: source, "exact log Z enumerates 2^\(units) states; that needs a layer of at most "
-                             + "\(maximumEnumeratedUnits) units\(rbm.visibleUnits == .gaussian ? " (the hidden layer, for Gaussian visible units)" : ""); use --ais")
+                             + "\(maximumEnumeratedUnits) units\(rbm.visibleUnits == .gaussian ? " (the hidden layer, for Gaussian visible units)" : ""); "
+                             + "estimate log Z by annealed importance sampling instead")
         }
         let states = 1 << units
         let chunk = min(states, 4096)

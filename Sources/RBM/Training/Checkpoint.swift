@@ -12,7 +12,7 @@ extension RBMTrainer {
         var format = "energymodels.rbm-checkpoint"
         var epochsDone: Int
         var algorithm: String
-        var configuration: TrainingConfiguration
+        var configuration: Configuration
     }
 
     /// Writes the checkpoint atomically.
@@ -33,16 +33,17 @@ extension RBMTrainer {
     ///
     /// Every setting but the number of epochs must equal the checkpoint's.
     ///
-    /// - Throws: `InputError` naming the checkpoint for a missing or malformed member, or settings
-    ///   that differ from those the run was started with.
-    public convenience init(resumingFrom path: String, configuration: TrainingConfiguration) throws {
+    /// - Throws: `ConfigurationError` naming the field of a setting that cannot train; `InputError`
+    ///   naming the checkpoint for a missing or malformed member, or settings that differ from those
+    ///   the run was started with.
+    public convenience init(resumingFrom path: String, configuration: Configuration) throws {
         let archive = try NumpyArchive.read(path)
         let state = try archive.json(State.self, "training_state", format: "energymodels.rbm-checkpoint", what: "an RBM checkpoint", file: path)
         var expected = state.configuration
         expected.epochs = configuration.epochs
         guard expected == configuration else {
             throw InputError(file: path, "the checkpoint was trained with other settings (\(Self.describe(state.configuration))); "
-                             + "resume with the same settings, changing only --epochs")
+                             + "resume with the same settings, changing only epochs")
         }
         let (model, _) = try RBMModelFile.read(archive, file: path)
         let random = try archive.restoreRandom(algorithm: state.algorithm, seed: configuration.seed, file: path)
@@ -70,7 +71,7 @@ extension RBMTrainer {
         }
     }
 
-    private static func describe(_ c: TrainingConfiguration) -> String {
+    private static func describe(_ c: Configuration) -> String {
         "\(c.sampling.name), batch \(c.batchSize), lr \(c.learningRate), seed \(c.seed)"
     }
 }

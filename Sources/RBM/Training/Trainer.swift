@@ -1,26 +1,6 @@
 import EnergyCore
 import Foundation
 
-/// What one epoch of training did.
-public struct EpochReport: Sendable, Codable {
-    /// The epoch just finished, 1-based.
-    public var epoch: Int
-    public var learningRate: Double
-    public var momentum: Double
-    /// Mean squared reconstruction error per example, Σᵢ (vᵢ − E[vᵢ | P(h | v)])², on a fixed
-    /// subset of up to 1000 training examples.
-    public var reconstructionError: Double
-    /// Mean free energy F(v) of that training subset.
-    public var freeEnergyTrain: Double
-    /// Mean free energy of the validation data; a growing gap to the training value shows overfitting
-    /// (Hinton 2010 §6).
-    public var freeEnergyValidation: Double?
-    /// Stochastic pseudo-log-likelihood per example on the training subset (Bernoulli units only).
-    public var pseudoLikelihood: Double?
-    /// Wall-clock seconds of the epoch's updates.
-    public var seconds: Double
-}
-
 /// Training of an RBM by contrastive divergence (Hinton 2002) or persistent contrastive divergence
 /// (Tieleman 2008), on mini-batches, in Float32 with every product a BLAS GEMM.
 ///
@@ -36,17 +16,37 @@ public struct EpochReport: Sendable, Codable {
 /// hidden unit's activation adds −ε c (q − p) to the hidden biases and −ε c mean(v₀)(q − p)ᵀ to W
 /// (Hinton 2010 §11).
 ///
-/// Every random draw comes from one `RandomSource`; with its state saved in a checkpoint, a
-/// resumed run continues bit for bit.
+/// Every random draw comes from one `RandomSource`, started from `configuration.seed`; with its
+/// state saved in a checkpoint, a resumed run continues bit for bit.
 public final class RBMTrainer {
+    /// What one epoch of training did.
+    public struct EpochReport: Sendable, Codable {
+        /// The epoch just finished, 1-based.
+        public var epoch: Int
+        public var learningRate: Double
+        public var momentum: Double
+        /// Mean squared reconstruction error per example, Σᵢ (vᵢ − E[vᵢ | P(h | v)])², on a fixed
+        /// subset of up to 1000 training examples.
+        public var reconstructionError: Double
+        /// Mean free energy F(v) of that training subset.
+        public var freeEnergyTrain: Double
+        /// Mean free energy of the validation data; a growing gap to the training value shows overfitting
+        /// (Hinton 2010 §6).
+        public var freeEnergyValidation: Double?
+        /// Stochastic pseudo-log-likelihood per example on the training subset (Bernoulli units only).
+        public var pseudoLikelihood: Double?
+        /// Wall-clock seconds of the epoch's updates.
+        public var seconds: Double
+    }
+
     /// The model being trained.
     public private(set) var model: RestrictedBoltzmannMachine
     /// The settings.
-    public let configuration: TrainingConfiguration
+    public let configuration: Configuration
     /// Epochs completed so far.
     public internal(set) var epochsDone: Int
     /// The run's random stream.
-    public let random: RandomSource
+    package let random: RandomSource
 
     var weightVelocity: Matrix<Float>
     var visibleVelocity: [Float]
@@ -62,8 +62,9 @@ public final class RBMTrainer {
     /// core count (see `MiniBatchStep`).
     let blocks = ProcessInfo.processInfo.activeProcessorCount
 
-    /// A trainer starting from `model` (see `RestrictedBoltzmannMachine.initialized`).
-    public init(model: RestrictedBoltzmannMachine, configuration: TrainingConfiguration, random: RandomSource) throws {
+    /// A trainer starting from `model` on the stream `random`, for composing trainers (DBN
+    /// pretraining hands each layer its own split of one stream).
+    package init(model: RestrictedBoltzmannMachine, configuration: Configuration, random: RandomSource) throws {
         try configuration.validate()
         self.model = model
         self.configuration = configuration
@@ -73,6 +74,14 @@ public final class RBMTrainer {
         visibleVelocity = [Float](repeating: 0, count: model.visibleCount)
         hiddenVelocity = [Float](repeating: 0, count: model.hiddenCount)
         hiddenActivity = [Float](repeating: Float(configuration.sparsityTarget ?? 0), count: model.hiddenCount)
+    }
+
+    /// A trainer starting from `model` (see `RestrictedBoltzmannMachine.initialized`), drawing from a
+    /// stream seeded with `configuration.seed`.
+    ///
+    /// - Throws: `ConfigurationError` naming the field of a setting that cannot train.
+    public convenience init(model: RestrictedBoltzmannMachine, configuration: Configuration) throws {
+        try self.init(model: model, configuration: configuration, random: RandomSource(seed: configuration.seed))
     }
 
     /// Trains one epoch over `data` (one example per row) in a fresh random order.
@@ -110,7 +119,7 @@ public final class RBMTrainer {
 
     private func diverged(epoch: Int, batch: Int, learningRate lr: Double) -> NumericalError {
         NumericalError("training diverged in epoch \(epoch + 1), mini-batch \(batch): the parameters became NaN or infinite "
-                       + "(learning rate \(lr)); try a smaller --lr")
+                       + "(learning rate \(lr)); try a smaller learningRate")
     }
 
     /// One update on the rows `indices` of `data`: phase 1 samples, phase 2 updates (`MiniBatchStep`).

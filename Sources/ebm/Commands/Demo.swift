@@ -104,7 +104,7 @@ struct Demo: ParsableCommand {
         let train = try DataMatrix.load(trainPath).rows(0..<10_000)
         let random = RandomSource(seed: seed)
         let test = DataMatrix.binarize(try DataMatrix.load(testPath).rows(0..<1000), .stochastic, random: random)
-        var config = TrainingConfiguration()
+        var config = RBMTrainer.Configuration()
         config.epochs = 5
         config.seed = seed
         print("RBM: 784×100, \(config.sampling.name), \(config.epochs) epochs on 10,000 MNIST digits from \(trainPath)")

@@ -20,7 +20,7 @@ struct RBMBench: ParsableCommand {
 
     func run() throws {
         let x = try DataMatrix.load(data)
-        var config = TrainingConfiguration()
+        var config = RBMTrainer.Configuration()
         config.sampling = .contrastiveDivergence(steps: steps)
         config.batchSize = batch
         config.epochs = repeats

@@ -26,14 +26,14 @@ struct RBMTrain: ParsableCommand {
     @Option(name: .customLong("cd"), help: "Gibbs steps k (CD-k, or per update with --pcd).") var cdSteps = 1
     @Flag(name: .customLong("pcd"), inversion: .prefixedNo, help: "Persistent contrastive divergence (the default).") var persistent = true
     @Option(help: "Persistent chains (PCD).") var chains = 100
-    @Option(help: "Epochs.") var epochs = TrainingConfiguration().epochs
-    @Option(help: "Mini-batch size.") var batch = TrainingConfiguration().batchSize
-    @Option(help: "Initial learning rate.") var lr = TrainingConfiguration().learningRate
-    @Option(help: "Learning-rate decay: none, linear (to 0 at the end) or inverse (lr/(1+epoch)).") var lrDecay = TrainingConfiguration().decay.rawValue
-    @Option(help: "Final momentum (reached after --momentum-ramp epochs).") var momentum = TrainingConfiguration().finalMomentum
-    @Option(help: "Initial momentum.") var initialMomentum = TrainingConfiguration().initialMomentum
-    @Option(help: "Epochs over which momentum rises.") var momentumRamp = TrainingConfiguration().momentumRampEpochs
-    @Option(help: "L2 weight decay.") var weightDecay = TrainingConfiguration().weightDecay
+    @Option(help: "Epochs.") var epochs = RBMTrainer.Configuration().epochs
+    @Option(help: "Mini-batch size.") var batch = RBMTrainer.Configuration().batchSize
+    @Option(help: "Initial learning rate.") var lr = RBMTrainer.Configuration().learningRate
+    @Option(help: "Learning-rate decay: none, linear (to 0 at the end) or inverse (lr/(1+epoch)).") var lrDecay = RBMTrainer.Configuration().decay.rawValue
+    @Option(help: "Final momentum (reached after --momentum-ramp epochs).") var momentum = RBMTrainer.Configuration().finalMomentum
+    @Option(help: "Initial momentum.") var initialMomentum = RBMTrainer.Configuration().initialMomentum
+    @Option(help: "Epochs over which momentum rises.") var momentumRamp = RBMTrainer.Configuration().momentumRampEpochs
+    @Option(help: "L2 weight decay.") var weightDecay = RBMTrainer.Configuration().weightDecay
     @Option(help: "Target mean hidden activation (sparsity).") var sparsityTarget: Double?
     @Option(help: "Sparsity penalty weight.") var sparsityCost = 0.0
     @Option(help: "Random seed.") var seed: UInt64 = 1
@@ -42,9 +42,9 @@ struct RBMTrain: ParsableCommand {
     @Flag(help: "Resume from the checkpoint.") var resume = false
     @Flag(help: "No progress bar or per-epoch lines.") var quiet = false
 
-    /// The settings as a `TrainingConfiguration`.
-    func trainingConfiguration() throws -> TrainingConfiguration {
-        var c = TrainingConfiguration()
+    /// The settings as an `RBMTrainer.Configuration`.
+    func trainingConfiguration() throws -> RBMTrainer.Configuration {
+        var c = RBMTrainer.Configuration()
         c.sampling = persistent ? .persistent(chains: chains, steps: cdSteps) : .contrastiveDivergence(steps: cdSteps)
         c.epochs = epochs
         c.batchSize = batch
@@ -111,7 +111,7 @@ struct RBMTrain: ParsableCommand {
             + "lr \(config.learningRate) (\(config.decay.rawValue) decay), momentum \(config.initialMomentum)→\(config.finalMomentum), weight decay \(config.weightDecay), seed \(seed)")
         while trainer.epochsDone < config.epochs {
             let progress = ProgressReporter(quiet: quiet)
-            let report: EpochReport
+            let report: RBMTrainer.EpochReport
             do {
                 report = try trainer.trainEpoch(train, validation: valid, progress: progress)
             } catch let error as NumericalError {
@@ -127,7 +127,7 @@ struct RBMTrain: ParsableCommand {
 
     private func say(_ line: String) { if !quiet { print(line) } }
 
-    static func describe(_ r: EpochReport) -> String {
+    static func describe(_ r: RBMTrainer.EpochReport) -> String {
         var s = String(format: "epoch %3d  recon %8.3f  F(train) %9.3f", r.epoch, r.reconstructionError, r.freeEnergyTrain)
         if let v = r.freeEnergyValidation { s += String(format: "  F(valid) %9.3f  gap %7.3f", v, v - r.freeEnergyTrain) }
         if let pl = r.pseudoLikelihood { s += String(format: "  PL %9.3f", pl) }
