@@ -21,8 +21,8 @@ public enum PartitionFunction {
     ///   the hidden layer must be small).
     public static func exactLogZ(_ rbm: RestrictedBoltzmannMachine, source: String = "model",
                                  threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Double {
-        let enumerateHidden = rbm.visibleUnits == .gaussian || rbm.hiddenCount <= rbm.visibleCount
-        let units = enumerateHidden ? rbm.hiddenCount : rbm.visibleCount
+        let enumerateHidden = enumeratesHidden(rbm)
+        let units = enumeratedUnits(rbm)
         guard units <= maximumEnumeratedUnits else {
             throw InputError(file: source, "exact log Z enumerates 2^\(units) states; that needs a layer of at most "
                              + "\(maximumEnumeratedUnits) units\(rbm.visibleUnits == .gaussian ? " (the hidden layer, for Gaussian visible units)" : ""); "
@@ -61,6 +61,17 @@ public enum PartitionFunction {
         var logZ = total.max + log(total.sum)
         if rbm.visibleUnits == .gaussian { logZ += 0.5 * Double(rbm.visibleCount) * log(2 * Double.pi) }
         return logZ
+    }
+
+    /// Whether `exactLogZ` enumerates the hidden layer (else the visible one): the smaller layer, and
+    /// always the hidden one for Gaussian visible units, which are integrated out.
+    static func enumeratesHidden(_ rbm: RestrictedBoltzmannMachine) -> Bool {
+        rbm.visibleUnits == .gaussian || rbm.hiddenCount <= rbm.visibleCount
+    }
+
+    /// The number of units whose 2ⁿ states `exactLogZ` enumerates.
+    public static func enumeratedUnits(_ rbm: RestrictedBoltzmannMachine) -> Int {
+        enumeratesHidden(rbm) ? rbm.hiddenCount : rbm.visibleCount
     }
 
     /// log Σ_v exp(−E(v, h)) for each enumerated hidden row h.

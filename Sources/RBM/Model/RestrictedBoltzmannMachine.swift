@@ -111,6 +111,28 @@ public struct RestrictedBoltzmannMachine: Equatable, Sendable {
         conditional(hidden, inputs: hiddenCount, into: &x, outputs: visibleCount) { $0.visibleMeans($1, rows: $2, into: $3) }
     }
 
+    /// Throws unless the rows of `data` have one value per visible unit.
+    ///
+    /// - Throws: `InputError` naming `file`.
+    public func checkVisible(_ data: Matrix<Float>, file: String) throws {
+        guard data.columns == visibleCount else {
+            throw InputError(file: file, "examples have \(data.columns) values; the model has \(visibleCount) visible units")
+        }
+    }
+
+    /// The features of each example, P(h = 1 | v), as scikit-learn's `BernoulliRBM.transform` gives them.
+    ///
+    /// - Throws: `InputError` naming `file` when the examples do not fit the model.
+    public func transform(_ data: Matrix<Float>, file: String = "data") throws -> Matrix<Float> {
+        try checkVisible(data, file: file)
+        return hiddenProbabilities(data)
+    }
+
+    /// The receptive fields W·ⱼ of the first `count` hidden units (at least 1, at most all), one per row.
+    public func filters(count: Int) -> Matrix<Float> {
+        weights.transposed.rows(0..<min(max(count, 1), hiddenCount))
+    }
+
     /// Replaces visible means by samples in place: Bernoulli(p) for binary units, mean + N(0, 1)
     /// for Gaussian units.
     public func sampleVisible(_ means: inout Matrix<Float>, random: RandomSource) {

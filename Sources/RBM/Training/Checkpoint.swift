@@ -16,7 +16,10 @@ extension RBMTrainer {
     }
 
     /// Writes the checkpoint atomically.
+    ///
+    /// - Throws: `NumericalError` after an update diverged (the last good checkpoint is kept).
     public func writeCheckpoint(to path: String) throws {
+        try checkNotDiverged()
         var archive = try RBMModelFile.archive(model, metadata: .init(model: model, training: configuration, epochs: epochsDone))
         archive["W_velocity"] = NumpyArray(weightVelocity)
         archive["visible_velocity"] = NumpyArray(visibleVelocity, shape: [visibleVelocity.count])
@@ -27,6 +30,7 @@ extension RBMTrainer {
         let state = State(epochsDone: epochsDone, algorithm: random.algorithm, configuration: configuration)
         try archive.setJSON(state, as: "training_state")
         try archive.write(to: path)
+        lastCheckpoint = path
     }
 
     /// A trainer resumed from a checkpoint, continuing to `configuration.epochs`.
@@ -49,6 +53,7 @@ extension RBMTrainer {
         let random = try archive.restoreRandom(algorithm: state.algorithm, seed: configuration.seed, file: path)
         try self.init(model: model, configuration: configuration, random: random)
         epochsDone = state.epochsDone
+        lastCheckpoint = path
         func vector(_ name: String, _ count: Int) throws -> [Float] {
             let v: [Float] = try archive.require(name, file: path).values() ?? []
             guard v.count == count else { throw InputError(file: path, .entry(name), "expected \(count) values, found \(v.count)") }

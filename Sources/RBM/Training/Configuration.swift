@@ -71,7 +71,8 @@ extension RBMTrainer {
         public var sparsityCost: Double
         /// Standard deviation of the initial weights.
         public var initialWeightScale: Double
-        /// The seed of the run: the trainer's random stream starts from it.
+        /// The seed of the run: the trainer's random stream, and the stream that binarises its data
+        /// (`RBMTrainingData`), both start from it.
         public var seed: UInt64
 
         public init(sampling: GibbsSampling = .persistent(chains: 100, steps: 1), epochs: Int = 50, batchSize: Int = 100,
@@ -123,5 +124,9 @@ extension RBMTrainer {
                 throw bad("initialWeightScale", "expected a non-negative standard deviation, got \(initialWeightScale)")
             }
         }
+
+        /// The stream that binarises the training and validation data of a run: derived from `seed`
+        /// but apart from the training stream, so binarising never moves training.
+        var dataRandom: RandomSource { RandomSource(seed: seed ^ 0xB1A5) }
     }
 }

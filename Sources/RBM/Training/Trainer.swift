@@ -18,6 +18,12 @@ import Foundation
 ///
 /// Every random draw comes from one `RandomSource`, started from `configuration.seed`; with its
 /// state saved in a checkpoint, a resumed run continues bit for bit.
+///
+/// A whole run, like scikit-learn's `BernoulliRBM(n_components=16).fit(x)`:
+///
+///     let trainer = try RBMTrainer(hidden: 16, data: x, configuration: .init(epochs: 10, seed: 3))
+///     try trainer.train(data: x)
+///     try trainer.writeModel(to: "rbm.npz")
 public final class RBMTrainer {
     /// What one epoch of training did.
     public struct EpochReport: Sendable, Codable {
@@ -26,7 +32,7 @@ public final class RBMTrainer {
         public var learningRate: Double
         public var momentum: Double
         /// Mean squared reconstruction error per example, Σᵢ (vᵢ − E[vᵢ | P(h | v)])², on a fixed
-        /// subset of up to 1000 training examples.
+        /// subset of up to `RBMTrainer.reportExamples` training examples.
         public var reconstructionError: Double
         /// Mean free energy F(v) of that training subset.
         public var freeEnergyTrain: Double
@@ -39,12 +45,17 @@ public final class RBMTrainer {
         public var seconds: Double
     }
 
+    /// The training examples (the first ones) on which the end-of-epoch report is computed.
+    public static let reportExamples = 1000
+
     /// The model being trained.
     public private(set) var model: RestrictedBoltzmannMachine
     /// The settings.
     public let configuration: Configuration
     /// Epochs completed so far.
     public internal(set) var epochsDone: Int
+    /// The checkpoint this trainer last wrote or was resumed from: its last good state.
+    public internal(set) var lastCheckpoint: String?
     /// The run's random stream.
     package let random: RandomSource
 
@@ -55,6 +66,8 @@ public final class RBMTrainer {
     var chains: Matrix<Float>?
     /// Running mean activation of each hidden unit (sparsity).
     var hiddenActivity: [Float]
+    /// Whether an update diverged: the parameters are then not fit to be checkpointed.
+    private var diverged = false
 
     /// The mini-batch buffers, reused across batches.
     private var step: MiniBatchStep?
@@ -76,20 +89,66 @@ public final class RBMTrainer {
         hiddenActivity = [Float](repeating: Float(configuration.sparsityTarget ?? 0), count: model.hiddenCount)
     }
 
-    /// A trainer starting from `model` (see `RestrictedBoltzmannMachine.initialized`), drawing from a
-    /// stream seeded with `configuration.seed`.
+    /// A trainer starting from `model`, drawing from a stream seeded with `configuration.seed`.
     ///
     /// - Throws: `ConfigurationError` naming the field of a setting that cannot train.
     public convenience init(model: RestrictedBoltzmannMachine, configuration: Configuration) throws {
         try self.init(model: model, configuration: configuration, random: RandomSource(seed: configuration.seed))
     }
 
+    /// A trainer for an RBM with `hidden` hidden units over the columns of `data`.
+    ///
+    /// Without `checkpoint`, the model is new: `RestrictedBoltzmannMachine.initialized` from `data`
+    /// with `configuration.initialWeightScale`, drawn from the run's stream (seeded with
+    /// `configuration.seed`), which then goes on to train it. With `checkpoint`, the run saved there
+    /// resumes (`init(resumingFrom:configuration:)`), and its model must have this shape and unit type.
+    ///
+    /// - Throws: `ConfigurationError` naming `hidden` or a configuration field; `InputError` naming
+    ///   the checkpoint when it cannot be read or holds another run.
+    public convenience init(hidden: Int, visibleUnits: VisibleUnits = .bernoulli, data: Matrix<Float>, configuration: Configuration,
+                            resumingFrom checkpoint: String? = nil) throws {
+        guard hidden >= 1 else { throw ConfigurationError(field: "hidden", "expected at least 1 hidden unit, got \(hidden)") }
+        if let checkpoint {
+            try self.init(resumingFrom: checkpoint, configuration: configuration)
+            guard model.visibleCount == data.columns, model.hiddenCount == hidden, model.visibleUnits == visibleUnits else {
+                throw InputError(file: checkpoint, "the checkpoint is a \(model.visibleCount)×\(model.hiddenCount) RBM with \(model.visibleUnits.rawValue) "
+                                 + "visible units; this run asks for \(data.columns)×\(hidden) (the data's columns × hidden) with \(visibleUnits.rawValue) units")
+            }
+        } else {
+            let random = RandomSource(seed: configuration.seed)
+            let model = RestrictedBoltzmannMachine.initialized(visible: data.columns, hidden: hidden, visibleUnits: visibleUnits, data: data,
+                                                               weightScale: configuration.initialWeightScale, random: random)
+            try self.init(model: model, configuration: configuration, random: random)
+        }
+    }
+
+    // MARK: Training
+
+    /// Trains from `epochsDone` to `configuration.epochs` over `data` (one example per row), writing
+    /// the checkpoint atomically after every epoch and then handing `onEpoch` the epoch's report.
+    ///
+    /// - Parameters:
+    ///   - validation: examples whose mean free energy each report compares with the training data's.
+    ///   - checkpoint: the checkpoint file, or nil for none.
+    /// - Throws: `InputError` for data of the wrong width; `NumericalError` when an update produces
+    ///   NaN or infinity, whose message names the last good checkpoint, which is kept.
+    public func train(data: Matrix<Float>, validation: Matrix<Float>? = nil, checkpoint: String? = nil,
+                      progress: (any ProgressObserver)? = nil, onEpoch: (EpochReport) throws -> Void = { _ in }) throws {
+        while epochsDone < configuration.epochs {
+            let report = try trainEpoch(data, validation: validation, progress: progress)
+            if let checkpoint { try writeCheckpoint(to: checkpoint) }
+            try onEpoch(report)
+        }
+    }
+
     /// Trains one epoch over `data` (one example per row) in a fresh random order.
     ///
-    /// - Throws: `NumericalError` when an update produces NaN or infinity; the trainer then holds
-    ///   the diverged parameters and must not be checkpointed.
+    /// - Throws: `InputError` for data of the wrong width; `NumericalError` when an update produces
+    ///   NaN or infinity. The trainer then holds the diverged parameters and refuses to write a
+    ///   checkpoint; the message names the last good one (`lastCheckpoint`).
     public func trainEpoch(_ data: Matrix<Float>, validation: Matrix<Float>? = nil,
                            progress: (any ProgressObserver)? = nil) throws -> EpochReport {
+        try checkWidth(data, validation: validation)
         let epoch = epochsDone
         let lr = configuration.learningRate(epoch: epoch), mu = configuration.momentum(epoch: epoch)
         let start = Date()
@@ -107,20 +166,43 @@ public final class RBMTrainer {
             do {
                 try update(data, indices, learningRate: Float(lr), momentum: Float(mu))
             } catch is NumericalError {
-                throw diverged(epoch: epoch, batch: batch, learningRate: lr)
+                throw divergence(epoch: epoch, batch: batch, learningRate: lr)
             }
             progress?.advance(by: 1)
         }
-        guard model.weights.isFinite else { throw diverged(epoch: epoch, batch: batch, learningRate: lr) }
+        guard model.weights.isFinite else { throw divergence(epoch: epoch, batch: batch, learningRate: lr) }
         let seconds = Date().timeIntervalSince(start)
         epochsDone += 1
         return evaluate(data, validation: validation, learningRate: lr, momentum: mu, seconds: seconds)
     }
 
-    private func diverged(epoch: Int, batch: Int, learningRate lr: Double) -> NumericalError {
-        NumericalError("training diverged in epoch \(epoch + 1), mini-batch \(batch): the parameters became NaN or infinite "
-                       + "(learning rate \(lr)); try a smaller learningRate")
+    /// Writes the trained model with its metadata (these settings, the epochs done) atomically.
+    ///
+    /// - Throws: `NumericalError` after an update diverged.
+    public func writeModel(to path: String) throws {
+        try checkNotDiverged()
+        try RBMModelFile.write(model, metadata: .init(model: model, training: configuration, epochs: epochsDone), to: path)
     }
+
+    private func checkWidth(_ data: Matrix<Float>, validation: Matrix<Float>?) throws {
+        guard data.rows >= 1 else { throw InputError(file: "training data", "expected at least 1 example, got none") }
+        try model.checkVisible(data, file: "training data")
+        if let validation { try model.checkVisible(validation, file: "validation data") }
+    }
+
+    private func divergence(epoch: Int, batch: Int, learningRate lr: Double) -> NumericalError {
+        diverged = true
+        let kept = lastCheckpoint.map { "; the last good checkpoint is kept: \($0)" } ?? ""
+        return NumericalError("training diverged in epoch \(epoch + 1), mini-batch \(batch): the parameters became NaN or infinite "
+                              + "(learning rate \(lr)); try a smaller learningRate" + kept)
+    }
+
+    /// Checks that the parameters may be saved.
+    func checkNotDiverged() throws {
+        guard !diverged else { throw NumericalError("training diverged; the parameters are not saved") }
+    }
+
+    // MARK: One mini-batch
 
     /// One update on the rows `indices` of `data`: phase 1 samples, phase 2 updates (`MiniBatchStep`).
     private func update(_ data: Matrix<Float>, _ indices: ArraySlice<Int>, learningRate lr: Float, momentum mu: Float) throws {
@@ -207,10 +289,12 @@ public final class RBMTrainer {
         return SparsityCorrection(cost: lr * Float(configuration.sparsityCost), excess: excess, visibleMean: visibleMean)
     }
 
+    // MARK: Reports
+
     /// The end-of-epoch report, on a fixed subset of the training data.
     private func evaluate(_ data: Matrix<Float>, validation: Matrix<Float>?, learningRate: Double, momentum: Double,
                           seconds: Double) -> EpochReport {
-        let subset = data.rows(0..<min(1000, data.rows))
+        let subset = data.rows(0..<min(Self.reportExamples, data.rows))
         let reconstruction = RBMMetrics.reconstructionError(model, subset)
         let fTrain = RBMMetrics.meanFreeEnergy(model, subset)
         let fValidation = validation.map { RBMMetrics.meanFreeEnergy(model, $0) }
