@@ -16,9 +16,15 @@ let ebmBinary: String? = {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
 }()
 
+/// The `ebm` binary is missing: `swift test` builds it with the tests, so its absence is a failure.
+struct EBMBinaryMissing: Error, CustomStringConvertible {
+    var description: String { "the ebm binary was not found next to the test bundle (\(CommandLine.arguments[0])); build it with swift build --product ebm" }
+}
+
 func ebm(_ arguments: [String], in folder: String? = nil) throws -> EBMRun {
+    guard let ebmBinary else { throw EBMBinaryMissing() }
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: ebmBinary!)
+    p.executableURL = URL(fileURLWithPath: ebmBinary)
     p.arguments = arguments
     if let folder { p.currentDirectoryURL = URL(fileURLWithPath: folder) }
     let out = Pipe(), err = Pipe()
