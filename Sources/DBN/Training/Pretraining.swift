@@ -10,7 +10,7 @@ public struct PretrainingConfiguration: Codable, Equatable, Sendable {
     /// trainer. The default follows Hinton & Salakhutdinov (2006): CD-1, learning rate 0.1, momentum
     /// 0.5 rising to 0.9 after 5 epochs, weight decay 0.0002, batch 100, 20 epochs; a label-joined
     /// top layer gets CD-10 for 10 epochs instead (`associativeTopSteps`, `associativeTopEpochs`).
-    public var training: [TrainingConfiguration]
+    public var training: [RBMTrainer.Configuration]
     /// Unit type of the first layer's visible units (Gaussian for standardised real-valued data).
     public var visibleUnits = VisibleUnits.bernoulli
     /// Train the top RBM on the penultimate layer joined to one-hot label units, the associative
@@ -37,7 +37,7 @@ public struct PretrainingConfiguration: Codable, Equatable, Sendable {
         self.generativeTop = generativeTop
         training = layers.indices.map { k in
             let associative = generativeTop && k == layers.count - 1
-            var c = TrainingConfiguration()
+            var c = RBMTrainer.Configuration()
             if let epochs, !epochs.isEmpty {
                 c.epochs = epochs[min(k, epochs.count - 1)]
             } else {
@@ -79,7 +79,7 @@ public enum Pretraining {
     /// `onLayer` sees each finished stack; `onEpoch` each RBM epoch report.
     public static func run(data: Matrix<Float>, labels: [Int], classes: Int, configuration: PretrainingConfiguration,
                            startingWith done: [RestrictedBoltzmannMachine] = [], random: RandomSource, progress: (any ProgressObserver)? = nil,
-                           onEpoch: (Int, EpochReport) -> Void = { _, _ in },
+                           onEpoch: (Int, RBMTrainer.EpochReport) -> Void = { _, _ in },
                            onLayer: ([RestrictedBoltzmannMachine]) throws -> Void = { _ in }) throws -> LayerStack {
         try configuration.validate()
         var rbms = done

@@ -60,81 +60,43 @@ public enum AnnealedImportanceSampling {
 
     /// Estimates log Z of `rbm` (Bernoulli visible units).
     ///
-    /// - Throws: `InputError` naming `source` for Gaussian visible units, a schedule that does not run
-    ///   from 0 to 1 increasingly, or fewer than 2 runs.
+    /// - Throws: `InputError` naming `source` for Gaussian visible units or a base-rate model of
+    ///   another size; `ConfigurationError` naming `temperatures` for a schedule that does not run
+    ///   from 0 to 1 increasingly, or `runs` for fewer than 2 runs.
     public static func estimateLogZ(_ rbm: RestrictedBoltzmannMachine, baseBias: [Float], temperatures betas: [Double],
                                     runs: Int, random: RandomSource, source: String = "model",
                                     progress: (any ProgressObserver)? = nil) throws -> AISEstimate {
+        try check(rbm, baseBias: baseBias, temperatures: betas, runs: runs, source: source)
+        let baseLogZ = baseBias.reduce(0.0) { $0 + softplus(Double($1)) } + Double(rbm.hiddenCount) * log(2)
+        var chains = AnnealingChains(rbm, baseBias: baseBias, runs: runs, random: random)
+        progress?.begin("AIS", total: betas.count - 2)
+        defer { progress?.end() }
+        for k in 1..<betas.count {
+            chains.addLogWeights(beta: betas[k], previous: betas[k - 1])
+            guard k < betas.count - 1 else { break }
+            chains.gibbsStep(beta: betas[k])
+            progress?.advance(by: 1)
+        }
+        return estimate(logWeights: chains.logWeights, baseLogZ: baseLogZ, temperatures: betas.count)
+    }
+
+    private static func check(_ rbm: RestrictedBoltzmannMachine, baseBias: [Float], temperatures betas: [Double], runs: Int,
+                              source: String) throws {
         guard rbm.visibleUnits == .bernoulli else {
             throw InputError(file: source, "AIS is implemented for Bernoulli visible units; this model has Gaussian units")
         }
-        guard runs >= 2 else { throw InputError(file: "--runs", "expected at least 2 AIS runs, got \(runs)") }
+        guard runs >= 2 else { throw ConfigurationError(field: "runs", "expected at least 2 AIS runs, got \(runs)") }
         guard betas.count >= 2, betas.first == 0, betas.last == 1, zip(betas, betas.dropFirst()).allSatisfy({ $0 < $1 }) else {
-            throw InputError(file: "--betas", "expected an increasing temperature schedule from 0 to 1")
+            throw ConfigurationError(field: "temperatures", "expected an increasing temperature schedule from 0 to 1")
         }
         guard baseBias.count == rbm.visibleCount else {
             throw InputError(file: source, "the base-rate model has \(baseBias.count) visible units, the RBM \(rbm.visibleCount)")
         }
-        let d = rbm.visibleCount, h = rbm.hiddenCount
-        let baseLogZ = baseBias.reduce(0.0) { $0 + softplus(Double($1)) } + Double(h) * log(2)
+    }
 
-        // v ~ base model.
-        var v = Matrix<Float>(rows: runs, columns: d)
-        for r in 0..<runs { for i in 0..<d { v[r, i] = logistic(baseBias[i]) } }
-        random.sampleBernoulli(&v.storage)
-        var logW = [Double](repeating: 0, count: runs)
-        var input = Matrix<Float>(rows: runs, columns: h)     // b + vᵀW
-        var hidden = Matrix<Float>(rows: runs, columns: h)
-        var visibleInput = Matrix<Float>(rows: runs, columns: d)
-        let a = rbm.visibleBias
-
-        // log p*_β(v) without the terms that cancel between neighbouring β: for one v, the difference
-        // between β and β′ is (β − β′)(a − a_A)ᵀv + Σⱼ [softplus(β xⱼ) − softplus(β′ xⱼ)].
-        func visibleTerm(_ r: Int) -> Double {
-            var s = 0.0
-            for i in 0..<d where v[r, i] != 0 { s += Double(a[i] - baseBias[i]) }
-            return s
-        }
-        progress?.begin("AIS", total: betas.count - 2)
-        defer { progress?.end() }
-        for k in 1..<betas.count {
-            let beta = betas[k], previous = betas[k - 1]
-            rbm.hiddenInput(v, into: &input)
-            input.storage.withUnsafeBufferPointer { x in
-                for r in 0..<runs {
-                    var s = (beta - previous) * visibleTerm(r)
-                    let row = x.baseAddress! + r * h
-                    for j in 0..<h {
-                        let xj = Double(row[j])
-                        s += softplus(beta * xj) - softplus(previous * xj)
-                    }
-                    logW[r] += s
-                }
-            }
-            guard k < betas.count - 1 else { break }
-            // One Gibbs step at β_k.
-            let fb = Float(beta)
-            hidden.storage.withUnsafeMutableBufferPointer { hp in
-                input.storage.withUnsafeBufferPointer { x in
-                    for i in hp.indices { hp[i] = logistic(fb * x[i]) }
-                }
-            }
-            random.sampleBernoulli(&hidden.storage)
-            visibleInput.multiply(hidden, rbm.weights, transposeB: true)
-            visibleInput.storage.withUnsafeMutableBufferPointer { p in
-                for r in 0..<runs {
-                    for i in 0..<d {
-                        let x = (1 - fb) * baseBias[i] + fb * (a[i] + p[r * d + i])
-                        p[r * d + i] = logistic(x)
-                    }
-                }
-            }
-            v.copyValues(from: visibleInput)
-            random.sampleBernoulli(&v.storage)
-            progress?.advance(by: 1)
-        }
-
-        // log mean(w) and the ±3 standard-error interval.
+    /// log Ẑ = log Z_A + log mean(w) from the runs' log weights, with the ±3 standard-error interval.
+    private static func estimate(logWeights logW: [Double], baseLogZ: Double, temperatures: Int) -> AISEstimate {
+        let runs = logW.count
         let top = logW.max() ?? 0
         let w = logW.map { exp($0 - top) }
         let mean = w.reduce(0, +) / Double(runs)
@@ -143,11 +105,91 @@ public enum AnnealedImportanceSampling {
         let logZ = baseLogZ + top + log(mean)
         let low = mean - 3 * stderr > 0 ? baseLogZ + top + log(mean - 3 * stderr) : -Double.infinity
         let high = baseLogZ + top + log(mean + 3 * stderr)
-        return AISEstimate(logZ: logZ, logZLow: low, logZHigh: high, baseLogZ: baseLogZ, runs: runs, temperatures: betas.count)
+        return AISEstimate(logZ: logZ, logZLow: low, logZHigh: high, baseLogZ: baseLogZ, runs: runs, temperatures: temperatures)
     }
 
     /// The average log-likelihood of the rows of `data` in nats: mean(−F(v)) − log Z.
     public static func averageLogLikelihood(_ rbm: RestrictedBoltzmannMachine, _ data: Matrix<Float>, logZ: Double) -> Double {
         -RBMMetrics.meanFreeEnergy(rbm, data) - logZ
+    }
+}
+
+/// The runs of AIS advancing together as one batch, with their buffers allocated once.
+private struct AnnealingChains {
+    let rbm: RestrictedBoltzmannMachine
+    /// The visible biases a_A of the base-rate model.
+    let baseBias: [Float]
+    let random: RandomSource
+    /// The current states, one run per row.
+    var v: Matrix<Float>
+    /// log w of each run so far.
+    var logWeights: [Double]
+    /// b + vᵀW.
+    var input: Matrix<Float>
+    var hidden: Matrix<Float>
+    var visibleInput: Matrix<Float>
+
+    /// The runs, each started from a sample of the base model.
+    init(_ rbm: RestrictedBoltzmannMachine, baseBias: [Float], runs: Int, random: RandomSource) {
+        let d = rbm.visibleCount, h = rbm.hiddenCount
+        self.rbm = rbm
+        self.baseBias = baseBias
+        self.random = random
+        v = Matrix<Float>(rows: runs, columns: d)
+        for r in 0..<runs { for i in 0..<d { v[r, i] = logistic(baseBias[i]) } }
+        random.sampleBernoulli(&v.storage)
+        logWeights = [Double](repeating: 0, count: runs)
+        input = Matrix<Float>(rows: runs, columns: h)
+        hidden = Matrix<Float>(rows: runs, columns: h)
+        visibleInput = Matrix<Float>(rows: runs, columns: d)
+    }
+
+    /// Adds log p*_β(v) − log p*_β′(v) to each run's log weight. Without the terms that cancel
+    /// between neighbouring β, that is (β − β′)(a − a_A)ᵀv + Σⱼ [softplus(β xⱼ) − softplus(β′ xⱼ)],
+    /// x = b + vᵀW. Leaves x in `input` for the Gibbs step.
+    mutating func addLogWeights(beta: Double, previous: Double) {
+        rbm.hiddenInput(v, into: &input)
+        let h = rbm.hiddenCount
+        input.storage.withUnsafeBufferPointer { x in
+            for r in 0..<logWeights.count {
+                var s = (beta - previous) * visibleTerm(r)
+                for j in 0..<h {
+                    let xj = Double(x[r * h + j])
+                    s += softplus(beta * xj) - softplus(previous * xj)
+                }
+                logWeights[r] += s
+            }
+        }
+    }
+
+    /// (a − a_A)ᵀv for run `r`.
+    private func visibleTerm(_ r: Int) -> Double {
+        var s = 0.0
+        for i in 0..<rbm.visibleCount where v[r, i] != 0 { s += Double(rbm.visibleBias[i] - baseBias[i]) }
+        return s
+    }
+
+    /// One Gibbs step that leaves p_β invariant, from the hidden input `addLogWeights` left:
+    /// h ~ σ(β x), v ~ σ((1 − β) a_A + β (a + W h)).
+    mutating func gibbsStep(beta: Double) {
+        let fb = Float(beta), d = rbm.visibleCount
+        hidden.storage.withUnsafeMutableBufferPointer { hp in
+            input.storage.withUnsafeBufferPointer { x in
+                for i in hp.indices { hp[i] = logistic(fb * x[i]) }
+            }
+        }
+        random.sampleBernoulli(&hidden.storage)
+        visibleInput.multiply(hidden, rbm.weights, transposeB: true)
+        let a = rbm.visibleBias, baseBias = baseBias
+        visibleInput.storage.withUnsafeMutableBufferPointer { p in
+            for r in 0..<v.rows {
+                for i in 0..<d {
+                    let x = (1 - fb) * baseBias[i] + fb * (a[i] + p[r * d + i])
+                    p[r * d + i] = logistic(x)
+                }
+            }
+        }
+        v.copyValues(from: visibleInput)
+        random.sampleBernoulli(&v.storage)
     }
 }

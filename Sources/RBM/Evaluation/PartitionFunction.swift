@@ -21,11 +21,12 @@ public enum PartitionFunction {
     ///   the hidden layer must be small).
     public static func exactLogZ(_ rbm: RestrictedBoltzmannMachine, source: String = "model",
                                  threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Double {
-        let enumerateHidden = rbm.visibleUnits == .gaussian || rbm.hiddenCount <= rbm.visibleCount
-        let units = enumerateHidden ? rbm.hiddenCount : rbm.visibleCount
+        let enumerateHidden = enumeratesHidden(rbm)
+        let units = enumeratedUnits(rbm)
         guard units <= maximumEnumeratedUnits else {
             throw InputError(file: source, "exact log Z enumerates 2^\(units) states; that needs a layer of at most "
-                             + "\(maximumEnumeratedUnits) units\(rbm.visibleUnits == .gaussian ? " (the hidden layer, for Gaussian visible units)" : ""); use --ais")
+                             + "\(maximumEnumeratedUnits) units\(rbm.visibleUnits == .gaussian ? " (the hidden layer, for Gaussian visible units)" : ""); "
+                             + "estimate log Z by annealed importance sampling instead")
         }
         let states = 1 << units
         let chunk = min(states, 4096)
@@ -62,11 +63,21 @@ public enum PartitionFunction {
         return logZ
     }
 
+    /// Whether `exactLogZ` enumerates the hidden layer (else the visible one): the smaller layer, and
+    /// always the hidden one for Gaussian visible units, which are integrated out.
+    static func enumeratesHidden(_ rbm: RestrictedBoltzmannMachine) -> Bool {
+        rbm.visibleUnits == .gaussian || rbm.hiddenCount <= rbm.visibleCount
+    }
+
+    /// The number of units whose 2ⁿ states `exactLogZ` enumerates.
+    public static func enumeratedUnits(_ rbm: RestrictedBoltzmannMachine) -> Int {
+        enumeratesHidden(rbm) ? rbm.hiddenCount : rbm.visibleCount
+    }
+
     /// log Σ_v exp(−E(v, h)) for each enumerated hidden row h.
     static func hiddenTerms(_ rbm: RestrictedBoltzmannMachine, _ h: Matrix<Float>) -> [Double] {
         var x = Matrix<Float>(rows: h.rows, columns: rbm.visibleCount)
-        x.multiply(h, rbm.weights, transposeB: true)
-        x.addToEachRow(rbm.visibleBias)
+        rbm.visibleInput(h, into: &x)
         let bh = h.multiplied(by: rbm.hiddenBias)
         let halfA2 = rbm.visibleBias.reduce(0.0) { $0 + 0.5 * Double($1) * Double($1) }
         var out = [Double](repeating: 0, count: h.rows)

@@ -18,10 +18,10 @@ public enum RBMModelFile {
         public var visibleUnits: VisibleUnits
         public var visible: Int
         public var hidden: Int
-        public var training: TrainingConfiguration?
+        public var training: RBMTrainer.Configuration?
         public var epochs: Int?
 
-        public init(model: RestrictedBoltzmannMachine, training: TrainingConfiguration? = nil, epochs: Int? = nil) {
+        public init(model: RestrictedBoltzmannMachine, training: RBMTrainer.Configuration? = nil, epochs: Int? = nil) {
             visibleUnits = model.visibleUnits
             visible = model.visibleCount
             hidden = model.hiddenCount

@@ -22,7 +22,8 @@ public enum VisibleUnits: String, Sendable, Codable, CaseIterable {
 ///     F(v) = −aᵀv − Σⱼ softplus(bⱼ + vᵀW·ⱼ)             (Bernoulli)
 ///     F(v) = ½‖v − a‖² − Σⱼ softplus(bⱼ + vᵀW·ⱼ)          (Gaussian)
 ///
-/// All batch operations take one example per row and use BLAS GEMM in Float32.
+/// All batch operations take one example per row and use BLAS GEMM in Float32; the conditionals are
+/// the same kernels that training uses (`Conditionals`).
 public struct RestrictedBoltzmannMachine: Equatable, Sendable {
     /// Weights W, visible × hidden.
     public var weights: Matrix<Float>
@@ -77,8 +78,7 @@ public struct RestrictedBoltzmannMachine: Equatable, Sendable {
 
     /// The hidden pre-activations into a preallocated `rows × hidden` matrix.
     public func hiddenInput(_ visible: Matrix<Float>, into x: inout Matrix<Float>) {
-        x.multiply(visible, weights)
-        x.addToEachRow(hiddenBias)
+        conditional(visible, inputs: visibleCount, into: &x, outputs: hiddenCount) { $0.hiddenInput($1, rows: $2, into: $3) }
     }
 
     /// P(hⱼ = 1 | v) = σ(bⱼ + vᵀW·ⱼ) for a batch of visible rows.
@@ -90,8 +90,13 @@ public struct RestrictedBoltzmannMachine: Equatable, Sendable {
 
     /// P(h = 1 | v) into a preallocated `rows × hidden` matrix (no allocation).
     public func hiddenProbabilities(_ visible: Matrix<Float>, into x: inout Matrix<Float>) {
-        hiddenInput(visible, into: &x)
-        x.applyLogistic()
+        conditional(visible, inputs: visibleCount, into: &x, outputs: hiddenCount) { $0.hiddenProbabilities($1, rows: $2, into: $3) }
+    }
+
+    /// The visible pre-activations a + W h for a batch of hidden rows, into a preallocated
+    /// `rows × visible` matrix.
+    func visibleInput(_ hidden: Matrix<Float>, into x: inout Matrix<Float>) {
+        conditional(hidden, inputs: hiddenCount, into: &x, outputs: visibleCount) { $0.visibleInput($1, rows: $2, into: $3) }
     }
 
     /// E[v | h] for a batch of hidden rows: σ(a + W h) for Bernoulli units, a + W h for Gaussian units.
@@ -103,9 +108,29 @@ public struct RestrictedBoltzmannMachine: Equatable, Sendable {
 
     /// E[v | h] into a preallocated `rows × visible` matrix (no allocation).
     public func visibleMeans(_ hidden: Matrix<Float>, into x: inout Matrix<Float>) {
-        x.multiply(hidden, weights, transposeB: true)
-        x.addToEachRow(visibleBias)
-        if visibleUnits == .bernoulli { x.applyLogistic() }
+        conditional(hidden, inputs: hiddenCount, into: &x, outputs: visibleCount) { $0.visibleMeans($1, rows: $2, into: $3) }
+    }
+
+    /// Throws unless the rows of `data` have one value per visible unit.
+    ///
+    /// - Throws: `InputError` naming `file`.
+    public func checkVisible(_ data: Matrix<Float>, file: String) throws {
+        guard data.columns == visibleCount else {
+            throw InputError(file: file, "examples have \(data.columns) values; the model has \(visibleCount) visible units")
+        }
+    }
+
+    /// The features of each example, P(h = 1 | v), as scikit-learn's `BernoulliRBM.transform` gives them.
+    ///
+    /// - Throws: `InputError` naming `file` when the examples do not fit the model.
+    public func transform(_ data: Matrix<Float>, file: String = "data") throws -> Matrix<Float> {
+        try checkVisible(data, file: file)
+        return hiddenProbabilities(data)
+    }
+
+    /// The receptive fields W·ⱼ of the first `count` hidden units (at least 1, at most all), one per row.
+    public func filters(count: Int) -> Matrix<Float> {
+        weights.transposed.rows(0..<min(max(count, 1), hiddenCount))
     }
 
     /// Replaces visible means by samples in place: Bernoulli(p) for binary units, mean + N(0, 1)

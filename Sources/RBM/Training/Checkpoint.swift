@@ -12,11 +12,14 @@ extension RBMTrainer {
         var format = "energymodels.rbm-checkpoint"
         var epochsDone: Int
         var algorithm: String
-        var configuration: TrainingConfiguration
+        var configuration: Configuration
     }
 
     /// Writes the checkpoint atomically.
+    ///
+    /// - Throws: `NumericalError` after an update diverged (the last good checkpoint is kept).
     public func writeCheckpoint(to path: String) throws {
+        try checkNotDiverged()
         var archive = try RBMModelFile.archive(model, metadata: .init(model: model, training: configuration, epochs: epochsDone))
         archive["W_velocity"] = NumpyArray(weightVelocity)
         archive["visible_velocity"] = NumpyArray(visibleVelocity, shape: [visibleVelocity.count])
@@ -27,27 +30,30 @@ extension RBMTrainer {
         let state = State(epochsDone: epochsDone, algorithm: random.algorithm, configuration: configuration)
         try archive.setJSON(state, as: "training_state")
         try archive.write(to: path)
+        lastCheckpoint = path
     }
 
     /// A trainer resumed from a checkpoint, continuing to `configuration.epochs`.
     ///
     /// Every setting but the number of epochs must equal the checkpoint's.
     ///
-    /// - Throws: `InputError` naming the checkpoint for a missing or malformed member, or settings
-    ///   that differ from those the run was started with.
-    public convenience init(resumingFrom path: String, configuration: TrainingConfiguration) throws {
+    /// - Throws: `ConfigurationError` naming the field of a setting that cannot train; `InputError`
+    ///   naming the checkpoint for a missing or malformed member, or settings that differ from those
+    ///   the run was started with.
+    public convenience init(resumingFrom path: String, configuration: Configuration) throws {
         let archive = try NumpyArchive.read(path)
         let state = try archive.json(State.self, "training_state", format: "energymodels.rbm-checkpoint", what: "an RBM checkpoint", file: path)
         var expected = state.configuration
         expected.epochs = configuration.epochs
         guard expected == configuration else {
             throw InputError(file: path, "the checkpoint was trained with other settings (\(Self.describe(state.configuration))); "
-                             + "resume with the same settings, changing only --epochs")
+                             + "resume with the same settings, changing only epochs")
         }
         let (model, _) = try RBMModelFile.read(archive, file: path)
         let random = try archive.restoreRandom(algorithm: state.algorithm, seed: configuration.seed, file: path)
         try self.init(model: model, configuration: configuration, random: random)
         epochsDone = state.epochsDone
+        lastCheckpoint = path
         func vector(_ name: String, _ count: Int) throws -> [Float] {
             let v: [Float] = try archive.require(name, file: path).values() ?? []
             guard v.count == count else { throw InputError(file: path, .entry(name), "expected \(count) values, found \(v.count)") }
@@ -70,7 +76,7 @@ extension RBMTrainer {
         }
     }
 
-    private static func describe(_ c: TrainingConfiguration) -> String {
+    private static func describe(_ c: Configuration) -> String {
         "\(c.sampling.name), batch \(c.batchSize), lr \(c.learningRate), seed \(c.seed)"
     }
 }

@@ -12,9 +12,10 @@ import Foundation
 ///
 /// one GEMM over 2B rows instead of two over B, computed by column blocks of W.
 ///
-/// Phase 1 (Gibbs sampling) splits the batch rows and phase 2 (the update) splits the hidden
-/// units; the workers touch disjoint memory. Each phase-1 block draws from its own stream, seeded
-/// from the trainer's stream per batch, so a run depends on the seed and on `blocks` only.
+/// Phase 1 (Gibbs sampling, `sample`) splits the batch rows and phase 2 (the update, `update`)
+/// splits the hidden and the visible units; the workers touch disjoint memory. Each phase-1 block
+/// draws from its own stream, seeded from the trainer's stream per batch, so a run depends on the
+/// seed and on `blocks` only.
 final class MiniBatchStep {
     let visibleCount: Int, hiddenCount: Int
     let positives: Int, negatives: Int
@@ -47,11 +48,13 @@ final class MiniBatchStep {
     /// The rows of block `w` out of `blocks` of a range of `n` rows.
     func block(_ w: Int, of n: Int) -> Range<Int> { (w * n / blocks)..<((w + 1) * n / blocks) }
 
+    // MARK: Phase 1: sampling
+
     /// Phase 1 for the rows of block `w`: the positive phase on data rows `batch`, then k Gibbs
     /// steps of the negative phase, from the data (CD-k, Hinton 2002) or from `chains` (PCD,
     /// Tieleman 2008, whose block rows are advanced in place).
     func sample(block w: Int, data: UnsafePointer<Float>, batch: ArraySlice<Int>, chains: UnsafeMutablePointer<Float>?,
-                steps k: Int, model: Parameters, random: RandomSource) {
+                steps k: Int, model: Conditionals, random: RandomSource) {
         let v = visibleCount, h = hiddenCount, b = positives
         let rows = block(w, of: b)
         for r in rows {
@@ -95,39 +98,102 @@ final class MiniBatchStep {
         for i in 0..<((positives + negatives) * hiddenCount) where !hidden[i].isFinite { return false }
         return true
     }
+
+    // MARK: Phase 2: the update
+
+    /// Phase 2 for block `w`: the columns `block(w, of: hidden)` of W and of the hidden bias, and
+    /// the visible units `block(w, of: visible)` of the visible bias.
+    func update(block w: Int, of target: UpdateTarget, rule: UpdateRule, sparsity: SparsityCorrection?) {
+        let columns = block(w, of: hiddenCount)
+        if !columns.isEmpty {
+            updateWeights(columns: columns, of: target, rule: rule, sparsity: sparsity)
+            updateHiddenBias(columns: columns, of: target, rule: rule, sparsity: sparsity)
+        }
+        updateVisibleBias(units: block(w, of: visibleCount), of: target, rule: rule)
+    }
+
+    /// ΔW ← μ ΔW + (ε/B) [v₀; v⁻]ᵀ [p₀; −(B/C) p⁻] − ελW (plus the sparsity term); W ← W + ΔW, for
+    /// the hidden units `columns`.
+    private func updateWeights(columns: Range<Int>, of target: UpdateTarget, rule: UpdateRule, sparsity: SparsityCorrection?) {
+        let v = visibleCount, h = hiddenCount, n = columns.count, c0 = columns.lowerBound
+        Float.gemm(transposeA: true, transposeB: false, m: v, n: n, k: positives + negatives, alpha: rule.rate,
+                   a: visible, lda: v, b: hidden + c0, ldb: h, beta: rule.momentum, c: target.weightVelocity + c0, ldc: h)
+        for i in 0..<v {
+            let velocity = target.weightVelocity + i * h + c0, weights = target.weights + i * h + c0
+            if let sparsity {
+                let visibleTerm = -sparsity.cost * sparsity.visibleMean[i]
+                for j in 0..<n { velocity[j] += visibleTerm * sparsity.excess[c0 + j] }
+            }
+            for j in 0..<n {
+                let d = velocity[j] - rule.decay * weights[j]
+                velocity[j] = d
+                weights[j] += d
+            }
+        }
+    }
+
+    /// Δb ← μ Δb + (ε/B) (Σ p₀ − (B/C) Σ p⁻) (minus the sparsity term); b ← b + Δb, for the hidden
+    /// units `columns`. The column sums are accumulated row by row for contiguous access.
+    private func updateHiddenBias(columns: Range<Int>, of target: UpdateTarget, rule: UpdateRule, sparsity: SparsityCorrection?) {
+        let h = hiddenCount, n = columns.count, c0 = columns.lowerBound
+        var sums = [Float](repeating: 0, count: n)
+        for r in 0..<(positives + negatives) {
+            let row = hidden + r * h + c0
+            for j in 0..<n { sums[j] += row[j] }
+        }
+        for j in columns {
+            var d = rule.momentum * target.hiddenVelocity[j] + rule.rate * sums[j - c0]
+            if let sparsity { d -= sparsity.cost * sparsity.excess[j] }
+            target.hiddenVelocity[j] = d
+            target.hiddenBias[j] += d
+        }
+    }
+
+    /// Δa ← μ Δa + (ε/B) (Σ v₀ − (B/C) Σ v⁻); a ← a + Δa, for the visible units `units`.
+    private func updateVisibleBias(units: Range<Int>, of target: UpdateTarget, rule: UpdateRule) {
+        let v = visibleCount, i0 = units.lowerBound
+        let negativeScale = -Float(positives) / Float(negatives)
+        var positive = [Float](repeating: 0, count: units.count), negative = positive
+        for r in 0..<(positives + negatives) {
+            let row = visible + r * v + i0
+            if r < positives {
+                for i in 0..<units.count { positive[i] += row[i] }
+            } else {
+                for i in 0..<units.count { negative[i] += row[i] }
+            }
+        }
+        for i in units {
+            let d = rule.momentum * target.visibleVelocity[i] + rule.rate * (positive[i - i0] + negativeScale * negative[i - i0])
+            target.visibleVelocity[i] = d
+            target.visibleBias[i] += d
+        }
+    }
 }
 
-/// Raw views of the RBM's parameters for the workers of a mini-batch step.
-struct Parameters: @unchecked Sendable {
+/// Raw views of the parameters and their velocities, which phase 2 updates in place.
+struct UpdateTarget: @unchecked Sendable {
     let weights: UnsafeMutablePointer<Float>
     let visibleBias: UnsafeMutablePointer<Float>
     let hiddenBias: UnsafeMutablePointer<Float>
-    let visibleCount: Int, hiddenCount: Int
-    let gaussianVisible: Bool
+    let weightVelocity: UnsafeMutablePointer<Float>
+    let visibleVelocity: UnsafeMutablePointer<Float>
+    let hiddenVelocity: UnsafeMutablePointer<Float>
+}
 
-    /// P(h = 1 | v) = σ(b + vW) for `rows` rows of `v` into `p`.
-    func hiddenProbabilities(_ v: UnsafePointer<Float>, rows: Int, into p: UnsafeMutablePointer<Float>) {
-        guard rows > 0 else { return }
-        let h = hiddenCount
-        for r in 0..<rows { (p + r * h).update(from: hiddenBias, count: h) }
-        Float.gemm(transposeA: false, transposeB: false, m: rows, n: h, k: visibleCount, alpha: 1,
-                   a: v, lda: visibleCount, b: weights, ldb: h, beta: 1, c: p, ldc: h)
-        applyLogistic(UnsafeMutableBufferPointer(start: p, count: rows * h))
-    }
+/// The scalars of one update: ε/B, μ and ελ.
+struct UpdateRule {
+    /// The learning rate over the batch size, ε/B.
+    let rate: Float
+    /// μ.
+    let momentum: Float
+    /// The weight decay times the learning rate, ελ.
+    let decay: Float
+}
 
-    /// A visible sample given hidden states: Bernoulli(σ(a + Wh)) or a + Wh + N(0, 1).
-    func visibleSample(_ hs: UnsafePointer<Float>, rows: Int, into v: UnsafeMutablePointer<Float>, random: RandomSource) {
-        guard rows > 0 else { return }
-        let d = visibleCount
-        for r in 0..<rows { (v + r * d).update(from: visibleBias, count: d) }
-        Float.gemm(transposeA: false, transposeB: true, m: rows, n: d, k: hiddenCount, alpha: 1,
-                   a: hs, lda: hiddenCount, b: weights, ldb: hiddenCount, beta: 1, c: v, ldc: d)
-        let buffer = UnsafeMutableBufferPointer(start: v, count: rows * d)
-        if gaussianVisible {
-            random.addGaussian(buffer, sigma: 1)
-        } else {
-            applyLogistic(buffer)
-            random.sampleBernoulli(buffer)
-        }
-    }
+/// The sparsity term of Hinton (2010 §11) for one batch: the excess q − p of each hidden unit's
+/// running activity over the target, and the batch mean of v₀, scaled by ε c.
+struct SparsityCorrection {
+    let cost: Float
+    let excess: [Float]
+    let visibleMean: [Float]
 }

@@ -1,26 +1,6 @@
 import EnergyCore
 import Foundation
 
-/// What one epoch of training did.
-public struct EpochReport: Sendable, Codable {
-    /// The epoch just finished, 1-based.
-    public var epoch: Int
-    public var learningRate: Double
-    public var momentum: Double
-    /// Mean squared reconstruction error per example, Σᵢ (vᵢ − E[vᵢ | P(h | v)])², on a fixed
-    /// subset of up to 1000 training examples.
-    public var reconstructionError: Double
-    /// Mean free energy F(v) of that training subset.
-    public var freeEnergyTrain: Double
-    /// Mean free energy of the validation data; a growing gap to the training value shows overfitting
-    /// (Hinton 2010 §6).
-    public var freeEnergyValidation: Double?
-    /// Stochastic pseudo-log-likelihood per example on the training subset (Bernoulli units only).
-    public var pseudoLikelihood: Double?
-    /// Wall-clock seconds of the epoch's updates.
-    public var seconds: Double
-}
-
 /// Training of an RBM by contrastive divergence (Hinton 2002) or persistent contrastive divergence
 /// (Tieleman 2008), on mini-batches, in Float32 with every product a BLAS GEMM.
 ///
@@ -36,17 +16,48 @@ public struct EpochReport: Sendable, Codable {
 /// hidden unit's activation adds −ε c (q − p) to the hidden biases and −ε c mean(v₀)(q − p)ᵀ to W
 /// (Hinton 2010 §11).
 ///
-/// Every random draw comes from one `RandomSource`; with its state saved in a checkpoint, a
-/// resumed run continues bit for bit.
+/// Every random draw comes from one `RandomSource`, started from `configuration.seed`; with its
+/// state saved in a checkpoint, a resumed run continues bit for bit.
+///
+/// A whole run, like scikit-learn's `BernoulliRBM(n_components=16).fit(x)`:
+///
+///     let trainer = try RBMTrainer(hidden: 16, data: x, configuration: .init(epochs: 10, seed: 3))
+///     try trainer.train(data: x)
+///     try trainer.writeModel(to: "rbm.npz")
 public final class RBMTrainer {
+    /// What one epoch of training did.
+    public struct EpochReport: Sendable, Codable {
+        /// The epoch just finished, 1-based.
+        public var epoch: Int
+        public var learningRate: Double
+        public var momentum: Double
+        /// Mean squared reconstruction error per example, Σᵢ (vᵢ − E[vᵢ | P(h | v)])², on a fixed
+        /// subset of up to `RBMTrainer.reportExamples` training examples.
+        public var reconstructionError: Double
+        /// Mean free energy F(v) of that training subset.
+        public var freeEnergyTrain: Double
+        /// Mean free energy of the validation data; a growing gap to the training value shows overfitting
+        /// (Hinton 2010 §6).
+        public var freeEnergyValidation: Double?
+        /// Stochastic pseudo-log-likelihood per example on the training subset (Bernoulli units only).
+        public var pseudoLikelihood: Double?
+        /// Wall-clock seconds of the epoch's updates.
+        public var seconds: Double
+    }
+
+    /// The training examples (the first ones) on which the end-of-epoch report is computed.
+    public static let reportExamples = 1000
+
     /// The model being trained.
     public private(set) var model: RestrictedBoltzmannMachine
     /// The settings.
-    public let configuration: TrainingConfiguration
+    public let configuration: Configuration
     /// Epochs completed so far.
     public internal(set) var epochsDone: Int
+    /// The checkpoint this trainer last wrote or was resumed from: its last good state.
+    public internal(set) var lastCheckpoint: String?
     /// The run's random stream.
-    public let random: RandomSource
+    package let random: RandomSource
 
     var weightVelocity: Matrix<Float>
     var visibleVelocity: [Float]
@@ -55,6 +66,8 @@ public final class RBMTrainer {
     var chains: Matrix<Float>?
     /// Running mean activation of each hidden unit (sparsity).
     var hiddenActivity: [Float]
+    /// Whether an update diverged: the parameters are then not fit to be checkpointed.
+    private var diverged = false
 
     /// The mini-batch buffers, reused across batches.
     private var step: MiniBatchStep?
@@ -62,8 +75,9 @@ public final class RBMTrainer {
     /// core count (see `MiniBatchStep`).
     let blocks = ProcessInfo.processInfo.activeProcessorCount
 
-    /// A trainer starting from `model` (see `RestrictedBoltzmannMachine.initialized`).
-    public init(model: RestrictedBoltzmannMachine, configuration: TrainingConfiguration, random: RandomSource) throws {
+    /// A trainer starting from `model` on the stream `random`, for composing trainers (DBN
+    /// pretraining hands each layer its own split of one stream).
+    package init(model: RestrictedBoltzmannMachine, configuration: Configuration, random: RandomSource) throws {
         try configuration.validate()
         self.model = model
         self.configuration = configuration
@@ -75,12 +89,66 @@ public final class RBMTrainer {
         hiddenActivity = [Float](repeating: Float(configuration.sparsityTarget ?? 0), count: model.hiddenCount)
     }
 
+    /// A trainer starting from `model`, drawing from a stream seeded with `configuration.seed`.
+    ///
+    /// - Throws: `ConfigurationError` naming the field of a setting that cannot train.
+    public convenience init(model: RestrictedBoltzmannMachine, configuration: Configuration) throws {
+        try self.init(model: model, configuration: configuration, random: RandomSource(seed: configuration.seed))
+    }
+
+    /// A trainer for an RBM with `hidden` hidden units over the columns of `data`.
+    ///
+    /// Without `checkpoint`, the model is new: `RestrictedBoltzmannMachine.initialized` from `data`
+    /// with `configuration.initialWeightScale`, drawn from the run's stream (seeded with
+    /// `configuration.seed`), which then goes on to train it. With `checkpoint`, the run saved there
+    /// resumes (`init(resumingFrom:configuration:)`), and its model must have this shape and unit type.
+    ///
+    /// - Throws: `ConfigurationError` naming `hidden` or a configuration field; `InputError` naming
+    ///   the checkpoint when it cannot be read or holds another run.
+    public convenience init(hidden: Int, visibleUnits: VisibleUnits = .bernoulli, data: Matrix<Float>, configuration: Configuration,
+                            resumingFrom checkpoint: String? = nil) throws {
+        guard hidden >= 1 else { throw ConfigurationError(field: "hidden", "expected at least 1 hidden unit, got \(hidden)") }
+        if let checkpoint {
+            try self.init(resumingFrom: checkpoint, configuration: configuration)
+            guard model.visibleCount == data.columns, model.hiddenCount == hidden, model.visibleUnits == visibleUnits else {
+                throw InputError(file: checkpoint, "the checkpoint is a \(model.visibleCount)×\(model.hiddenCount) RBM with \(model.visibleUnits.rawValue) "
+                                 + "visible units; this run asks for \(data.columns)×\(hidden) (the data's columns × hidden) with \(visibleUnits.rawValue) units")
+            }
+        } else {
+            let random = RandomSource(seed: configuration.seed)
+            let model = RestrictedBoltzmannMachine.initialized(visible: data.columns, hidden: hidden, visibleUnits: visibleUnits, data: data,
+                                                               weightScale: configuration.initialWeightScale, random: random)
+            try self.init(model: model, configuration: configuration, random: random)
+        }
+    }
+
+    // MARK: Training
+
+    /// Trains from `epochsDone` to `configuration.epochs` over `data` (one example per row), writing
+    /// the checkpoint atomically after every epoch and then handing `onEpoch` the epoch's report.
+    ///
+    /// - Parameters:
+    ///   - validation: examples whose mean free energy each report compares with the training data's.
+    ///   - checkpoint: the checkpoint file, or nil for none.
+    /// - Throws: `InputError` for data of the wrong width; `NumericalError` when an update produces
+    ///   NaN or infinity, whose message names the last good checkpoint, which is kept.
+    public func train(data: Matrix<Float>, validation: Matrix<Float>? = nil, checkpoint: String? = nil,
+                      progress: (any ProgressObserver)? = nil, onEpoch: (EpochReport) throws -> Void = { _ in }) throws {
+        while epochsDone < configuration.epochs {
+            let report = try trainEpoch(data, validation: validation, progress: progress)
+            if let checkpoint { try writeCheckpoint(to: checkpoint) }
+            try onEpoch(report)
+        }
+    }
+
     /// Trains one epoch over `data` (one example per row) in a fresh random order.
     ///
-    /// - Throws: `NumericalError` when an update produces NaN or infinity; the trainer then holds
-    ///   the diverged parameters and must not be checkpointed.
+    /// - Throws: `InputError` for data of the wrong width; `NumericalError` when an update produces
+    ///   NaN or infinity. The trainer then holds the diverged parameters and refuses to write a
+    ///   checkpoint; the message names the last good one (`lastCheckpoint`).
     public func trainEpoch(_ data: Matrix<Float>, validation: Matrix<Float>? = nil,
                            progress: (any ProgressObserver)? = nil) throws -> EpochReport {
+        try checkWidth(data, validation: validation)
         let epoch = epochsDone
         let lr = configuration.learningRate(epoch: epoch), mu = configuration.momentum(epoch: epoch)
         let start = Date()
@@ -98,47 +166,96 @@ public final class RBMTrainer {
             do {
                 try update(data, indices, learningRate: Float(lr), momentum: Float(mu))
             } catch is NumericalError {
-                throw diverged(epoch: epoch, batch: batch, learningRate: lr)
+                throw divergence(epoch: epoch, batch: batch, learningRate: lr)
             }
             progress?.advance(by: 1)
         }
-        guard model.weights.isFinite else { throw diverged(epoch: epoch, batch: batch, learningRate: lr) }
+        guard model.weights.isFinite else { throw divergence(epoch: epoch, batch: batch, learningRate: lr) }
         let seconds = Date().timeIntervalSince(start)
         epochsDone += 1
         return evaluate(data, validation: validation, learningRate: lr, momentum: mu, seconds: seconds)
     }
 
-    private func diverged(epoch: Int, batch: Int, learningRate lr: Double) -> NumericalError {
-        NumericalError("training diverged in epoch \(epoch + 1), mini-batch \(batch): the parameters became NaN or infinite "
-                       + "(learning rate \(lr)); try a smaller --lr")
+    /// Writes the trained model with its metadata (these settings, the epochs done) atomically.
+    ///
+    /// - Throws: `NumericalError` after an update diverged.
+    public func writeModel(to path: String) throws {
+        try checkNotDiverged()
+        try RBMModelFile.write(model, metadata: .init(model: model, training: configuration, epochs: epochsDone), to: path)
     }
 
-    private func update(_ data: Matrix<Float>, _ indices: ArraySlice<Int>, learningRate lr: Float, momentum mu: Float) throws {
-        let b = indices.count
-        let negatives: Int, k: Int
-        switch configuration.sampling {
-        case .contrastiveDivergence(let steps): (negatives, k) = (b, steps)
-        case .persistent(let c, let steps): (negatives, k) = (c, steps)
-        }
-        if step == nil || step?.positives != b || step?.negatives != negatives {
-            step = MiniBatchStep(visible: model.visibleCount, hidden: model.hiddenCount, positives: b, negatives: negatives, blocks: blocks)
-        }
-        guard let step else { return }
-        let streams = random.fork(step.blocks)
-        let v = model.visibleCount, h = model.hiddenCount, all = b + negatives
-        let decay = lr * Float(configuration.weightDecay), rate = lr / Float(b)
-        let gaussian = model.visibleUnits == .gaussian
+    private func checkWidth(_ data: Matrix<Float>, validation: Matrix<Float>?) throws {
+        guard data.rows >= 1 else { throw InputError(file: "training data", "expected at least 1 example, got none") }
+        try model.checkVisible(data, file: "training data")
+        if let validation { try model.checkVisible(validation, file: "validation data") }
+    }
 
-        // Move the parameters out of their owners so that raw pointers can be shared by the workers.
+    private func divergence(epoch: Int, batch: Int, learningRate lr: Double) -> NumericalError {
+        diverged = true
+        let kept = lastCheckpoint.map { "; the last good checkpoint is kept: \($0)" } ?? ""
+        return NumericalError("training diverged in epoch \(epoch + 1), mini-batch \(batch): the parameters became NaN or infinite "
+                              + "(learning rate \(lr)); try a smaller learningRate" + kept)
+    }
+
+    /// Checks that the parameters may be saved.
+    func checkNotDiverged() throws {
+        guard !diverged else { throw NumericalError("training diverged; the parameters are not saved") }
+    }
+
+    // MARK: One mini-batch
+
+    /// One update on the rows `indices` of `data`: phase 1 samples, phase 2 updates (`MiniBatchStep`).
+    private func update(_ data: Matrix<Float>, _ indices: ArraySlice<Int>, learningRate lr: Float, momentum mu: Float) throws {
+        let step = miniBatchStep(positives: indices.count)
+        let streams = random.fork(step.blocks)
+        let k = configuration.sampling.steps
+        let rule = UpdateRule(rate: lr / Float(indices.count), momentum: mu, decay: lr * Float(configuration.weightDecay))
+        let finite = withUpdateTarget { target, chainStates in
+            data.storage.withUnsafeBufferPointer { pd in
+                guard let rows = pd.baseAddress else { return }
+                let conditionals = Conditionals(weights: target.weights, visibleBias: target.visibleBias, hiddenBias: target.hiddenBias,
+                                                visibleCount: model.visibleCount, hiddenCount: model.hiddenCount,
+                                                gaussianVisible: model.visibleUnits == .gaussian)
+                Parallel.run(workers: step.blocks) { w in
+                    step.sample(block: w, data: rows, batch: indices, chains: chainStates, steps: k, model: conditionals, random: streams[w])
+                }
+                let sparsity = sparsityCorrection(step, learningRate: lr)
+                Parallel.run(workers: step.blocks) { w in
+                    step.update(block: w, of: target, rule: rule, sparsity: sparsity)
+                }
+            }
+        }
+        guard finite, step.hiddenIsFinite() else {
+            throw NumericalError("the hidden probabilities or biases became NaN or infinite")
+        }
+    }
+
+    /// The mini-batch buffers for `positives` examples, reused while the batch size stays.
+    private func miniBatchStep(positives b: Int) -> MiniBatchStep {
+        let negatives: Int
+        switch configuration.sampling {
+        case .contrastiveDivergence: negatives = b
+        case .persistent(let c, _): negatives = c
+        }
+        if let step, step.positives == b, step.negatives == negatives { return step }
+        let fresh = MiniBatchStep(visible: model.visibleCount, hidden: model.hiddenCount, positives: b, negatives: negatives, blocks: blocks)
+        step = fresh
+        return fresh
+    }
+
+    /// Runs `body` with raw views of the parameters, their velocities and the persistent chains (nil
+    /// for CD), which are moved out of their owners meanwhile so that the workers can share them.
+    /// Returns whether the biases are finite afterwards.
+    private func withUpdateTarget(_ body: (UpdateTarget, UnsafeMutablePointer<Float>?) -> Void) -> Bool {
         var weights = model.weights.storage, a = model.visibleBias, hb = model.hiddenBias
         var velocity = weightVelocity.storage, va = visibleVelocity, vb = hiddenVelocity
-        var chainStates = chains?.storage
+        var chainStates = chains?.storage ?? []
         model.weights.storage = []; model.visibleBias = []; model.hiddenBias = []
         weightVelocity.storage = []; visibleVelocity = []; hiddenVelocity = []; chains?.storage = []
         defer {
             model.weights.storage = weights; model.visibleBias = a; model.hiddenBias = hb
             weightVelocity.storage = velocity; visibleVelocity = va; hiddenVelocity = vb
-            if let chainStates { chains?.storage = chainStates }
+            chains?.storage = chainStates
         }
         weights.withUnsafeMutableBufferPointer { pw in
         a.withUnsafeMutableBufferPointer { pa in
@@ -146,72 +263,18 @@ public final class RBMTrainer {
         velocity.withUnsafeMutableBufferPointer { pvw in
         va.withUnsafeMutableBufferPointer { pva in
         vb.withUnsafeMutableBufferPointer { pvb in
-        data.storage.withUnsafeBufferPointer { pd in
-            let parameters = Parameters(weights: pw.baseAddress!, visibleBias: pa.baseAddress!, hiddenBias: pb.baseAddress!,
-                                        visibleCount: v, hiddenCount: h, gaussianVisible: gaussian)
-            let chainPointer = chainStates?.withUnsafeMutableBufferPointer { $0.baseAddress }
-            Parallel.run(workers: step.blocks) { w in
-                step.sample(block: w, data: pd.baseAddress!, batch: indices, chains: chainPointer, steps: k,
-                            model: parameters, random: streams[w])
-            }
-            let sparsity = sparsityCorrection(step, learningRate: lr)
-            // ΔW ← μ ΔW + (ε/B) [v₀; v⁻]ᵀ [p₀; −(B/C) p⁻] − ελW (plus the sparsity term); W ← W + ΔW.
-            Parallel.run(workers: step.blocks) { w in
-                let columns = step.block(w, of: h)
-                guard !columns.isEmpty else { return }
-                let n = columns.count, c0 = columns.lowerBound
-                Float.gemm(transposeA: true, transposeB: false, m: v, n: n, k: all, alpha: rate,
-                           a: step.visible, lda: v, b: step.hidden + c0, ldb: h, beta: mu, c: pvw.baseAddress! + c0, ldc: h)
-                for i in 0..<v {
-                    let vel = pvw.baseAddress! + i * h + c0, wt = pw.baseAddress! + i * h + c0
-                    if let sparsity {
-                        let visibleTerm = -sparsity.cost * sparsity.visibleMean[i]
-                        for j in 0..<n { vel[j] += visibleTerm * sparsity.excess[c0 + j] }
-                    }
-                    for j in 0..<n {
-                        let d = vel[j] - decay * wt[j]
-                        vel[j] = d
-                        wt[j] += d
-                    }
-                }
-                // Bias gradients: column sums, accumulated row by row for contiguous access.
-                var sums = [Float](repeating: 0, count: n)
-                for r in 0..<all {
-                    let row = step.hidden + r * h + c0
-                    for j in 0..<n { sums[j] += row[j] }
-                }
-                for j in columns {
-                    var d = mu * pvb[j] + rate * sums[j - c0]
-                    if let sparsity { d -= sparsity.cost * sparsity.excess[j] }
-                    pvb[j] = d
-                    pb[j] += d
-                }
-                let visibleColumns = step.block(w, of: v), i0 = visibleColumns.lowerBound
-                let negativeScale = -Float(b) / Float(negatives)
-                var positive = [Float](repeating: 0, count: visibleColumns.count), negative = positive
-                for r in 0..<all {
-                    let row = step.visible + r * v + i0
-                    if r < b {
-                        for i in 0..<visibleColumns.count { positive[i] += row[i] }
-                    } else {
-                        for i in 0..<visibleColumns.count { negative[i] += row[i] }
-                    }
-                }
-                for i in visibleColumns {
-                    let d = mu * pva[i] + rate * (positive[i - i0] + negativeScale * negative[i - i0])
-                    pva[i] = d
-                    pa[i] += d
-                }
-            }
+        chainStates.withUnsafeMutableBufferPointer { pc in
+            guard let w = pw.baseAddress, let a = pa.baseAddress, let b = pb.baseAddress,
+                  let vw = pvw.baseAddress, let va = pva.baseAddress, let vb = pvb.baseAddress else { return }
+            body(UpdateTarget(weights: w, visibleBias: a, hiddenBias: b, weightVelocity: vw, visibleVelocity: va, hiddenVelocity: vb),
+                 pc.isEmpty ? nil : pc.baseAddress)
         }}}}}}}
-        guard step.hiddenIsFinite(), a.allFinite, hb.allFinite else {
-            throw NumericalError("the hidden probabilities or biases became NaN or infinite")
-        }
+        return a.allFinite && hb.allFinite
     }
 
     /// The sparsity term of Hinton (2010 §11) for this batch, updating the running activity q:
     /// q ← 0.9 q + 0.1 mean(p₀); the excess q − p enters ΔW as −ε c mean(v₀)(q − p)ᵀ and Δb as −ε c (q − p).
-    private func sparsityCorrection(_ step: MiniBatchStep, learningRate lr: Float) -> (cost: Float, excess: [Float], visibleMean: [Float])? {
+    private func sparsityCorrection(_ step: MiniBatchStep, learningRate lr: Float) -> SparsityCorrection? {
         guard let target = configuration.sparsityTarget, configuration.sparsityCost > 0 else { return nil }
         let b = step.positives, h = step.hiddenCount, v = step.visibleCount
         var excess = [Float](repeating: 0, count: h)
@@ -223,13 +286,15 @@ public final class RBMTrainer {
         }
         var visibleMean = [Float](repeating: 0, count: v)
         for r in 0..<b { for i in 0..<v { visibleMean[i] += step.visible[r * v + i] / Float(b) } }
-        return (lr * Float(configuration.sparsityCost), excess, visibleMean)
+        return SparsityCorrection(cost: lr * Float(configuration.sparsityCost), excess: excess, visibleMean: visibleMean)
     }
+
+    // MARK: Reports
 
     /// The end-of-epoch report, on a fixed subset of the training data.
     private func evaluate(_ data: Matrix<Float>, validation: Matrix<Float>?, learningRate: Double, momentum: Double,
                           seconds: Double) -> EpochReport {
-        let subset = data.rows(0..<min(1000, data.rows))
+        let subset = data.rows(0..<min(Self.reportExamples, data.rows))
         let reconstruction = RBMMetrics.reconstructionError(model, subset)
         let fTrain = RBMMetrics.meanFreeEnergy(model, subset)
         let fValidation = validation.map { RBMMetrics.meanFreeEnergy(model, $0) }

@@ -102,29 +102,21 @@ struct Demo: ParsableCommand {
     func rbm() throws {
         let trainPath = data + "/mnist/train-images-idx3-ubyte.gz", testPath = data + "/mnist/t10k-images-idx3-ubyte.gz"
         let train = try DataMatrix.load(trainPath).rows(0..<10_000)
-        let random = RandomSource(seed: seed)
-        let test = DataMatrix.binarize(try DataMatrix.load(testPath).rows(0..<1000), .stochastic, random: random)
-        var config = TrainingConfiguration()
-        config.epochs = 5
-        config.seed = seed
-        print("RBM: 784×100, \(config.sampling.name), \(config.epochs) epochs on 10,000 MNIST digits from \(trainPath)")
-        let trainer = try RBMTrainer(model: .initialized(visible: 784, hidden: 100, data: train, random: random),
-                                     configuration: config, random: random)
-        for _ in 0..<config.epochs {
-            let report = try trainer.trainEpoch(train)
-            print("  " + RBMTrain.describe(report))
-        }
+        let configuration = RBMTrainer.Configuration(epochs: 5, seed: seed)
+        print("RBM: 784×100, \(configuration.sampling.name), \(configuration.epochs) epochs on 10,000 MNIST digits from \(trainPath)")
+        let trainer = try RBMTrainer(hidden: 100, data: train, configuration: configuration)
+        try trainer.train(data: train) { print("  " + RBMTrain.describe($0)) }
         let model = trainer.model
-        let estimate = try AnnealedImportanceSampling.estimateLogZ(
-            model, baseBias: AnnealedImportanceSampling.baseRateBias(train), temperatures: AnnealedImportanceSampling.temperatures(total: 2000),
-            runs: 100, random: random)
-        let ll = AnnealedImportanceSampling.averageLogLikelihood(model, test, logZ: estimate.logZ)
-        print(String(format: "  AIS (100 runs, %d temperatures): log Z = %.2f [%.2f, %.2f]; test log-likelihood %.2f nats on 1,000 digits",
-                     estimate.temperatures, estimate.logZ, estimate.logZLow, estimate.logZHigh, ll))
-        try RBMModelFile.write(model, metadata: .init(model: model, training: config, epochs: config.epochs), to: output + "/rbm.npz")
-        try GrayImage.grid(tiles: model.weights.transposed, tileWidth: 28, tileHeight: 28, columns: 10, scale: 2, scaling: .perTile)
+        let test = try DataMatrix.load(testPath).rows(0..<1000)
+        let score = try LogLikelihood.evaluate(model, data: test, method: .annealedImportanceSampling(runs: 100, temperatures: 2000), seed: seed)
+        if let estimate = score.estimate {
+            print(String(format: "  AIS (100 runs, %d temperatures): log Z = %.2f [%.2f, %.2f]; test log-likelihood %.2f nats on 1,000 digits",
+                         estimate.temperatures, estimate.logZ, estimate.logZLow, estimate.logZHigh, score.averageLogLikelihood))
+        }
+        try trainer.writeModel(to: output + "/rbm.npz")
+        try GrayImage.grid(tiles: model.filters(count: model.hiddenCount), tileWidth: 28, tileHeight: 28, columns: 10, scale: 2, scaling: .perTile)
             .write(to: output + "/rbm-filters.png")
-        try GrayImage.grid(tiles: RBMSampler.gibbsChains(model, count: 30, steps: 1000, random: random), tileWidth: 28, tileHeight: 28,
+        try GrayImage.grid(tiles: RBMSampler.gibbsChains(model, count: 30, steps: 1000, random: RandomSource(seed: seed)), tileWidth: 28, tileHeight: 28,
                            columns: 10, scale: 2).write(to: output + "/rbm-samples.png")
         print("  wrote \(output)/rbm.npz, rbm-filters.png (all 100 filters), rbm-samples.png (30 chains, 1,000 Gibbs steps)")
     }

@@ -18,23 +18,20 @@ struct RBMBench: ParsableCommand {
     @Option(help: "Epochs to time (the best is reported).") var repeats = 2
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
+    /// The option that sets each field of `RBMTrainer.Configuration` (and `hidden`).
+    static let flags = ConfigurationFlags(["sampling.steps": "--cd", "batchSize": "--batch", "epochs": "--repeats", "hidden": "--hidden"])
+
     func run() throws {
         let x = try DataMatrix.load(data)
-        var config = TrainingConfiguration()
-        config.sampling = .contrastiveDivergence(steps: steps)
-        config.batchSize = batch
-        config.epochs = repeats
-        config.seed = seed
-        let random = RandomSource(seed: seed)
-        let trainer = try RBMTrainer(model: .initialized(visible: x.columns, hidden: hidden, data: x, random: random),
-                                     configuration: config, random: random)
+        let config = RBMTrainer.Configuration(sampling: .contrastiveDivergence(steps: steps), epochs: repeats, batchSize: batch, seed: seed)
+        let trainer = try Self.flags.map { try RBMTrainer(hidden: hidden, data: x, configuration: config) }
         var best = Double.infinity
-        for _ in 0..<max(1, repeats) { best = min(best, try trainer.trainEpoch(x).seconds) }
+        try trainer.train(data: x) { best = min(best, $0.seconds) }
         let gemms = Double(2 * steps + 3)
         let flops = gemms * 2 * Double(x.rows) * Double(x.columns) * Double(hidden)
         let peak = BLASProbe.timeGemm(Float.self, n: 2048, repeats: 3).gflops
         print(String(format: "ebm CD-%d epoch: %d×%d, %d hidden, batch %d, %d threads: %.2f s (best of %d), %.1f GFLOP/s = %.0f%% of sgemm peak %.1f GFLOP/s",
-                     steps, x.rows, x.columns, hidden, batch, BLAS.threads, best, max(1, repeats), flops / best / 1e9,
+                     steps, x.rows, x.columns, hidden, batch, BLAS.threads, best, repeats, flops / best / 1e9,
                      100 * flops / best / 1e9 / peak, peak))
     }
 }

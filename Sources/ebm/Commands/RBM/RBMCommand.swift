@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnergyCore
+import EnergyFormats
 import RBM
 
 /// `ebm rbm`: restricted Boltzmann machines.
@@ -28,12 +29,10 @@ enum RBMCommandSupport {
         return (side, side)
     }
 
-    /// Throws unless every value is in [0, 1], as Bernoulli units need.
-    static func checkUnitInterval(_ data: Matrix<Float>, file: String) throws {
-        if let bad = data.storage.firstIndex(where: { $0 < 0 || $0 > 1 }) {
-            throw InputError(file: file, .record(bad / data.columns),
-                             "value \(data.storage[bad]) in column \(bad % data.columns + 1) is outside [0, 1], which Bernoulli visible units need; "
-                             + "rescale the data or use --visible-units gaussian")
-        }
+    /// The examples of a data file, only the first `limit` when given.
+    static func load(_ path: String, limit: Int?) throws -> Matrix<Float> {
+        let x = try DataMatrix.load(path)
+        guard let limit else { return x }
+        return x.rows(0..<min(limit, x.rows))
     }
 }

@@ -19,10 +19,8 @@ struct RBMFilters: ParsableCommand {
         try AtomicFile.checkOutput(png, isNotAnyOf: [model])
         let (rbm, _) = try RBMModelFile.read(model)
         let (h, w) = try RBMCommandSupport.imageShape(shape, visible: rbm.visibleCount)
-        let shown = min(max(count, 1), rbm.hiddenCount)
-        // Row j of Wᵀ is hidden unit j's filter.
-        let filters = rbm.weights.transposed.rows(0..<shown)
+        let filters = rbm.filters(count: count)
         try GrayImage.grid(tiles: filters, tileWidth: w, tileHeight: h, scale: 2, scaling: .perTile).write(to: png)
-        print("wrote the filters of \(shown) hidden units to \(png)")
+        print("wrote the filters of \(filters.rows) hidden units to \(png)")
     }
 }

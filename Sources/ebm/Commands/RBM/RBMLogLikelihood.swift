@@ -24,45 +24,36 @@ struct RBMLogLikelihood: ParsableCommand {
     @Flag(help: "Estimate log Z by annealed importance sampling.") var ais = false
     @Option(help: "AIS runs.") var runs = 100
     @Option(help: "AIS intermediate temperatures.") var betas = 14_500
-    @Option(help: "Binarize the data: stochastic, threshold or none.") var binarize = "stochastic"
+    @Option(help: "Binarize the data: stochastic, threshold or none.") var binarize = Binarization.stochastic
     @Option(help: "Random seed (binarisation and AIS).") var seed: UInt64 = 1
     @Flag(help: "No progress bar.") var quiet = false
+
+    /// The option that sets each parameter of `LogLikelihood.evaluate`.
+    static let flags = ConfigurationFlags(["runs": "--runs", "temperatures": "--betas"])
 
     func validate() throws {
         guard exact != ais else { throw ValidationError("give exactly one of --exact and --ais") }
         guard runs >= 2 else { throw ValidationError("--runs must be at least 2") }
         guard betas >= 3 else { throw ValidationError("--betas must be at least 3") }
+        if let limit, limit < 1 { throw ValidationError("--limit: expected at least 1 example, got \(limit)") }
     }
 
     func run() throws {
-        guard let binarization = Binarization(rawValue: binarize) else {
-            throw InputError(file: "--binarize", "expected threshold, stochastic or none, got '\(binarize)'")
-        }
         let (rbm, _) = try RBMModelFile.read(model)
-        var x = try DataMatrix.load(data)
-        if let limit { x = x.rows(0..<min(max(limit, 1), x.rows)) }
-        guard x.columns == rbm.visibleCount else {
-            throw InputError(file: data, "examples have \(x.columns) values; the model has \(rbm.visibleCount) visible units")
-        }
-        let random = RandomSource(seed: seed)
-        x = DataMatrix.binarize(x, binarization, random: random)
+        let x = try RBMCommandSupport.load(data, limit: limit)
         let start = Date()
-        let logZ: Double
-        if exact {
-            logZ = try PartitionFunction.exactLogZ(rbm, source: model)
-            print(String(format: "log Z = %.4f (exact, by enumerating 2^%d states)", logZ, min(rbm.hiddenCount, rbm.visibleCount)))
-        } else {
-            let schedule = AnnealedImportanceSampling.temperatures(total: betas)
-            let progress = ProgressReporter(quiet: quiet)
-            let estimate = try AnnealedImportanceSampling.estimateLogZ(
-                rbm, baseBias: AnnealedImportanceSampling.baseRateBias(x), temperatures: schedule, runs: runs,
-                random: random, source: model, progress: progress)
-            logZ = estimate.logZ
-            print(String(format: "log Z = %.4f (AIS, %d runs, %d temperatures; ±3 s.e.: [%.4f, %.4f]; base-rate log Z_A = %.4f)",
-                         logZ, estimate.runs, estimate.temperatures, estimate.logZLow, estimate.logZHigh, estimate.baseLogZ))
+        let method: LogLikelihood.Method = exact ? .exact : .annealedImportanceSampling(runs: runs, temperatures: betas)
+        let report = try Self.flags.map {
+            try LogLikelihood.evaluate(rbm, data: x, binarization: binarize, method: method, seed: seed, modelFile: model, dataFile: data,
+                                       progress: ProgressReporter(quiet: quiet))
         }
-        let ll = AnnealedImportanceSampling.averageLogLikelihood(rbm, x, logZ: logZ)
+        if let estimate = report.estimate {
+            print(String(format: "log Z = %.4f (AIS, %d runs, %d temperatures; ±3 s.e.: [%.4f, %.4f]; base-rate log Z_A = %.4f)",
+                         estimate.logZ, estimate.runs, estimate.temperatures, estimate.logZLow, estimate.logZHigh, estimate.baseLogZ))
+        } else {
+            print(String(format: "log Z = %.4f (exact, by enumerating 2^%d states)", report.logZ, report.enumeratedUnits ?? 0))
+        }
         print(String(format: "average log-likelihood: %.4f nats over %d examples (%@ binarisation, seed %llu) in %.1f s",
-                     ll, x.rows, binarization.rawValue, seed, Date().timeIntervalSince(start)))
+                     report.averageLogLikelihood, report.examples, binarize.rawValue, seed, Date().timeIntervalSince(start)))
     }
 }

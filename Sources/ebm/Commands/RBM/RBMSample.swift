@@ -27,8 +27,7 @@ struct RBMSample: ParsableCommand {
         try AtomicFile.checkOutput(png, isNotAnyOf: [model])
         let (rbm, _) = try RBMModelFile.read(model)
         let (h, w) = try RBMCommandSupport.imageShape(shape, visible: rbm.visibleCount)
-        let random = RandomSource(seed: seed)
-        let samples = RBMSampler.gibbsChains(rbm, count: count, steps: steps, random: random)
+        let samples = RBMSampler.gibbsChains(rbm, count: count, steps: steps, random: RandomSource(seed: seed))
         let scaling: GrayImage.Scaling = rbm.visibleUnits == .bernoulli ? .unitInterval : .perTile
         try GrayImage.grid(tiles: samples, tileWidth: w, tileHeight: h, scale: 2, scaling: scaling).write(to: png)
         print("wrote \(count) samples after \(steps) Gibbs steps to \(png)")

@@ -21,113 +21,76 @@ struct RBMTrain: ParsableCommand {
     @Option(help: "Validation data (free-energy gap).") var validation: String?
     @Option(help: "Use only the first N training examples.") var limit: Int?
     @Option(help: "Hidden units.") var hidden: Int
-    @Option(help: "Visible units: bernoulli or gaussian.") var visibleUnits = "bernoulli"
-    @Option(help: "Binarize the data: threshold, stochastic or none.") var binarize = "none"
-    @Option(name: .customLong("cd"), help: "Gibbs steps k (CD-k, or per update with --pcd).") var cdSteps = 1
+    @Option(help: "Visible units: bernoulli or gaussian.") var visibleUnits = VisibleUnits.bernoulli
+    @Option(help: "Binarize the data: threshold, stochastic or none.") var binarize = Binarization.none
+    @Option(name: .customLong("cd"), help: "Gibbs steps k (CD-k, or per update with --pcd).") var cdSteps = RBMTrainer.Configuration().sampling.steps
     @Flag(name: .customLong("pcd"), inversion: .prefixedNo, help: "Persistent contrastive divergence (the default).") var persistent = true
     @Option(help: "Persistent chains (PCD).") var chains = 100
-    @Option(help: "Epochs.") var epochs = TrainingConfiguration().epochs
-    @Option(help: "Mini-batch size.") var batch = TrainingConfiguration().batchSize
-    @Option(help: "Initial learning rate.") var lr = TrainingConfiguration().learningRate
-    @Option(help: "Learning-rate decay: none, linear (to 0 at the end) or inverse (lr/(1+epoch)).") var lrDecay = TrainingConfiguration().decay.rawValue
-    @Option(help: "Final momentum (reached after --momentum-ramp epochs).") var momentum = TrainingConfiguration().finalMomentum
-    @Option(help: "Initial momentum.") var initialMomentum = TrainingConfiguration().initialMomentum
-    @Option(help: "Epochs over which momentum rises.") var momentumRamp = TrainingConfiguration().momentumRampEpochs
-    @Option(help: "L2 weight decay.") var weightDecay = TrainingConfiguration().weightDecay
+    @Option(help: "Epochs.") var epochs = RBMTrainer.Configuration().epochs
+    @Option(help: "Mini-batch size.") var batch = RBMTrainer.Configuration().batchSize
+    @Option(help: "Initial learning rate.") var lr = RBMTrainer.Configuration().learningRate
+    @Option(help: "Learning-rate decay: none, linear (to 0 at the end) or inverse (lr/(1+epoch)).") var lrDecay = RBMTrainer.Configuration().decay
+    @Option(help: "Final momentum (reached after --momentum-ramp epochs).") var momentum = RBMTrainer.Configuration().finalMomentum
+    @Option(help: "Initial momentum.") var initialMomentum = RBMTrainer.Configuration().initialMomentum
+    @Option(help: "Epochs over which momentum rises.") var momentumRamp = RBMTrainer.Configuration().momentumRampEpochs
+    @Option(help: "L2 weight decay.") var weightDecay = RBMTrainer.Configuration().weightDecay
     @Option(help: "Target mean hidden activation (sparsity).") var sparsityTarget: Double?
-    @Option(help: "Sparsity penalty weight.") var sparsityCost = 0.0
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Sparsity penalty weight.") var sparsityCost = RBMTrainer.Configuration().sparsityCost
+    @Option(help: "Random seed.") var seed = RBMTrainer.Configuration().seed
     @Option(help: "The model file to write (.npz).") var out: String
     @Option(help: "The checkpoint file (default: OUT with .checkpoint.npz).") var checkpoint: String?
     @Flag(help: "Resume from the checkpoint.") var resume = false
     @Flag(help: "No progress bar or per-epoch lines.") var quiet = false
 
-    /// The settings as a `TrainingConfiguration`.
-    func trainingConfiguration() throws -> TrainingConfiguration {
-        var c = TrainingConfiguration()
-        c.sampling = persistent ? .persistent(chains: chains, steps: cdSteps) : .contrastiveDivergence(steps: cdSteps)
-        c.epochs = epochs
-        c.batchSize = batch
-        c.learningRate = lr
-        guard let decay = LearningRateDecay(rawValue: lrDecay) else {
-            throw InputError(file: "--lr-decay", "expected none, linear or inverse, got '\(lrDecay)'")
-        }
-        c.decay = decay
-        c.initialMomentum = initialMomentum
-        c.finalMomentum = momentum
-        c.momentumRampEpochs = momentumRamp
-        c.weightDecay = weightDecay
-        c.sparsityTarget = sparsityTarget
-        c.sparsityCost = sparsityCost
-        c.seed = seed
-        try c.validate()
-        return c
+    /// The option that sets each field of `RBMTrainer.Configuration` (and `hidden`).
+    static let flags = ConfigurationFlags([
+        "sampling.steps": "--cd", "sampling.chains": "--chains", "epochs": "--epochs", "batchSize": "--batch",
+        "learningRate": "--lr", "decay": "--lr-decay", "initialMomentum": "--initial-momentum", "finalMomentum": "--momentum",
+        "momentumRampEpochs": "--momentum-ramp", "weightDecay": "--weight-decay", "sparsityTarget": "--sparsity-target",
+        "sparsityCost": "--sparsity-cost", "seed": "--seed", "hidden": "--hidden",
+    ])
+
+    /// The settings as an `RBMTrainer.Configuration`.
+    var trainingConfiguration: RBMTrainer.Configuration {
+        RBMTrainer.Configuration(
+            sampling: persistent ? .persistent(chains: chains, steps: cdSteps) : .contrastiveDivergence(steps: cdSteps),
+            epochs: epochs, batchSize: batch, learningRate: lr, decay: lrDecay, initialMomentum: initialMomentum,
+            finalMomentum: momentum, momentumRampEpochs: momentumRamp, weightDecay: weightDecay,
+            sparsityTarget: sparsityTarget, sparsityCost: sparsityCost, seed: seed)
+    }
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit: expected at least 1 example, got \(limit)") }
+        guard hidden >= 1 else { throw ValidationError("--hidden: expected at least 1 hidden unit, got \(hidden)") }
+        try Self.flags.map { try trainingConfiguration.validate() }
     }
 
     func run() throws {
-        guard hidden >= 1 else { throw InputError(file: "--hidden", "expected at least 1 hidden unit, got \(hidden)") }
-        guard let units = VisibleUnits(rawValue: visibleUnits) else {
-            throw InputError(file: "--visible-units", "expected bernoulli or gaussian, got '\(visibleUnits)'")
-        }
-        guard let binarization = Binarization(rawValue: binarize) else {
-            throw InputError(file: "--binarize", "expected threshold, stochastic or none, got '\(binarize)'")
-        }
-        let config = try trainingConfiguration()
+        let config = trainingConfiguration
         let checkpointPath = checkpoint ?? ModelFileNaming.checkpoint(for: out)
         try AtomicFile.checkOutput(out, isNotAnyOf: [data] + (validation.map { [$0] } ?? []))
         try AtomicFile.checkOutput(checkpointPath, isNotAnyOf: [data, out] + (validation.map { [$0] } ?? []))
-
-        let random = try RandomSource(seed: seed)
-        var train = try DataMatrix.load(data)
-        if let limit {
-            guard limit >= 1 else { throw InputError(file: "--limit", "expected at least 1 example, got \(limit)") }
-            train = train.rows(0..<min(limit, train.rows))
+        let examples = try RBMTrainingData(training: RBMCommandSupport.load(data, limit: limit), validation: validation.map(DataMatrix.load),
+                                           binarization: binarize, visibleUnits: visibleUnits, configuration: config,
+                                           trainingFile: data, validationFile: validation ?? "")
+        let trainer = try Self.flags.map {
+            try RBMTrainer(hidden: hidden, visibleUnits: visibleUnits, data: examples.training, configuration: config,
+                           resumingFrom: resume ? checkpointPath : nil)
         }
-        let dataRandom = RandomSource(seed: seed ^ 0xB1A5)
-        train = DataMatrix.binarize(train, binarization, random: dataRandom)
-        var valid = try validation.map { try DataMatrix.binarize(DataMatrix.load($0), binarization, random: dataRandom) }
-        if units == .bernoulli {
-            try RBMCommandSupport.checkUnitInterval(train, file: data)
-            if let valid, let validation { try RBMCommandSupport.checkUnitInterval(valid, file: validation) }
-        }
-        if let v = valid, v.columns != train.columns {
-            throw InputError(file: validation ?? "", "validation examples have \(v.columns) values; training examples have \(train.columns)")
-        }
-        valid = valid.map { $0.rows(0..<min($0.rows, 10_000)) }
-
-        let trainer: RBMTrainer
-        if resume {
-            trainer = try RBMTrainer(resumingFrom: checkpointPath, configuration: config)
-            guard trainer.model.visibleCount == train.columns, trainer.model.hiddenCount == hidden else {
-                throw InputError(file: checkpointPath, "the checkpoint is a \(trainer.model.visibleCount)×\(trainer.model.hiddenCount) RBM; the data and --hidden ask for \(train.columns)×\(hidden)")
-            }
-            say("resuming \(checkpointPath) after epoch \(trainer.epochsDone)")
-        } else {
-            let model = RestrictedBoltzmannMachine.initialized(visible: train.columns, hidden: hidden, visibleUnits: units, data: train,
-                                                               weightScale: config.initialWeightScale, random: random)
-            trainer = try RBMTrainer(model: model, configuration: config, random: random)
-        }
-        say("RBM \(train.columns)×\(hidden) (\(units.rawValue) visible), \(config.sampling.name), \(train.rows) examples, batch \(config.batchSize), "
-            + "lr \(config.learningRate) (\(config.decay.rawValue) decay), momentum \(config.initialMomentum)→\(config.finalMomentum), weight decay \(config.weightDecay), seed \(seed)")
-        while trainer.epochsDone < config.epochs {
-            let progress = ProgressReporter(quiet: quiet)
-            let report: EpochReport
-            do {
-                report = try trainer.trainEpoch(train, validation: valid, progress: progress)
-            } catch let error as NumericalError {
-                let kept = FileManager.default.fileExists(atPath: checkpointPath) ? "; the last good checkpoint is \(checkpointPath)" : ""
-                throw NumericalError(error.message + kept)
-            }
-            try trainer.writeCheckpoint(to: checkpointPath)
-            say(Self.describe(report))
-        }
-        try RBMModelFile.write(trainer.model, metadata: .init(model: trainer.model, training: config, epochs: trainer.epochsDone), to: out)
+        if resume { say("resuming \(checkpointPath) after epoch \(trainer.epochsDone)") }
+        say("RBM \(examples.training.columns)×\(hidden) (\(visibleUnits.rawValue) visible), \(config.sampling.name), \(examples.training.rows) examples, "
+            + "batch \(config.batchSize), lr \(config.learningRate) (\(config.decay.rawValue) decay), momentum \(config.initialMomentum)→\(config.finalMomentum), "
+            + "weight decay \(config.weightDecay), seed \(seed)")
+        try trainer.train(data: examples.training, validation: examples.validation, checkpoint: checkpointPath,
+                          progress: ProgressReporter(quiet: quiet)) { say(Self.describe($0)) }
+        try trainer.writeModel(to: out)
         print("wrote \(out) (\(trainer.epochsDone) epochs; checkpoint \(checkpointPath))")
     }
 
     private func say(_ line: String) { if !quiet { print(line) } }
 
-    static func describe(_ r: EpochReport) -> String {
+    /// The line printed after each epoch.
+    static func describe(_ r: RBMTrainer.EpochReport) -> String {
         var s = String(format: "epoch %3d  recon %8.3f  F(train) %9.3f", r.epoch, r.reconstructionError, r.freeEnergyTrain)
         if let v = r.freeEnergyValidation { s += String(format: "  F(valid) %9.3f  gap %7.3f", v, v - r.freeEnergyTrain) }
         if let pl = r.pseudoLikelihood { s += String(format: "  PL %9.3f", pl) }

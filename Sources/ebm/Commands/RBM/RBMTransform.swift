@@ -17,11 +17,7 @@ struct RBMTransform: ParsableCommand {
     func run() throws {
         try AtomicFile.checkOutput(out, isNotAnyOf: [model, data])
         let (rbm, _) = try RBMModelFile.read(model)
-        let x = try DataMatrix.load(data)
-        guard x.columns == rbm.visibleCount else {
-            throw InputError(file: data, "examples have \(x.columns) values; the model has \(rbm.visibleCount) visible units")
-        }
-        let features = rbm.hiddenProbabilities(x)
+        let features = try rbm.transform(DataMatrix.load(data), file: data)
         try NumpyArray(features).write(to: out)
         print("wrote \(features.rows)×\(features.columns) features to \(out)")
     }

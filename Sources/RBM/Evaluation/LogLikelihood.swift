@@ -1,0 +1,65 @@
+import EnergyCore
+import EnergyFormats
+
+/// The average log-likelihood of data under an RBM in nats, mean(−F(v)) − log Z, with log Z exact
+/// (`PartitionFunction`) or estimated by annealed importance sampling (`AnnealedImportanceSampling`):
+/// the evaluation `ebm rbm loglik` runs.
+public enum LogLikelihood {
+    /// How log Z is found.
+    public enum Method: Equatable, Sendable {
+        /// Exactly, by enumerating the states of the smaller layer.
+        case exact
+        /// By AIS with `runs` runs and a schedule of about `temperatures` temperatures
+        /// (`AnnealedImportanceSampling.temperatures(total:)`), from a base-rate model fitted to the data.
+        case annealedImportanceSampling(runs: Int, temperatures: Int)
+    }
+
+    /// What an evaluation found.
+    public struct Report: Sendable {
+        /// log Z, exact or estimated.
+        public var logZ: Double
+        /// The AIS estimate, with its interval; nil when log Z is exact.
+        public var estimate: AISEstimate?
+        /// The units whose 2ⁿ states were enumerated; nil for AIS.
+        public var enumeratedUnits: Int?
+        /// mean(−F(v)) − log Z over the examples, in nats.
+        public var averageLogLikelihood: Double
+        /// The number of examples scored.
+        public var examples: Int
+    }
+
+    /// Scores `data` under `rbm`.
+    ///
+    /// The data are binarised first as asked, the stochastic mode (each value on with probability
+    /// equal to it, the test-set protocol of Salakhutdinov & Murray 2008) drawing from a stream
+    /// seeded with `seed`; AIS then goes on with the same stream, from the base-rate model of the
+    /// binarised data.
+    ///
+    /// - Parameters:
+    ///   - modelFile, dataFile: the names of the model and the data for messages.
+    /// - Throws: `InputError` naming `dataFile` when the examples do not fit the model, or
+    ///   `modelFile` when log Z cannot be found this way for it; `ConfigurationError` naming `runs`
+    ///   or `temperatures` for an AIS setting out of range.
+    public static func evaluate(_ rbm: RestrictedBoltzmannMachine, data: Matrix<Float>, binarization: Binarization = .stochastic,
+                                method: Method, seed: UInt64 = 1, modelFile: String = "model", dataFile: String = "data",
+                                progress: (any ProgressObserver)? = nil) throws -> Report {
+        try rbm.checkVisible(data, file: dataFile)
+        let random = RandomSource(seed: seed)
+        let x = DataMatrix.binarize(data, binarization, random: random)
+        var report = Report(logZ: 0, estimate: nil, enumeratedUnits: nil, averageLogLikelihood: 0, examples: x.rows)
+        switch method {
+        case .exact:
+            report.logZ = try PartitionFunction.exactLogZ(rbm, source: modelFile)
+            report.enumeratedUnits = PartitionFunction.enumeratedUnits(rbm)
+        case .annealedImportanceSampling(let runs, let temperatures):
+            guard temperatures >= 3 else { throw ConfigurationError(field: "temperatures", "expected at least 3 temperatures, got \(temperatures)") }
+            let estimate = try AnnealedImportanceSampling.estimateLogZ(
+                rbm, baseBias: AnnealedImportanceSampling.baseRateBias(x), temperatures: AnnealedImportanceSampling.temperatures(total: temperatures),
+                runs: runs, random: random, source: modelFile, progress: progress)
+            report.logZ = estimate.logZ
+            report.estimate = estimate
+        }
+        report.averageLogLikelihood = AnnealedImportanceSampling.averageLogLikelihood(rbm, x, logZ: report.logZ)
+        return report
+    }
+}
