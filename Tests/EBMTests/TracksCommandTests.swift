@@ -57,4 +57,29 @@ struct TracksCommandTests {
         r = try ebm(["tracks", "find", "--events", dir.path, "--output-dir", dir.file("o"), "--shard", "3/2"])
         #expect(r.status != 0 && r.stderr.contains("--shard"))
     }
+
+    @Test("settings the library refuses are usage errors (exit 2) naming the option")
+    func usageErrors() throws {
+        let hits = dataFolder + "/events/planar/event000000001-hits.csv", sub = dir.file("s.csv")
+        let cases: [([String], String)] = [
+            (["--mu-t", "0.5"], "--mu-t: expected a cooling factor greater than 1, got 0.5"),
+            (["--solver", "annealing", "--t-min", "0"], "--t-min: expected a positive temperature"),
+            (["--min-pt=-1"], "--min-pt: expected a positive number"),
+            (["--damping", "1"], "--damping: expected a damping in [0, 1)"),
+            (["--min-hits", "1"], "--min-hits: expected at least 2 hits per track"),
+            (["--geometry", "cylinder"], "--geometry"),
+            (["--update", "random"], "--update"),
+            (["--length-form", "cube"], "--length-form"),
+        ]
+        for (options, message) in cases {
+            let r = try ebm(["tracks", "find", "--hits", hits, "--output", sub] + options)
+            #expect(r.status == 2 && r.stderr.contains(message), "\(options): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: sub))
+        for (options, message) in [(["--pt-min", "0"], "--pt-min"), (["--pt-min", "2", "--pt-max", "1"], "--pt-max"),
+                                   (["--noise=-1"], "--noise"), (["--events", "0"], "--events"), (["--detector", "disc"], "--detector")] {
+            let r = try ebm(["tracks", "generate", "--tracks", "3", "--out", dir.file("g")] + (options.contains("--detector") ? [] : ["--detector", "planar"]) + options)
+            #expect(r.status == 2 && r.stderr.contains(message), "\(options): \(r.stderr)")
+        }
+    }
 }

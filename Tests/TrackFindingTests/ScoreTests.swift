@@ -66,8 +66,8 @@ struct ScoreTests {
 
     @Test("geometry is told apart: cylinders order by radius, planes by z")
     func geometry() throws {
-        let barrel = try EventGenerator(detector: .barrel, tracks: 20, noise: 0).generate(random: RandomSource(seed: 1))
-        let planar = try EventGenerator(detector: .planar, tracks: 20, noise: 0).generate(random: RandomSource(seed: 1))
+        let barrel = try EventGenerator(.init(detector: .barrel, tracks: 20, noise: 0)).generate(random: RandomSource(seed: 1))
+        let planar = try EventGenerator(.init(detector: .planar, tracks: 20, noise: 0)).generate(random: RandomSource(seed: 1))
         let b = LayerLayout(hits: barrel.hits, geometry: .auto), p = LayerLayout(hits: planar.hits, geometry: .auto)
         #expect(b.geometry == .barrel && b.depths == b.depths.sorted() && abs(b.depths[0] - 32) < 0.5)
         #expect(p.geometry == .forward && p.depths == [600, 800, 1000, 1200, 1400, 1600])

@@ -23,11 +23,11 @@ struct TracksDraw: ParsableCommand {
         try AtomicFile.checkOutput(out, isNotAnyOf: [hits] + [submission, truth].compactMap { $0 })
         let event = try HitFile.read(hits)
         let name = (hits as NSString).lastPathComponent
-        let configuration = try finder.configuration()
+        let configuration = finder.configuration
         let layout = LayerLayout(hits: event, geometry: configuration.geometry)
         if frames {
             var snapshots: [(Int, AnnealingStep, [Double])] = []
-            let r = try TrackFinder(configuration).reconstruct(event, random: TracksFind.random(seed: seed, for: hits)) { snapshots.append(($0, $1, $2)) }
+            let r = try finder.finder().reconstruct(event, random: TracksFind.random(seed: seed, for: hits)) { snapshots.append(($0, $1, $2)) }
             let picks = Set([0, snapshots.count / 4, snapshots.count / 2, 3 * snapshots.count / 4, snapshots.count - 1].filter { $0 >= 0 })
             let chosen = snapshots.filter { picks.contains($0.0) }.map {
                 (label: String(format: "step %d, T = %.3g, %d with V > 0.5", $0.0, $0.1.temperature, $0.1.active), activations: $0.2)

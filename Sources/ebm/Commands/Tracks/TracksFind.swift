@@ -38,7 +38,7 @@ struct TracksFind: ParsableCommand {
     }
 
     func run() throws {
-        let finder = try TrackFinder(self.finder.configuration())
+        let finder = try self.finder.finder()
         if let hits, let output {
             try AtomicFile.checkOutput(output, isNotAnyOf: [hits])
             let summary = try Self.process(hits: hits, output: output, eventID: eventID, finder: finder, seed: seed, verbose: verbose)
