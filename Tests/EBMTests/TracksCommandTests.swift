@@ -55,7 +55,7 @@ struct TracksCommandTests {
         r = try ebm(["tracks", "score", "--truth", dupTruth, "--submission", sub])
         #expect(r.status == 1 && r.stderr.contains("dt.csv: line 3, column 'hit_id': duplicate hit_id 1 (first on line 2)"))
         r = try ebm(["tracks", "find", "--events", dir.path, "--output-dir", dir.file("o"), "--shard", "3/2"])
-        #expect(r.status != 0 && r.stderr.contains("--shard"))
+        #expect(r.status == 2 && r.stderr.contains("--shard"))
     }
 
     @Test("settings the library refuses are usage errors (exit 2) naming the option")
@@ -81,5 +81,26 @@ struct TracksCommandTests {
             let r = try ebm(["tracks", "generate", "--tracks", "3", "--out", dir.file("g")] + (options.contains("--detector") ? [] : ["--detector", "planar"]) + options)
             #expect(r.status == 2 && r.stderr.contains(message), "\(options): \(r.stderr)")
         }
+    }
+
+    @Test("a folder with a bad event writes the others, names the bad file and exits 1")
+    func failingEvent() throws {
+        let prefix = dir.file("events/event")
+        var r = try ebm(["tracks", "generate", "--detector", "planar", "--tracks", "10", "--events", "3", "--seed", "2", "--out", prefix])
+        #expect(r.status == 0, "\(r.stderr)")
+        let bad = prefix + "000000002-hits.csv"
+        try "hit_id,x,y,z,layer\n1,0,0,1,1\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        r = try ebm(["tracks", "find", "--events", dir.file("events"), "--output-dir", dir.file("out"), "--jobs", "2"])
+        #expect(r.status == 1 && r.stderr.contains(bad) && r.stderr.contains("1 event(s) failed"), "\(r.stderr)")
+        #expect(r.stdout.contains("shard 1/1: 2 of 3 events reconstructed"))
+        let written = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
+        #expect(written == ["event000000001-submission.csv", "event000000003-submission.csv"])
+    }
+
+    @Test("--verbose prints one line per temperature before the summary")
+    func verbose() throws {
+        let r = try ebm(["tracks", "find", "--hits", dataFolder + "/events/planar/event000000001-hits.csv", "--output", dir.file("s.csv"), "--verbose"])
+        let lines = r.stdout.split(separator: "\n")
+        #expect(r.status == 0 && lines.count >= 3 && lines.dropLast().allSatisfy { $0.hasPrefix("  step ") } && lines.last?.contains("20 tracks") == true)
     }
 }

@@ -8,3 +8,14 @@ extension TrackFinderConfiguration.Solver: ExpressibleByArgument {}
 extension EnergyParameters.LengthForm: ExpressibleByArgument {}
 extension MeanFieldAnnealing.Update: ExpressibleByArgument {}
 extension EventGenerator.Detector: ExpressibleByArgument {}
+
+/// `--shard i/n`, with 1 ≤ i ≤ n.
+extension Shard: ExpressibleByArgument {
+    public init?(argument: String) {
+        let parts = argument.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else { return nil }
+        self.init(index: index, count: count)
+    }
+
+    public static var defaultCompletionKind: CompletionKind { .default }
+}
