@@ -1,6 +1,8 @@
 import Foundation
 import TestSupport
 import Testing
+import TrackFinding
+@testable import ebm
 
 @Suite("ebm tracks", .enabled(if: ebmBinary != nil))
 struct TracksCommandTests {
@@ -102,5 +104,28 @@ struct TracksCommandTests {
         let r = try ebm(["tracks", "find", "--hits", dataFolder + "/events/planar/event000000001-hits.csv", "--output", dir.file("s.csv"), "--verbose"])
         let lines = r.stdout.split(separator: "\n")
         #expect(r.status == 0 && lines.count >= 3 && lines.dropLast().allSatisfy { $0.hasPrefix("  step ") } && lines.last?.contains("20 tracks") == true)
+    }
+}
+
+/// The lines `ebm tracks` prints: every count in full, however large.
+@Suite("ebm tracks output")
+struct TracksTextTests {
+    @Test("counts beyond 32 bits print in full")
+    func largeCounts() {
+        let big = 3_000_000_000, huge = 5_000_000_000
+        let event = EventReport(hitsFile: "ev-hits.csv", submissionFile: "s.csv", eventID: 1, hitCount: big, layerCount: 10, geometry: .barrel,
+                                candidateSegments: huge, neurons: big + 1, chainCount: big + 2, conflictCount: big + 3, trackCount: big + 4,
+                                unassignedHits: big + 5, seconds: (1, 2, 3), totalSeconds: 6.5)
+        #expect(TrackingText.event(event) == "ev-hits.csv: 3000000000 hits on 10 layers (barrel), 5000000000 segments pass the cuts, "
+                + "3000000001 neurons with a chain partner, 3000000002 connections + 3000000003 fork/join pairs; 3000000004 tracks, "
+                + "3000000005 hits on none; network 1.000 s, solve 2.000 s, extract 3.000 s, total 6.500 s")
+        let score = TrackingScore(score: 0.5, efficiency: 0.25, fakeRate: 0, duplicateRate: 0.125, segmentPrecision: 1, segmentRecall: 0.75,
+                                  tracks: big, particles: huge, matched: big + 1)
+        #expect(TrackingText.score(score) == "TrackML score 0.5000; efficiency 0.2500 (3000000001 of 5000000000 particles); "
+                + "fake rate 0.0000, duplicate rate 0.1250 of 3000000000 tracks; segment precision 1.0000, recall 0.7500")
+        let step = AnnealingStep(temperature: 0.5, energy: -12.25, active: big, meanChange: 0.001, sweeps: 2)
+        #expect(TrackingText.step(big, step) == "  step 3000000000  T   0.5000  E     -12.2500  V>0.5 3000000000  mean|ΔV| 0.00100  sweeps 2")
+        #expect(TrackingText.step(3, AnnealingStep(temperature: 1, energy: 5, active: 40, meanChange: 0.5, sweeps: 1))
+                == "  step   3  T   1.0000  E       5.0000  V>0.5     40  mean|ΔV| 0.50000  sweeps 1")
     }
 }

@@ -1,9 +1,16 @@
 import Foundation
 import TrackFinding
 
-/// How `ebm` prints what TrackFinding reports: one place for the lines `ebm tracks` prints.
-/// Counts are interpolated (or `%ld`), so they print in full whatever their size.
+/// How `ebm` prints what TrackFinding reports: one place for the lines that `ebm tracks` and
+/// `ebm demo` share. Counts are interpolated (or `%ld`), so they print in full whatever their size.
 enum TrackingText {
+    /// The TrackML score and the tracking rates on one line.
+    static func score(_ s: TrackingScore) -> String {
+        "TrackML score \(fixed(s.score, 4)); efficiency \(fixed(s.efficiency, 4)) (\(s.matched) of \(s.particles) particles); "
+            + "fake rate \(fixed(s.fakeRate, 4)), duplicate rate \(fixed(s.duplicateRate, 4)) of \(s.tracks) tracks; "
+            + "segment precision \(fixed(s.segmentPrecision, 4)), recall \(fixed(s.segmentRecall, 4))"
+    }
+
     /// One reconstructed event: its sizes, what it found, and the time each stage took.
     static func event(_ r: EventReport) -> String {
         "\(r.hitsFile): \(r.hitCount) hits on \(r.layerCount) layers (\(r.geometry.rawValue)), \(r.candidateSegments) segments pass the cuts, "
