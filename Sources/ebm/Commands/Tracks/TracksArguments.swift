@@ -16,6 +16,4 @@ extension Shard: ExpressibleByArgument {
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else { return nil }
         self.init(index: index, count: count)
     }
-
-    public static var defaultCompletionKind: CompletionKind { .default }
 }
