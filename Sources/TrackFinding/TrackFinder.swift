@@ -11,23 +11,56 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
         case annealing
     }
 
-    public var geometry = DetectorGeometry.auto
-    public var cuts = SegmentCuts()
-    public var energy = EnergyParameters()
-    public var solver = Solver.meanField
-    public var meanField = MeanFieldAnnealing()
-    public var annealing = BinaryAnnealing()
-    public var extraction = TrackExtractor()
+    /// How the layers are ordered. Default `.auto`.
+    public var geometry: DetectorGeometry
+    /// Which hit pairs become neurons.
+    public var cuts: SegmentCuts
+    /// The constants of the energy.
+    public var energy: EnergyParameters
+    /// The solver. Default `.meanField`.
+    public var solver: Solver
+    /// The settings of the mean-field solver.
+    public var meanField: MeanFieldAnnealing.Configuration
+    /// The settings of the simulated-annealing solver.
+    public var annealing: BinaryAnnealing.Configuration
+    /// How tracks are read off the settled network.
+    public var extraction: TrackExtractor.Configuration
 
-    public init() {}
+    /// A configuration with the defaults of each part, or the values given.
+    public init(geometry: DetectorGeometry = .auto, cuts: SegmentCuts = SegmentCuts(), energy: EnergyParameters = EnergyParameters(),
+                solver: Solver = .meanField, meanField: MeanFieldAnnealing.Configuration = .init(),
+                annealing: BinaryAnnealing.Configuration = .init(), extraction: TrackExtractor.Configuration = .init()) {
+        self.geometry = geometry
+        self.cuts = cuts
+        self.energy = energy
+        self.solver = solver
+        self.meanField = meanField
+        self.annealing = annealing
+        self.extraction = extraction
+    }
 
-    /// Throws `InputError` naming the first unusable setting.
+    /// Throws unless every part is usable.
+    ///
+    /// - Throws: `ConfigurationError` naming the field by its path, e.g. `cuts.minPT` or
+    ///   `meanField.schedule.coolingFactor`.
     public func validate() throws {
-        try cuts.validate()
-        try energy.validate()
-        try meanField.validate()
-        try annealing.schedule.validate()
-        try extraction.validate()
+        try ConfigurationError.nesting("cuts") { try cuts.validate() }
+        try ConfigurationError.nesting("energy") { try energy.validate() }
+        try ConfigurationError.nesting("meanField") { try meanField.validate() }
+        try ConfigurationError.nesting("annealing") { try annealing.validate() }
+        try ConfigurationError.nesting("extraction") { try extraction.validate() }
+    }
+}
+
+extension ConfigurationError {
+    /// Runs `validate`, reporting its `ConfigurationError` under `parent`: `schedule` + `coolingFactor`
+    /// → `schedule.coolingFactor`.
+    static func nesting(_ parent: String, _ validate: () throws -> Void) throws {
+        do {
+            try validate()
+        } catch let error as ConfigurationError {
+            throw error.nested(in: parent)
+        }
     }
 }
 
@@ -61,15 +94,23 @@ public struct Reconstruction: Sendable {
 /// settle it, extract the tracks (Denby 1988; Peterson 1989; Stimpfl-Abele & Garrido 1991).
 public struct TrackFinder: Sendable {
     public let configuration: TrackFinderConfiguration
+    let meanField: MeanFieldAnnealing
+    let annealing: BinaryAnnealing
+    let extractor: TrackExtractor
 
-    /// - Throws: `InputError` for unusable settings.
+    /// A finder for `configuration`.
+    ///
+    /// - Throws: `ConfigurationError` naming the first unusable field (see `TrackFinderConfiguration.validate()`).
     public init(_ configuration: TrackFinderConfiguration = TrackFinderConfiguration()) throws {
         try configuration.validate()
         self.configuration = configuration
+        meanField = try MeanFieldAnnealing(configuration.meanField)
+        annealing = try BinaryAnnealing(configuration.annealing)
+        extractor = try TrackExtractor(configuration.extraction)
     }
 
     /// Reconstructs the tracks of one event. `observe` sees the mean-field state after every
-    /// temperature (for `--verbose` and `--frames`).
+    /// temperature: its index, the step, and the activations (for a trace or annealing frames).
     public func reconstruct(_ hits: [Hit], random: RandomSource,
                             observe: ((Int, AnnealingStep, [Double]) -> Void)? = nil) throws -> Reconstruction {
         let t0 = Date()
@@ -82,13 +123,13 @@ public struct TrackFinder: Sendable {
         let activations: [Double], trace: [AnnealingStep]
         switch configuration.solver {
         case .meanField:
-            (activations, trace) = configuration.meanField.run(network, random: random, observe: observe)
+            (activations, trace) = meanField.run(network, random: random, observe: observe)
         case .annealing:
-            activations = try configuration.annealing.run(network, random: random).state
+            activations = try annealing.run(network, random: random).state
             trace = []
         }
         let t2 = Date()
-        let tracks = configuration.extraction.tracks(hitCount: hits.count, network: network, activations: activations)
+        let tracks = extractor.tracks(hitCount: hits.count, network: network, activations: activations)
         let t3 = Date()
         return Reconstruction(layout: layout, candidateSegments: segments.count, network: network, activations: activations, trace: trace, tracks: tracks,
                               seconds: (t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2)))

@@ -1,6 +1,8 @@
 import Foundation
 import TestSupport
 import Testing
+import TrackFinding
+@testable import ebm
 
 @Suite("ebm tracks")
 struct TracksCommandTests {
@@ -55,6 +57,75 @@ struct TracksCommandTests {
         r = try ebm(["tracks", "score", "--truth", dupTruth, "--submission", sub])
         #expect(r.status == 1 && r.stderr.contains("dt.csv: line 3, column 'hit_id': duplicate hit_id 1 (first on line 2)"))
         r = try ebm(["tracks", "find", "--events", dir.path, "--output-dir", dir.file("o"), "--shard", "3/2"])
-        #expect(r.status != 0 && r.stderr.contains("--shard"))
+        #expect(r.status == 2 && r.stderr.contains("--shard"))
+    }
+
+    @Test("settings the library refuses are usage errors (exit 2) naming the option")
+    func usageErrors() throws {
+        let hits = dataFolder + "/events/planar/event000000001-hits.csv", sub = dir.file("s.csv")
+        let cases: [([String], String)] = [
+            (["--mu-t", "0.5"], "--mu-t: expected a cooling factor greater than 1, got 0.5"),
+            (["--solver", "annealing", "--t-min", "0"], "--t-min: expected a positive temperature"),
+            (["--min-pt=-1"], "--min-pt: expected a positive number"),
+            (["--damping", "1"], "--damping: expected a damping in [0, 1)"),
+            (["--min-hits", "1"], "--min-hits: expected at least 2 hits per track"),
+            (["--geometry", "cylinder"], "--geometry"),
+            (["--update", "random"], "--update"),
+            (["--length-form", "cube"], "--length-form"),
+        ]
+        for (options, message) in cases {
+            let r = try ebm(["tracks", "find", "--hits", hits, "--output", sub] + options)
+            #expect(r.status == 2 && r.stderr.contains(message), "\(options): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: sub))
+        for (options, message) in [(["--pt-min", "0"], "--pt-min"), (["--pt-min", "2", "--pt-max", "1"], "--pt-max"),
+                                   (["--noise=-1"], "--noise"), (["--events", "0"], "--events"), (["--detector", "disc"], "--detector")] {
+            let r = try ebm(["tracks", "generate", "--tracks", "3", "--out", dir.file("g")] + (options.contains("--detector") ? [] : ["--detector", "planar"]) + options)
+            #expect(r.status == 2 && r.stderr.contains(message), "\(options): \(r.stderr)")
+        }
+    }
+
+    @Test("a folder with a bad event writes the others, names the bad file and exits 1")
+    func failingEvent() throws {
+        let prefix = dir.file("events/event")
+        var r = try ebm(["tracks", "generate", "--detector", "planar", "--tracks", "10", "--events", "3", "--seed", "2", "--out", prefix])
+        #expect(r.status == 0, "\(r.stderr)")
+        let bad = prefix + "000000002-hits.csv"
+        try "hit_id,x,y,z,layer\n1,0,0,1,1\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        r = try ebm(["tracks", "find", "--events", dir.file("events"), "--output-dir", dir.file("out"), "--jobs", "2"])
+        #expect(r.status == 1 && r.stderr.contains(bad) && r.stderr.contains("1 event(s) failed"), "\(r.stderr)")
+        #expect(r.stdout.contains("shard 1/1: 2 of 3 events reconstructed"))
+        let written = try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).sorted()
+        #expect(written == ["event000000001-submission.csv", "event000000003-submission.csv"])
+    }
+
+    @Test("--verbose prints one line per temperature before the summary")
+    func verbose() throws {
+        let r = try ebm(["tracks", "find", "--hits", dataFolder + "/events/planar/event000000001-hits.csv", "--output", dir.file("s.csv"), "--verbose"])
+        let lines = r.stdout.split(separator: "\n")
+        #expect(r.status == 0 && lines.count >= 3 && lines.dropLast().allSatisfy { $0.hasPrefix("  step ") } && lines.last?.contains("20 tracks") == true)
+    }
+}
+
+/// The lines `ebm tracks` prints: every count in full, however large.
+@Suite("ebm tracks output")
+struct TracksTextTests {
+    @Test("counts beyond 32 bits print in full")
+    func largeCounts() {
+        let big = 3_000_000_000, huge = 5_000_000_000
+        let event = EventReport(hitsFile: "ev-hits.csv", submissionFile: "s.csv", eventID: 1, hitCount: big, layerCount: 10, geometry: .barrel,
+                                candidateSegments: huge, neurons: big + 1, chainCount: big + 2, conflictCount: big + 3, trackCount: big + 4,
+                                unassignedHits: big + 5, seconds: (1, 2, 3), totalSeconds: 6.5)
+        #expect(TrackingText.event(event) == "ev-hits.csv: 3000000000 hits on 10 layers (barrel), 5000000000 segments pass the cuts, "
+                + "3000000001 neurons with a chain partner, 3000000002 connections + 3000000003 fork/join pairs; 3000000004 tracks, "
+                + "3000000005 hits on none; network 1.000 s, solve 2.000 s, extract 3.000 s, total 6.500 s")
+        let score = TrackingScore(score: 0.5, efficiency: 0.25, fakeRate: 0, duplicateRate: 0.125, segmentPrecision: 1, segmentRecall: 0.75,
+                                  tracks: big, particles: huge, matched: big + 1)
+        #expect(TrackingText.score(score) == "TrackML score 0.5000; efficiency 0.2500 (3000000001 of 5000000000 particles); "
+                + "fake rate 0.0000, duplicate rate 0.1250 of 3000000000 tracks; segment precision 1.0000, recall 0.7500")
+        let step = AnnealingStep(temperature: 0.5, energy: -12.25, active: big, meanChange: 0.001, sweeps: 2)
+        #expect(TrackingText.step(big, step) == "  step 3000000000  T   0.5000  E     -12.2500  V>0.5 3000000000  mean|ΔV| 0.00100  sweeps 2")
+        #expect(TrackingText.step(3, AnnealingStep(temperature: 1, energy: 5, active: 40, meanChange: 0.5, sweeps: 1))
+                == "  step   3  T   1.0000  E       5.0000  V>0.5     40  mean|ΔV| 0.50000  sweeps 1")
     }
 }

@@ -22,12 +22,8 @@ func trackSets(_ hits: [Hit], _ r: Reconstruction) -> Set<Set<Int>> {
 struct NetworkTests {
     @Test("the field is −∂E/∂V: it matches central finite differences of the energy")
     func gradient() throws {
-        var g = EventGenerator(detector: .planar, tracks: 6, noise: 0.3)
-        g.inefficiency = 0.1
-        let event = try g.generate(random: RandomSource(seed: 3))
-        var p = EnergyParameters()
-        p.beta = 0.05
-        p.maxAngle = 0.2
+        let event = try EventGenerator(.init(detector: .planar, tracks: 6, noise: 0.3, inefficiency: 0.1)).generate(random: RandomSource(seed: 3))
+        let p = EnergyParameters(maxAngle: 0.2, beta: 0.05)
         let layout = LayerLayout(hits: event.hits, geometry: .auto)
         let net = SegmentNetwork(hits: event.hits, segments: SegmentBuilder.segments(hits: event.hits, layout: layout, cuts: SegmentCuts()),
                                  parameters: p)
@@ -43,6 +39,43 @@ struct NetworkTests {
             let numeric = -(net.energy(up) - net.energy(down)) / (2 * h)
             #expect(abs(numeric - fields[a]) < 1e-6 * max(1, abs(numeric)), "neuron \(a): \(numeric) vs \(fields[a])")
         }
+    }
+
+    @Test("the compressed rows hold exactly the chains of a direct enumeration of segment pairs", arguments: [false, true])
+    func chains(dropIsolated: Bool) throws {
+        let event = try EventGenerator(.init(detector: .barrel, tracks: 15, noise: 0.3, minPT: 1)).generate(random: RandomSource(seed: 7))
+        let layout = LayerLayout(hits: event.hits, geometry: .auto)
+        let candidates = SegmentBuilder.segments(hits: event.hits, layout: layout, cuts: SegmentCuts())
+        let p = EnergyParameters()
+        let net = SegmentNetwork(hits: event.hits, segments: candidates, parameters: p, helix: true, dropIsolated: dropIsolated)
+        // Every pair (a ends where b starts) with a positive weight, by brute force over all pairs.
+        let lengths = SegmentNetwork.normalisedLengths(candidates)
+        var expected: [Int: [Int: Double]] = [:]
+        for (a, sa) in candidates.enumerated() {
+            for (b, sb) in candidates.enumerated() where sa.to == sb.from {
+                let theta = sa.helixKink(with: sb)
+                guard theta <= p.maxAngle else { continue }
+                let w = p.chainWeight(cosine: cos(theta), lengths[a], lengths[b], minimumCosine: cos(p.maxAngle))
+                if w > 0 { expected[a, default: [:]][b] = w; expected[b, default: [:]][a] = w }
+            }
+        }
+        let kept = candidates.indices.filter { !dropIsolated || expected[$0] != nil }
+        #expect(net.segments == kept.map { candidates[$0] })
+        #expect(net.chainCount * 2 == expected.values.reduce(0) { $0 + $1.count } && net.chainCount > 50)
+        for (k, a) in kept.enumerated() {
+            var row: [Int: Double] = [:]
+            for e in net.rowStart[k]..<net.rowStart[k + 1] { row[kept[Int(net.neighbours[e])]] = net.weights[e] }
+            #expect(row == (expected[a] ?? [:]), "neuron \(k)")
+        }
+        // Fork and join pairs: segments sharing a first hit, or a last hit.
+        var pairs = 0
+        for a in net.segments.indices {
+            for b in net.segments.indices where b > a {
+                if net.segments[a].from == net.segments[b].from { pairs += 1 }
+                if net.segments[a].to == net.segments[b].to { pairs += 1 }
+            }
+        }
+        #expect(net.conflictCount == pairs)
     }
 
     @Test("energy of a clean track: the chain terms make the right answer the lowest of the simple candidates")
@@ -64,9 +97,7 @@ struct NetworkTests {
         var hits = planarTrack(id: &id, x0: 1, sx: 0.1, sy: 0.05)
         hits += planarTrack(id: &id, x0: -2, sx: -0.12, sy: 0.1)
         hits += planarTrack(id: &id, x0: 0, sx: 0.01, sy: -0.15)
-        var c = TrackFinderConfiguration()
-        c.solver = solver
-        let r = try TrackFinder(c).reconstruct(hits, random: RandomSource(seed: 1))
+        let r = try TrackFinder(TrackFinderConfiguration(solver: solver)).reconstruct(hits, random: RandomSource(seed: 1))
         #expect(r.layout.geometry == .forward)
         #expect(trackSets(hits, r) == [Set(1...6), Set(7...12), Set(13...18)])
     }
@@ -87,18 +118,14 @@ struct NetworkTests {
         hits += planarTrack(id: &id, x0: 3, sx: -0.1, sy: -0.05)
         let r = try TrackFinder().reconstruct(hits, random: RandomSource(seed: 1))
         #expect(trackSets(hits, r) == [Set(1...5), Set(6...11)])
-        var noSkip = TrackFinderConfiguration()
-        noSkip.cuts.skipLayers = false
-        let split = try TrackFinder(noSkip).reconstruct(hits, random: RandomSource(seed: 1))
+        let split = try TrackFinder(TrackFinderConfiguration(cuts: SegmentCuts(skipLayers: false))).reconstruct(hits, random: RandomSource(seed: 1))
         #expect(!trackSets(hits, split).contains(Set(1...5)))
     }
 
     @Test("generated barrel and planar events are reconstructed with a TrackML score above 0.95")
     func generatedEvents() throws {
         for (detector, tracks) in [(EventGenerator.Detector.planar, 20), (.barrel, 100)] {
-            var g = EventGenerator(detector: detector, tracks: tracks, noise: 0.1)
-            g.minPT = 1
-            let event = try g.generate(random: RandomSource(seed: 11))
+            let event = try EventGenerator(.init(detector: detector, tracks: tracks, noise: 0.1, minPT: 1)).generate(random: RandomSource(seed: 11))
             let r = try TrackFinder().reconstruct(event.hits, random: RandomSource(seed: 1))
             #expect(r.layout.geometry == (detector == .planar ? .forward : .barrel))
             let score = TrackingScore.evaluate(hits: event.hits, truth: event.truth, trackIDs: r.trackIDs(hitCount: event.hits.count))
@@ -108,7 +135,7 @@ struct NetworkTests {
 
     @Test("the same seed gives identical output; another seed starts elsewhere")
     func reproducible() throws {
-        let event = try EventGenerator(detector: .barrel, tracks: 30, noise: 0.1).generate(random: RandomSource(seed: 5))
+        let event = try EventGenerator(.init(detector: .barrel, tracks: 30, noise: 0.1)).generate(random: RandomSource(seed: 5))
         let a = try TrackFinder().reconstruct(event.hits, random: RandomSource(seed: 9))
         let b = try TrackFinder().reconstruct(event.hits, random: RandomSource(seed: 9))
         let c = try TrackFinder().reconstruct(event.hits, random: RandomSource(seed: 10))
@@ -118,13 +145,12 @@ struct NetworkTests {
 
     @Test("mean-field annealing ends in a lower-energy state than it starts from")
     func descent() throws {
-        let event = try EventGenerator(detector: .planar, tracks: 10, noise: 0.2).generate(random: RandomSource(seed: 2))
+        let event = try EventGenerator(.init(detector: .planar, tracks: 10, noise: 0.2)).generate(random: RandomSource(seed: 2))
         let layout = LayerLayout(hits: event.hits, geometry: .auto)
         let net = SegmentNetwork(hits: event.hits, segments: SegmentBuilder.segments(hits: event.hits, layout: layout, cuts: SegmentCuts()),
                                  parameters: EnergyParameters())
-        var m = MeanFieldAnnealing()
-        m.schedule = AnnealingSchedule(initialTemperature: 1, coolingFactor: 1.5, minimumTemperature: 0.05, iterationsPerTemperature: 3)
-        let (_, trace) = m.run(net, random: RandomSource(seed: 1))
+        let schedule = AnnealingSchedule(initialTemperature: 1, coolingFactor: 1.5, minimumTemperature: 0.05, iterationsPerTemperature: 3)
+        let (_, trace) = try MeanFieldAnnealing(.init(schedule: schedule)).run(net, random: RandomSource(seed: 1))
         // Mean-field descends the free energy at each T; as T falls the energy settles, and at the end
         // the state is a near-binary low-energy configuration.
         #expect(trace.count >= 3)

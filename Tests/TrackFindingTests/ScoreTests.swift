@@ -44,6 +44,21 @@ struct ScoreTests {
         #expect(try TruthFile.read(t, matching: hits, hitsFile: "hits.csv").map(\.particleID) == truth.map(\.particleID))
     }
 
+    @Test("a submission is scored from the files, each hit at its true position")
+    func scoreFiles() throws {
+        let (hits, truth) = event
+        let t = dir.write("truth.csv", TruthFile.format(truth))
+        let ids = [1, 1, 1, 3, 2, 2, 3, 3, 1]
+        let sub = dir.write("sub.csv", SubmissionFile.format(eventID: 1, hits: hits, trackIDs: ids))
+        let atTruth = try TruthFile.read(t)
+        let placed = atTruth.map { Hit(id: $0.hitID, x: $0.tx, y: $0.ty, z: $0.tz, layer: LayerID(volume: 0, layer: 0)) }
+        #expect(try TrackingScore.evaluate(truth: t, submission: sub) == TrackingScore.evaluate(hits: placed, truth: atTruth, trackIDs: ids))
+        #expect(try TrackingScore.evaluate(truth: t, submission: sub).score == 6.0 / 36)
+        #expect(try TrackingScore.evaluate(truth: t, submission: sub, minHits: 5).particles == 0)
+        let noPositions = dir.write("np.csv", "hit_id,particle_id,weight\n1,1,1\n")
+        #expect(throws: InputError.self) { try TrackingScore.evaluate(truth: noPositions, submission: sub) }
+    }
+
     @Test("a truth file that does not match the hits is refused with the file and line")
     func mismatch() {
         let (hits, _) = event
@@ -66,8 +81,8 @@ struct ScoreTests {
 
     @Test("geometry is told apart: cylinders order by radius, planes by z")
     func geometry() throws {
-        let barrel = try EventGenerator(detector: .barrel, tracks: 20, noise: 0).generate(random: RandomSource(seed: 1))
-        let planar = try EventGenerator(detector: .planar, tracks: 20, noise: 0).generate(random: RandomSource(seed: 1))
+        let barrel = try EventGenerator(.init(detector: .barrel, tracks: 20, noise: 0)).generate(random: RandomSource(seed: 1))
+        let planar = try EventGenerator(.init(detector: .planar, tracks: 20, noise: 0)).generate(random: RandomSource(seed: 1))
         let b = LayerLayout(hits: barrel.hits, geometry: .auto), p = LayerLayout(hits: planar.hits, geometry: .auto)
         #expect(b.geometry == .barrel && b.depths == b.depths.sorted() && abs(b.depths[0] - 32) < 0.5)
         #expect(p.geometry == .forward && p.depths == [600, 800, 1000, 1200, 1400, 1600])

@@ -8,13 +8,42 @@ import EnergyCore
 ///
 /// with the fork/join part of the field from the per-hit counts (see `SegmentNetwork`), so a step
 /// costs the neuron's chain degree plus GSL's copy of the state.
-public struct BinaryAnnealing: Codable, Equatable, Sendable {
-    /// The schedule. `iters_fixed_T` counts single flips; the default gives every neuron of a
-    /// 1000-neuron event about 20 tries per temperature. Default T from 1 to 0.01, ÷1.2 per step.
-    public var schedule = AnnealingSchedule(initialTemperature: 1, coolingFactor: 1.2, minimumTemperature: 0.01,
-                                            iterationsPerTemperature: 20_000)
+///
+/// The settings are a `Configuration`; the solver runs them on a network.
+public struct BinaryAnnealing: Sendable {
+    /// The settings of a simulated-annealing run.
+    public struct Configuration: Codable, Equatable, Sendable {
+        /// The schedule. `iters_fixed_T` counts single flips; the default gives every neuron of a
+        /// 1000-neuron event about 20 tries per temperature. Default T from 1 to 0.01, ÷1.2 per step.
+        public var schedule: AnnealingSchedule
 
-    public init() {}
+        /// The default schedule: T from 1 to 0.01, ÷1.2 per step, 20,000 flips each.
+        public static let defaultSchedule = AnnealingSchedule(initialTemperature: 1, coolingFactor: 1.2, minimumTemperature: 0.01,
+                                                              iterationsPerTemperature: 20_000)
+
+        /// Settings with the default schedule, or the one given.
+        public init(schedule: AnnealingSchedule = defaultSchedule) {
+            self.schedule = schedule
+        }
+
+        /// Throws unless the schedule is usable.
+        ///
+        /// - Throws: `ConfigurationError` naming the field, e.g. `schedule.coolingFactor`.
+        public func validate() throws {
+            try ConfigurationError.nesting("schedule") { try schedule.validate() }
+        }
+    }
+
+    /// The settings this solver runs.
+    public let configuration: Configuration
+
+    /// A solver for `configuration`.
+    ///
+    /// - Throws: `ConfigurationError` for unusable settings.
+    public init(_ configuration: Configuration = Configuration()) throws {
+        try configuration.validate()
+        self.configuration = configuration
+    }
 
     /// A binary state with its cached energy.
     public struct State {
@@ -53,7 +82,7 @@ public struct BinaryAnnealing: Codable, Equatable, Sendable {
         let zero = Array(repeating: 0.0, count: network.count)
         let none = [Int32](repeating: 0, count: network.hitCount)
         let start = State(spins: Array(repeating: 0, count: network.count), outgoing: none, incoming: none, sum: 0, energy: network.energy(zero))
-        let result = try SimulatedAnnealing.minimize(Problem(network: network), from: start, schedule: schedule, random: random)
+        let result = try SimulatedAnnealing.minimize(Problem(network: network), from: start, schedule: configuration.schedule, random: random)
         return (result.state.spins.map(Double.init), result.energy)
     }
 }

@@ -1,7 +1,7 @@
 import EnergyCore
 import Foundation
 
-/// One temperature of an annealing run, as `--verbose` prints it.
+/// One temperature of an annealing run: what a trace of the run shows.
 public struct AnnealingStep: Codable, Equatable, Sendable {
     /// The temperature T.
     public var temperature: Double
@@ -13,6 +13,14 @@ public struct AnnealingStep: Codable, Equatable, Sendable {
     public var meanChange: Double
     /// Sweeps made at this temperature.
     public var sweeps: Int
+
+    public init(temperature: Double, energy: Double, active: Int, meanChange: Double, sweeps: Int) {
+        self.temperature = temperature
+        self.energy = energy
+        self.active = active
+        self.meanChange = meanChange
+        self.sweeps = sweeps
+    }
 }
 
 /// Mean-field annealing of the segment network (Peterson & Anderson 1987; Denby 1988;
@@ -23,7 +31,9 @@ public struct AnnealingStep: Codable, Equatable, Sendable {
 /// sweep changes no V by more than `tolerance`), then T ← T / `mu_t`, down to `t_min`. The run stops
 /// early once a sweep changes no V by more than `tolerance` and every neuron has decided
 /// (V < 0.1 or V > 0.9).
-public struct MeanFieldAnnealing: Codable, Equatable, Sendable {
+///
+/// The settings are a `Configuration`; the solver runs them on a network.
+public struct MeanFieldAnnealing: Sendable {
     /// How the neurons are updated within a sweep.
     public enum Update: String, Codable, CaseIterable, Sendable {
         /// One neuron at a time, in a fresh GSL-random order each sweep, each seeing the latest V.
@@ -32,24 +42,50 @@ public struct MeanFieldAnnealing: Codable, Equatable, Sendable {
         case synchronous
     }
 
-    /// The temperatures. Default T from 1 to 0.2, ÷1.3 per step (7 temperatures), at most 2
-    /// sweeps each: the network orders between T ≈ 0.7 and 0.4 and is frozen below 0.3.
-    public var schedule = AnnealingSchedule(initialTemperature: 1, coolingFactor: 1.3, minimumTemperature: 0.2,
-                                            iterationsPerTemperature: 2)
-    /// The update order. Default asynchronous.
-    public var update = Update.asynchronous
-    /// The damping d of synchronous updates. Default 0.5.
-    public var damping = 0.5
-    /// The convergence threshold ε on max |ΔV|. Default 0.01.
-    public var tolerance = 0.01
+    /// The settings of a mean-field run.
+    public struct Configuration: Codable, Equatable, Sendable {
+        /// The temperatures. Default T from 1 to 0.2, ÷1.3 per step (7 temperatures), at most 2
+        /// sweeps each: the network orders between T ≈ 0.7 and 0.4 and is frozen below 0.3.
+        public var schedule: AnnealingSchedule
+        /// The update order. Default asynchronous.
+        public var update: Update
+        /// The damping d of synchronous updates. Default 0.5.
+        public var damping: Double
+        /// The convergence threshold ε on max |ΔV|. Default 0.01.
+        public var tolerance: Double
 
-    public init() {}
+        /// The default schedule: T from 1 to 0.2, ÷1.3 per step, at most 2 sweeps each.
+        public static let defaultSchedule = AnnealingSchedule(initialTemperature: 1, coolingFactor: 1.3, minimumTemperature: 0.2,
+                                                              iterationsPerTemperature: 2)
 
-    /// Throws unless the settings are usable.
-    public func validate() throws {
-        try schedule.validate()
-        guard damping >= 0, damping < 1 else { throw InputError(file: "--damping", "expected a damping in [0, 1), found \(damping)") }
-        guard tolerance > 0, tolerance.isFinite else { throw InputError(file: "--tolerance", "expected ε > 0, found \(tolerance)") }
+        /// Settings with the defaults above, or the values given.
+        public init(schedule: AnnealingSchedule = defaultSchedule, update: Update = .asynchronous, damping: Double = 0.5,
+                    tolerance: Double = 0.01) {
+            self.schedule = schedule
+            self.update = update
+            self.damping = damping
+            self.tolerance = tolerance
+        }
+
+        /// Throws unless the settings are usable.
+        ///
+        /// - Throws: `ConfigurationError` naming the field, e.g. `damping` or `schedule.coolingFactor`.
+        public func validate() throws {
+            try ConfigurationError.nesting("schedule") { try schedule.validate() }
+            guard damping >= 0, damping < 1 else { throw ConfigurationError(field: "damping", "expected a damping in [0, 1), found \(damping)") }
+            guard tolerance > 0, tolerance.isFinite else { throw ConfigurationError(field: "tolerance", "expected ε > 0, found \(tolerance)") }
+        }
+    }
+
+    /// The settings this solver runs.
+    public let configuration: Configuration
+
+    /// A solver for `configuration`.
+    ///
+    /// - Throws: `ConfigurationError` for unusable settings.
+    public init(_ configuration: Configuration = Configuration()) throws {
+        try configuration.validate()
+        self.configuration = configuration
     }
 
     /// Anneals `network` from V ≈ ½ (with a little noise from `random` to break ties) and returns
@@ -64,54 +100,68 @@ public struct MeanFieldAnnealing: Codable, Equatable, Sendable {
         var next = [Double](repeating: 0, count: n)
         var sum = v.reduce(0, +)
         var (outgoing, incoming) = network.hitSums(v)
-        let from = network.segments.map { Int($0.from) }, to = network.segments.map { Int($0.to) }
+        let ends = (from: network.segments.map { Int($0.from) }, to: network.segments.map { Int($0.to) })
+        let schedule = configuration.schedule, tolerance = configuration.tolerance
         for (index, t) in schedule.temperatures.enumerated() {
-            var sweeps = 0, maxChange = 0.0, totalChange = 0.0
+            var sweeps = 0, change = (largest: 0.0, total: 0.0)
             for _ in 0..<max(1, schedule.iterationsPerTemperature) {
-                maxChange = 0
-                totalChange = 0
-                v.withUnsafeMutableBufferPointer { pv in
-                outgoing.withUnsafeMutableBufferPointer { po in
-                incoming.withUnsafeMutableBufferPointer { pi in
-                    let p = pv.baseAddress!, o = po.baseAddress!, i = pi.baseAddress!
-                    switch update {
-                    case .asynchronous:
-                        random.shuffle(&order)
-                        for a32 in order {
-                            let a = Int(a32)
-                            let new = 0.5 * (1 + tanh(network.field(a, p, outgoing: o, incoming: i, sum: sum) / t))
-                            let d = new - p[a]
-                            sum += d
-                            o[from[a]] += d
-                            i[to[a]] += d
-                            p[a] = new
-                            maxChange = max(maxChange, abs(d))
-                            totalChange += abs(d)
-                        }
-                    case .synchronous:
-                        for a in 0..<n { next[a] = 0.5 * (1 + tanh(network.field(a, p, outgoing: o, incoming: i, sum: sum) / t)) }
-                        sum = 0
-                        for a in 0..<n {
-                            let new = damping * p[a] + (1 - damping) * next[a]
-                            let d = new - p[a]
-                            p[a] = new
-                            sum += new
-                            o[from[a]] += d
-                            i[to[a]] += d
-                            maxChange = max(maxChange, abs(d))
-                            totalChange += abs(d)
+                if configuration.update == .asynchronous { random.shuffle(&order) }
+                change = v.withUnsafeMutableBufferPointer { pv in
+                    outgoing.withUnsafeMutableBufferPointer { po in
+                        incoming.withUnsafeMutableBufferPointer { pi in
+                            sweep(network, at: t, v: pv, outgoing: po, incoming: pi, sum: &sum, order: order, next: &next, ends: ends)
                         }
                     }
-                }}}
+                }
                 sweeps += 1
-                if maxChange < tolerance { break }
+                if change.largest < tolerance { break }
             }
             let step = AnnealingStep(temperature: t, energy: network.energy(v), active: v.reduce(0) { $0 + ($1 > 0.5 ? 1 : 0) },
-                                     meanChange: totalChange / Double(n), sweeps: sweeps)
+                                     meanChange: change.total / Double(n), sweeps: sweeps)
             trace.append(step)
             observe?(index, step, v)
-            if sweeps == 1, maxChange < tolerance, v.allSatisfy({ $0 < 0.1 || $0 > 0.9 }) { break }
+            if sweeps == 1, change.largest < tolerance, v.allSatisfy({ $0 < 0.1 || $0 > 0.9 }) { break }
         }
         return (v, trace)
+    }
+
+    /// One sweep of every neuron at temperature `t`, keeping Σ V (`sum`) and the per-hit sums in
+    /// step with V: in `order` (asynchronous) or all from the previous V, damped (synchronous).
+    /// Returns the largest and the total |ΔV|.
+    private func sweep(_ network: SegmentNetwork, at t: Double, v: UnsafeMutableBufferPointer<Double>,
+                       outgoing o: UnsafeMutableBufferPointer<Double>, incoming i: UnsafeMutableBufferPointer<Double>,
+                       sum: inout Double, order: [Int32], next: inout [Double],
+                       ends: (from: [Int], to: [Int])) -> (largest: Double, total: Double) {
+        guard let p = v.baseAddress, let po = o.baseAddress, let pi = i.baseAddress else { return (0, 0) }
+        var largest = 0.0, total = 0.0
+        switch configuration.update {
+        case .asynchronous:
+            for a32 in order {
+                let a = Int(a32)
+                let new = 0.5 * (1 + tanh(network.field(a, p, outgoing: po, incoming: pi, sum: sum) / t))
+                let d = new - p[a]
+                sum += d
+                po[ends.from[a]] += d
+                pi[ends.to[a]] += d
+                p[a] = new
+                largest = max(largest, abs(d))
+                total += abs(d)
+            }
+        case .synchronous:
+            let damping = configuration.damping
+            for a in 0..<v.count { next[a] = 0.5 * (1 + tanh(network.field(a, p, outgoing: po, incoming: pi, sum: sum) / t)) }
+            sum = 0
+            for a in 0..<v.count {
+                let new = damping * p[a] + (1 - damping) * next[a]
+                let d = new - p[a]
+                p[a] = new
+                sum += new
+                po[ends.from[a]] += d
+                pi[ends.to[a]] += d
+                largest = max(largest, abs(d))
+                total += abs(d)
+            }
+        }
+        return (largest, total)
     }
 }

@@ -11,23 +11,46 @@ import EnergyCore
 ///    tracks. An on segment with no accepted link is a two-hit track.
 ///
 /// Each hit therefore belongs to at most one track.
-public struct TrackExtractor: Codable, Equatable, Sendable {
-    /// Activation above which a neuron is on. Default 0.5.
-    public var threshold = 0.5
-    /// Fewest hits of a track. Default 3.
-    public var minHits = 3
+///
+/// The settings are a `Configuration`; the extractor applies them to a settled network.
+public struct TrackExtractor: Sendable {
+    /// The settings of the extraction.
+    public struct Configuration: Codable, Equatable, Sendable {
+        /// Activation above which a neuron is on. Default 0.5.
+        public var threshold: Double
+        /// Fewest hits of a track. Default 3.
+        public var minHits: Int
 
-    public init() {}
+        /// Settings with the defaults above, or the values given.
+        public init(threshold: Double = 0.5, minHits: Int = 3) {
+            self.threshold = threshold
+            self.minHits = minHits
+        }
 
-    /// Throws unless the settings are usable.
-    public func validate() throws {
-        guard threshold > 0, threshold < 1 else { throw InputError(file: "--threshold", "expected a threshold in (0, 1), found \(threshold)") }
-        guard minHits >= 2 else { throw InputError(file: "--min-hits", "expected at least 2 hits per track, found \(minHits)") }
+        /// Throws unless the settings are usable.
+        ///
+        /// - Throws: `ConfigurationError` naming the field, `threshold` or `minHits`.
+        public func validate() throws {
+            guard threshold > 0, threshold < 1 else { throw ConfigurationError(field: "threshold", "expected a threshold in (0, 1), found \(threshold)") }
+            guard minHits >= 2 else { throw ConfigurationError(field: "minHits", "expected at least 2 hits per track, found \(minHits)") }
+        }
+    }
+
+    /// The settings this extractor applies.
+    public let configuration: Configuration
+
+    /// An extractor for `configuration`.
+    ///
+    /// - Throws: `ConfigurationError` for unusable settings.
+    public init(_ configuration: Configuration = Configuration()) throws {
+        try configuration.validate()
+        self.configuration = configuration
     }
 
     /// The tracks, as hit indices in flight order, ordered by their first hit.
     public func tracks(hitCount: Int, network: SegmentNetwork, activations v: [Double]) -> [[Int]] {
         let segments = network.segments
+        let threshold = configuration.threshold, minHits = configuration.minHits
         let on = v.map { $0 > threshold }
         var links: [(cosine: Double, a: Int, b: Int)] = []
         for a in segments.indices where on[a] {

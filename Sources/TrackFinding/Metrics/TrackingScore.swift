@@ -22,8 +22,21 @@ public struct TrackingScore: Equatable, Sendable {
     public var duplicateRate: Double
     public var segmentPrecision: Double
     public var segmentRecall: Double
-    /// Counts behind the rates.
+    /// Counts behind the rates: tracks, reconstructable particles, and those matched.
     public var tracks: Int, particles: Int, matched: Int
+
+    public init(score: Double, efficiency: Double, fakeRate: Double, duplicateRate: Double, segmentPrecision: Double,
+                segmentRecall: Double, tracks: Int, particles: Int, matched: Int) {
+        self.score = score
+        self.efficiency = efficiency
+        self.fakeRate = fakeRate
+        self.duplicateRate = duplicateRate
+        self.segmentPrecision = segmentPrecision
+        self.segmentRecall = segmentRecall
+        self.tracks = tracks
+        self.particles = particles
+        self.matched = matched
+    }
 
     /// Scores `trackIDs` (one per hit, 0 = no track) against `truth` (same order as `hits`).
     /// Consecutive hits are ordered by distance from the origin, the flight order of particles from
@@ -72,5 +85,19 @@ public struct TrackingScore: Equatable, Sendable {
                              segmentPrecision: recoPairs.isEmpty ? 0 : Double(common) / Double(recoPairs.count),
                              segmentRecall: truePairs.isEmpty ? 0 : Double(common) / Double(truePairs.count),
                              tracks: tracks, particles: reconstructable.count, matched: matched)
+    }
+}
+
+extension TrackingScore {
+    /// Scores the submission in `submission` against the TrackML truth in `truth`, each hit placed
+    /// at its true position (`tx, ty, tz`), so no hit file is needed (see `evaluate(hits:truth:trackIDs:minHits:)`).
+    ///
+    /// - Throws: `InputError` for a truth file without `hit_id, particle_id, tx, ty, tz, weight`, or a
+    ///   submission that does not have one row for each of its hits.
+    public static func evaluate(truth: String, submission: String, minHits: Int = 3) throws -> TrackingScore {
+        let t = try TruthFile.read(truth, required: ["hit_id", "particle_id", "tx", "ty", "tz", "weight"])
+        let hits = t.map { Hit(id: $0.hitID, x: $0.tx, y: $0.ty, z: $0.tz, layer: LayerID(volume: 0, layer: 0)) }
+        let tracks = try SubmissionFile.read(submission, matching: hits, hitsFile: truth)
+        return evaluate(hits: hits, truth: t, trackIDs: tracks, minHits: minHits)
     }
 }

@@ -1,4 +1,5 @@
 import EnergyCore
+import Foundation
 
 /// The constants of the Denby–Peterson energy (Denby 1988; Peterson 1989; Stimpfl-Abele &
 /// Garrido 1991):
@@ -25,23 +26,33 @@ public struct EnergyParameters: Codable, Equatable, Sendable {
     /// The exponent m of cos^m θ. Default 50: a 1° kink keeps 99% of the weight, 3° (0.05 rad) 94%;
     /// with kinks measured against the helix (or a straight line without field) true tracks kink by
     /// milliradians, so a large m separates them from wrong continuations.
-    public var angleExponent = 50.0
+    public var angleExponent: Double
     /// The exponent λ of the sum form. Default 1.
-    public var lengthExponent = 1.0
+    public var lengthExponent: Double
     /// The length form. Default `.sum`.
-    public var lengthForm = LengthForm.sum
+    public var lengthForm: LengthForm
     /// Largest kink θ, in rad, that still connects two segments; above it the weight is 0, which
     /// keeps the network sparse. Default 0.05.
-    public var maxAngle = 0.05
+    public var maxAngle: Double
     /// In a barrel in a field, measure θ against a helix from the beam line rather than a straight
     /// line (`Segment.helixKink`), so that curved tracks are not penalised. Default true.
-    public var helixKinks = true
+    public var helixKinks: Bool
     /// The fork and join penalty α. Default 0.6 (a chain of two direct segments weighs about ½).
-    public var alpha = 0.6
+    public var alpha: Double
     /// The strength β of the global constraint Σ V ≈ N_hits. Default 0.
-    public var beta = 0.0
+    public var beta: Double
 
-    public init() {}
+    /// Constants with the defaults above, or the values given.
+    public init(angleExponent: Double = 50, lengthExponent: Double = 1, lengthForm: LengthForm = .sum, maxAngle: Double = 0.05,
+                helixKinks: Bool = true, alpha: Double = 0.6, beta: Double = 0) {
+        self.angleExponent = angleExponent
+        self.lengthExponent = lengthExponent
+        self.lengthForm = lengthForm
+        self.maxAngle = maxAngle
+        self.helixKinks = helixKinks
+        self.alpha = alpha
+        self.beta = beta
+    }
 
     /// The chain weight for a kink with cosine `cosine` between segments of (normalised) lengths
     /// `ra` and `rb`; 0 beyond `maxAngle`.
@@ -55,14 +66,14 @@ public struct EnergyParameters: Codable, Equatable, Sendable {
     }
 
     /// Throws unless every constant is a usable number.
+    ///
+    /// - Throws: `ConfigurationError` naming the field, e.g. `alpha`.
     public func validate() throws {
-        for (name, v) in [("angle-exponent", angleExponent), ("length-exponent", lengthExponent)] where !(v >= 0 && v.isFinite) {
-            throw InputError(file: "--\(name)", "expected a number ≥ 0, found \(v)")
+        for (field, value) in [("angleExponent", angleExponent), ("lengthExponent", lengthExponent)] where !(value >= 0 && value.isFinite) {
+            throw ConfigurationError(field: field, "expected a number ≥ 0, found \(value)")
         }
-        guard maxAngle > 0, maxAngle <= .pi else { throw InputError(file: "--max-angle", "expected an angle in (0, π] rad, found \(maxAngle)") }
-        guard alpha >= 0, alpha.isFinite else { throw InputError(file: "--alpha", "expected α ≥ 0, found \(alpha)") }
-        guard beta >= 0, beta.isFinite else { throw InputError(file: "--beta", "expected β ≥ 0, found \(beta)") }
+        guard maxAngle > 0, maxAngle <= .pi else { throw ConfigurationError(field: "maxAngle", "expected an angle in (0, π] rad, found \(maxAngle)") }
+        guard alpha >= 0, alpha.isFinite else { throw ConfigurationError(field: "alpha", "expected α ≥ 0, found \(alpha)") }
+        guard beta >= 0, beta.isFinite else { throw ConfigurationError(field: "beta", "expected β ≥ 0, found \(beta)") }
     }
 }
-
-import Foundation

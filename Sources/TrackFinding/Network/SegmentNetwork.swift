@@ -48,9 +48,29 @@ public struct SegmentNetwork: Sendable {
         self.beta = parameters.beta
         self.alpha = parameters.alpha
         self.hitCount = hits.count
+        let lengths = Self.normalisedLengths(candidates)
+        let pairs = Self.chainPairs(candidates, hitCount: hits.count, lengths: lengths, parameters: parameters, helix: helix)
+        let kept = Self.keptNeurons(candidates, pairs: pairs, dropIsolated: dropIsolated)
+        (rowStart, neighbours, weights) = Self.compressedRows(pairs, kept)
+        self.segments = kept.segments
+        self.chainCount = pairs.count
+        self.conflictCount = Self.forkAndJoinPairs(kept.segments, hitCount: hits.count)
+    }
 
-        // Lengths in units of the mean length of the segments joining the same layer to the next
-        // one: a direct segment is about 1 and a segment skipping a layer about 2, whatever the gaps.
+    /// A chain a → b (a ends where b starts) with its weight T_ab > 0.
+    struct ChainPair {
+        var a: Int32, b: Int32, weight: Double
+    }
+
+    /// The neurons kept: `index[a]` is the new number of candidate a (−1 if dropped), `degree[a]`
+    /// its number of chain partners.
+    struct KeptNeurons {
+        var segments: [Segment], index: [Int32], degree: [Int]
+    }
+
+    /// Segment lengths in units of the mean length of the segments joining the same layer to the
+    /// next one: a direct segment is about 1 and a segment skipping a layer about 2, whatever the gaps.
+    static func normalisedLengths(_ candidates: [Segment]) -> [Double] {
         var directSum = [Double](), directCount = [Int]()
         for s in candidates where s.layerStep == 1 {
             while directSum.count <= s.fromLayer { directSum.append(0); directCount.append(0) }
@@ -59,25 +79,27 @@ public struct SegmentNetwork: Sendable {
         }
         let overall = candidates.isEmpty ? 1 : candidates.reduce(0) { $0 + $1.length } / Double(candidates.count)
         let unitOf: [Double] = directSum.indices.map { directCount[$0] > 0 ? directSum[$0] / Double(directCount[$0]) : overall }
-        let normalised: [Double] = candidates.map { s in
+        return candidates.map { s in
             let u = s.fromLayer < unitOf.count ? unitOf[s.fromLayer] : overall
             return u > 0 ? s.length / u : 1
         }
+    }
 
-        // Every chain a → b meets at a hit: enumerate them hit by hit, each pair once.
-        var outgoing = Array(repeating: [Int32](), count: hits.count)
-        var incoming = Array(repeating: [Int32](), count: hits.count)
-        for (a, s) in candidates.enumerated() {
-            outgoing[Int(s.from)].append(Int32(a))
-            incoming[Int(s.to)].append(Int32(a))
-        }
+    /// Every chain a → b with a positive weight, enumerated hit by hit (the hit where a ends and b
+    /// starts), each pair once, in the order of the hit, then of a, then of b.
+    static func chainPairs(_ candidates: [Segment], hitCount: Int, lengths: [Double], parameters: EnergyParameters,
+                           helix: Bool) -> [ChainPair] {
+        let incoming = segmentsByHit(candidates, hitCount: hitCount) { $0.to }
+        let outgoing = segmentsByHit(candidates, hitCount: hitCount) { $0.from }
         let maxAngle = parameters.maxAngle, minimumCosine = cos(maxAngle)
-        var pairs: [(a: Int32, b: Int32, w: Double)] = []
-        for j in 0..<hits.count where !incoming[j].isEmpty && !outgoing[j].isEmpty {
-            for a in incoming[j] {
-                let sa = candidates[Int(a)]
-                for b in outgoing[j] {
-                    let sb = candidates[Int(b)]
+        var pairs: [ChainPair] = []
+        for j in 0..<hitCount {
+            let ins = incoming.start[j]..<incoming.start[j + 1], outs = outgoing.start[j]..<outgoing.start[j + 1]
+            guard !ins.isEmpty, !outs.isEmpty else { continue }
+            for x in ins {
+                let a = incoming.segments[x], sa = candidates[Int(a)]
+                for y in outs {
+                    let b = outgoing.segments[y], sb = candidates[Int(b)]
                     let cosine: Double
                     if helix {
                         let theta = sa.helixKink(with: sb)
@@ -87,39 +109,67 @@ public struct SegmentNetwork: Sendable {
                         cosine = sa.cosine(with: sb)
                         guard cosine >= minimumCosine else { continue }
                     }
-                    let w = parameters.chainWeight(cosine: cosine, normalised[Int(a)], normalised[Int(b)], minimumCosine: minimumCosine)
-                    if w > 0 { pairs.append((a, b, w)) }
+                    let w = parameters.chainWeight(cosine: cosine, lengths[Int(a)], lengths[Int(b)], minimumCosine: minimumCosine)
+                    if w > 0 { pairs.append(ChainPair(a: a, b: b, weight: w)) }
                 }
             }
         }
+        return pairs
+    }
+
+    /// The segments at each hit, by the hit `end` gives, in compressed-row form: hit h's segments
+    /// are `segments[start[h]..<start[h + 1]]`, in ascending order.
+    static func segmentsByHit(_ candidates: [Segment], hitCount: Int, end: (Segment) -> Int32) -> (start: [Int], segments: [Int32]) {
+        var start = [Int](repeating: 0, count: hitCount + 1)
+        for s in candidates { start[Int(end(s)) + 1] += 1 }
+        for h in 0..<hitCount { start[h + 1] += start[h] }
+        var fill = start
+        var segments = [Int32](repeating: 0, count: candidates.count)
+        for (a, s) in candidates.enumerated() {
+            let h = Int(end(s))
+            segments[fill[h]] = Int32(a)
+            fill[h] += 1
+        }
+        return (start, segments)
+    }
+
+    /// The candidates kept as neurons (all, or with `dropIsolated` those with a chain partner),
+    /// renumbered in their order.
+    static func keptNeurons(_ candidates: [Segment], pairs: [ChainPair], dropIsolated: Bool) -> KeptNeurons {
         var degree = [Int](repeating: 0, count: candidates.count)
         for p in pairs { degree[Int(p.a)] += 1; degree[Int(p.b)] += 1 }
-        // Renumber the kept neurons.
         var index = [Int32](repeating: -1, count: candidates.count)
         var segments: [Segment] = []
         for a in candidates.indices where !dropIsolated || degree[a] > 0 {
             index[a] = Int32(segments.count)
             segments.append(candidates[a])
         }
-        var rowStart = [Int](repeating: 0, count: segments.count + 1)
-        for a in candidates.indices where index[a] >= 0 { rowStart[Int(index[a]) + 1] = degree[a] }
-        for k in 0..<segments.count { rowStart[k + 1] += rowStart[k] }
+        return KeptNeurons(segments: segments, index: index, degree: degree)
+    }
+
+    /// The symmetric chain weights as neighbour lists in compressed-row form, each pair entered in
+    /// both rows in the order of `pairs`.
+    static func compressedRows(_ pairs: [ChainPair], _ kept: KeptNeurons) -> (rowStart: [Int], neighbours: [Int32], weights: [Double]) {
+        var rowStart = [Int](repeating: 0, count: kept.segments.count + 1)
+        for (a, k) in kept.index.enumerated() where k >= 0 { rowStart[Int(k) + 1] = kept.degree[a] }
+        for k in 0..<kept.segments.count { rowStart[k + 1] += rowStart[k] }
         var fill = rowStart
         var neighbours = [Int32](repeating: 0, count: 2 * pairs.count)
         var weights = [Double](repeating: 0, count: 2 * pairs.count)
         for p in pairs {
-            let a = Int(index[Int(p.a)]), b = Int(index[Int(p.b)])
-            neighbours[fill[a]] = Int32(b); weights[fill[a]] = p.w; fill[a] += 1
-            neighbours[fill[b]] = Int32(a); weights[fill[b]] = p.w; fill[b] += 1
+            let a = Int(kept.index[Int(p.a)]), b = Int(kept.index[Int(p.b)])
+            neighbours[fill[a]] = Int32(b); weights[fill[a]] = p.weight; fill[a] += 1
+            neighbours[fill[b]] = Int32(a); weights[fill[b]] = p.weight; fill[b] += 1
         }
-        var forks = [Int](repeating: 0, count: hits.count), joins = forks
+        return (rowStart, neighbours, weights)
+    }
+
+    /// The number of unordered fork pairs (segments leaving the same hit) and join pairs (reaching
+    /// the same hit).
+    static func forkAndJoinPairs(_ segments: [Segment], hitCount: Int) -> Int {
+        var forks = [Int](repeating: 0, count: hitCount), joins = forks
         for s in segments { forks[Int(s.from)] += 1; joins[Int(s.to)] += 1 }
-        self.segments = segments
-        self.rowStart = rowStart
-        self.neighbours = neighbours
-        self.weights = weights
-        self.chainCount = pairs.count
-        self.conflictCount = zip(forks, joins).reduce(0) { $0 + $1.0 * ($1.0 - 1) / 2 + $1.1 * ($1.1 - 1) / 2 }
+        return zip(forks, joins).reduce(0) { $0 + $1.0 * ($1.0 - 1) / 2 + $1.1 * ($1.1 - 1) / 2 }
     }
 
     /// cos θ of the kink from `a` into `b` (see `helix`).

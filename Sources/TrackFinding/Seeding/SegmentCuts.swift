@@ -18,25 +18,36 @@ import EnergyCore
 /// Both geometries cut segments longer than `maxLength`.
 public struct SegmentCuts: Codable, Equatable, Sendable {
     /// Also join hits two layers apart, so a track survives one missing hit. Default true.
-    public var skipLayers = true
+    public var skipLayers: Bool
     /// Longest segment, mm. Default 1000.
-    public var maxLength = 1000.0
+    public var maxLength: Double
     /// Barrel: lowest transverse momentum kept, GeV. Default 0.5.
-    public var minPT = 0.5
+    public var minPT: Double
     /// Barrel: solenoid field, tesla. Default 2 (the TrackML detector).
-    public var magneticField = 2.0
+    public var magneticField: Double
     /// Barrel: largest |z₀| of the segment's intercept with the beam line, mm. Default 200
     /// (3.6 σ of the TrackML luminous region, σ_z ≈ 55 mm).
-    public var maxZ0 = 200.0
+    public var maxZ0: Double
     /// Forward: largest |dx/dz| and |dy/dz|. Default 0.5.
-    public var maxSlope = 0.5
+    public var maxSlope: Double
     /// Forward: z of the target, mm. Default 0.
-    public var targetZ = 0.0
+    public var targetZ: Double
     /// Forward: radius around the beam axis at the target plane that the segment must pass, mm.
     /// Default 30.
-    public var targetRadius = 30.0
+    public var targetRadius: Double
 
-    public init() {}
+    /// Cuts with the defaults above, or the values given.
+    public init(skipLayers: Bool = true, maxLength: Double = 1000, minPT: Double = 0.5, magneticField: Double = 2,
+                maxZ0: Double = 200, maxSlope: Double = 0.5, targetZ: Double = 0, targetRadius: Double = 30) {
+        self.skipLayers = skipLayers
+        self.maxLength = maxLength
+        self.minPT = minPT
+        self.magneticField = magneticField
+        self.maxZ0 = maxZ0
+        self.maxSlope = maxSlope
+        self.targetZ = targetZ
+        self.targetRadius = targetRadius
+    }
 
     /// The bending radius, in mm, of a track of `minPT` in `magneticField`.
     public var minimumRadius: Double { magneticField > 0 ? 1000 * minPT / (0.3 * magneticField) : .infinity }
@@ -51,13 +62,15 @@ public struct SegmentCuts: Codable, Equatable, Sendable {
     }
 
     /// Throws unless every cut is a sensible number.
+    ///
+    /// - Throws: `ConfigurationError` naming the field, e.g. `minPT`.
     public func validate() throws {
-        for (name, v) in [("max-length", maxLength), ("min-pt", minPT), ("max-z0", maxZ0),
-                          ("max-slope", maxSlope), ("target-radius", targetRadius)] where !(v > 0) {
-            throw InputError(file: "--\(name)", "expected a positive number, found \(v)")
+        for (field, value) in [("maxLength", maxLength), ("minPT", minPT), ("maxZ0", maxZ0),
+                               ("maxSlope", maxSlope), ("targetRadius", targetRadius)] where !(value > 0) {
+            throw ConfigurationError(field: field, "expected a positive number, found \(value)")
         }
         guard magneticField >= 0, magneticField.isFinite else {
-            throw InputError(file: "--magnetic-field", "expected a field ≥ 0 T, found \(magneticField)")
+            throw ConfigurationError(field: "magneticField", "expected a field ≥ 0 T, found \(magneticField)")
         }
     }
 }

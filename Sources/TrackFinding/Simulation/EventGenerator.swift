@@ -49,22 +49,66 @@ public struct GeneratedEvent: Sendable {
 /// the layers; `inefficiency` is the chance that a layer misses a hit. Hit ids are shuffled.
 /// Truth weights are uniform over hits of particles with at least 4 hits and 0 otherwise
 /// (TrackML gives particles with 3 hits or fewer no weight).
+///
+/// The settings are a `Configuration`; the generator draws events from them.
 public struct EventGenerator: Sendable {
-    public enum Detector: String, CaseIterable, Sendable { case planar, barrel }
+    /// The simulated detector.
+    public enum Detector: String, Codable, CaseIterable, Sendable { case planar, barrel }
 
-    public var detector: Detector
-    public var tracks: Int
-    public var noise: Double
-    public var inefficiency: Double = 0
-    public var minPT = 0.5
-    public var maxPT = 10.0
-    public var maxEta = 1.0
-    public var magneticField = 2.0
+    /// The settings of the simulation.
+    public struct Configuration: Codable, Equatable, Sendable {
+        /// The detector. Default `.barrel`.
+        public var detector: Detector
+        /// Particles per event. Default 100.
+        public var tracks: Int
+        /// Noise hits as a fraction of the particle hits. Default 0.1.
+        public var noise: Double
+        /// The chance that a layer misses a particle's hit. Default 0.
+        public var inefficiency: Double
+        /// Barrel: lowest and highest transverse momentum, GeV. Default 0.5 and 10.
+        public var minPT: Double, maxPT: Double
+        /// Barrel: largest |η|. Default 1.
+        public var maxEta: Double
+        /// Barrel: solenoid field, tesla. Default 2.
+        public var magneticField: Double
 
-    public init(detector: Detector, tracks: Int, noise: Double) {
-        self.detector = detector
-        self.tracks = tracks
-        self.noise = noise
+        /// Settings with the defaults above, or the values given.
+        public init(detector: Detector = .barrel, tracks: Int = 100, noise: Double = 0.1, inefficiency: Double = 0,
+                    minPT: Double = 0.5, maxPT: Double = 10, maxEta: Double = 1, magneticField: Double = 2) {
+            self.detector = detector
+            self.tracks = tracks
+            self.noise = noise
+            self.inefficiency = inefficiency
+            self.minPT = minPT
+            self.maxPT = maxPT
+            self.maxEta = maxEta
+            self.magneticField = magneticField
+        }
+
+        /// Throws unless the settings make sense.
+        ///
+        /// - Throws: `ConfigurationError` naming the field, e.g. `noise` or `minPT`.
+        public func validate() throws {
+            guard tracks >= 0 else { throw ConfigurationError(field: "tracks", "expected a number of tracks ≥ 0, found \(tracks)") }
+            guard noise >= 0, noise.isFinite else { throw ConfigurationError(field: "noise", "expected a noise fraction ≥ 0, found \(noise)") }
+            guard inefficiency >= 0, inefficiency < 1 else {
+                throw ConfigurationError(field: "inefficiency", "expected a probability in [0, 1), found \(inefficiency)")
+            }
+            guard minPT > 0 else { throw ConfigurationError(field: "minPT", "expected a positive p_T, found \(minPT)") }
+            guard maxPT >= minPT else { throw ConfigurationError(field: "maxPT", "expected at least the lowest p_T, \(minPT), found \(maxPT)") }
+        }
+    }
+
+    /// The settings this generator draws from.
+    public let configuration: Configuration
+    var detector: Detector { configuration.detector }
+
+    /// A generator for `configuration`.
+    ///
+    /// - Throws: `ConfigurationError` for unusable settings.
+    public init(_ configuration: Configuration = Configuration()) throws {
+        try configuration.validate()
+        self.configuration = configuration
     }
 
     /// The barrel layers: (volume, layer, radius mm, half-length mm, σ_rφ mm, σ_z mm).
@@ -76,17 +120,9 @@ public struct EventGenerator: Sendable {
     /// The planar chambers' z, mm.
     static let chambers: [Double] = [600, 800, 1000, 1200, 1400, 1600]
 
-    /// Throws unless the settings make sense.
-    public func validate() throws {
-        guard tracks >= 0 else { throw InputError(file: "--tracks", "expected a number of tracks ≥ 0, found \(tracks)") }
-        guard noise >= 0, noise.isFinite else { throw InputError(file: "--noise", "expected a noise fraction ≥ 0, found \(noise)") }
-        guard inefficiency >= 0, inefficiency < 1 else { throw InputError(file: "--inefficiency", "expected a probability in [0, 1), found \(inefficiency)") }
-        guard minPT > 0, maxPT >= minPT else { throw InputError(file: "--pt-min", "expected 0 < p_T min ≤ p_T max, found \(minPT) and \(maxPT)") }
-    }
-
     /// Generates one event from `random`.
-    public func generate(random: RandomSource) throws -> GeneratedEvent {
-        try validate()
+    public func generate(random: RandomSource) -> GeneratedEvent {
+        let tracks = configuration.tracks, inefficiency = configuration.inefficiency
         var raw: [(x: Double, y: Double, z: Double, layer: LayerID, truth: TruthHit)] = []
         var particles: [Particle] = []
         for p in stride(from: 1, through: tracks, by: 1) {
@@ -101,7 +137,7 @@ public struct EventGenerator: Sendable {
             pp.hitCount = kept
             particles.append(pp)
         }
-        let noiseCount = Int((noise * Double(raw.count)).rounded())
+        let noiseCount = Int((configuration.noise * Double(raw.count)).rounded())
         for _ in 0..<noiseCount {
             let h = noiseHit(random)
             raw.append((h.x, h.y, h.z, h.layer, TruthHit(hitID: 0, particleID: 0, tx: h.x, ty: h.y, tz: h.z, weight: 0)))
@@ -118,6 +154,49 @@ public struct EventGenerator: Sendable {
             truth.append(t)
         }
         return GeneratedEvent(hits: hits, truth: truth, particles: particles)
+    }
+
+    /// What one written event holds.
+    public struct WrittenEvent: Sendable {
+        /// The event's number, from 1.
+        public var number: Int
+        /// The prefix of its files: `PREFIX-hits.csv`, `PREFIX-truth.csv`, `PREFIX-particles.csv`.
+        public var prefix: String
+        /// Hits (noise included), particles, and noise hits.
+        public var hitCount: Int, particleCount: Int, noiseHitCount: Int
+
+        /// The hit file.
+        public var hitsFile: String { prefix + "-hits.csv" }
+    }
+
+    /// Generates `count` events from `random`, one after the other, and writes each (see
+    /// `GeneratedEvent.write(prefix:)`): a single event as `prefix`-…, several as `prefix`nnnnnnnnn-…
+    /// with the event's number in 9 digits, so that the prefix `DIR/event` makes an `EventFolder`.
+    /// Creates the prefix's folder. `onEvent` sees each event once it is written.
+    ///
+    /// - Throws: `InputError` when a file or the folder cannot be written.
+    @discardableResult
+    public func write(events count: Int, prefix: String, random: RandomSource,
+                      onEvent: (WrittenEvent) throws -> Void = { _ in }) throws -> [WrittenEvent] {
+        let folder = (prefix as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw InputError(file: folder, "cannot create the folder")
+            }
+        }
+        var written: [WrittenEvent] = []
+        for number in stride(from: 1, through: count, by: 1) {
+            let event = generate(random: random)
+            let eventPrefix = count == 1 ? prefix : prefix + String(format: "%09ld", number)
+            try event.write(prefix: eventPrefix)
+            let summary = WrittenEvent(number: number, prefix: eventPrefix, hitCount: event.hits.count, particleCount: event.particles.count,
+                                       noiseHitCount: event.truth.filter { $0.particleID == 0 }.count)
+            try onEvent(summary)
+            written.append(summary)
+        }
+        return written
     }
 
     typealias SimHit = (x: Double, y: Double, z: Double, layer: LayerID, p: (Double, Double, Double))
@@ -139,6 +218,8 @@ public struct EventGenerator: Sendable {
 
     func barrelTrack(id: Int, _ random: RandomSource) -> (Particle, [SimHit]) {
         // p_T ∝ 1/p_T² on [min, max]: the inverse CDF of u is 1 / (1/min − u (1/min − 1/max)).
+        let minPT = configuration.minPT, maxPT = configuration.maxPT, maxEta = configuration.maxEta
+        let magneticField = configuration.magneticField
         let u = random.uniform()
         var pt = 1 / (1 / minPT - u * (1 / minPT - 1 / maxPT))
         let eta = random.uniform(-maxEta, maxEta)

@@ -87,9 +87,9 @@ struct Demo: ParsableCommand {
             let ids = r.trackIDs(hitCount: hits.count)
             let score = TrackingScore.evaluate(hits: hits, truth: truth, trackIDs: ids)
             let particles = Set(truth.map(\.particleID)).subtracting([0]).count
-            print(String(format: "  %@ (%@ geometry): %d hits, %d particles; %d neurons, %d chain connections; %d tracks in %.3f s",
-                         name, r.layout.geometry.rawValue, hits.count, particles, r.network.count, r.network.chainCount, r.tracks.count, seconds))
-            print("    " + TracksScore.describe(score))
+            print("  \(name) (\(r.layout.geometry.rawValue) geometry): \(hits.count) hits, \(particles) particles; "
+                  + "\(r.network.count) neurons, \(r.network.chainCount) chain connections; \(r.tracks.count) tracks in \(TrackingText.fixed(seconds, 3)) s")
+            print("    " + TrackingText.score(score))
             try AtomicFile.write(SubmissionFile.format(eventID: 1, hits: hits, trackIDs: ids), to: "\(output)/tracks-\(name)-submission.csv")
             try AtomicFile.write(EventDisplay.svg(hits: hits, groups: r.tracks, geometry: r.layout.geometry, title: "\(name) sample event, reconstructed"),
                                  to: "\(output)/tracks-\(name).svg")

@@ -4,9 +4,9 @@ import TrackFinding
 
 /// The settings of `TrackFinderConfiguration` as command-line options, with its defaults.
 struct FinderOptions: ParsableArguments {
-    @Option(help: "Detector geometry: barrel (layers by radius), forward (layers by z) or auto.") var geometry = "auto"
-    @Option(help: "Solver: mean-field or annealing (binary neurons, GSL simulated annealing).") var solver = "mean-field"
-    @Flag(name: .customLong("skip-layers"), inversion: .prefixedNo, help: "Also join hits two layers apart (missing hits).") var skipLayers = true
+    @Option(help: "Detector geometry: barrel (layers by radius), forward (layers by z) or auto.") var geometry = DetectorGeometry.auto
+    @Option(help: "Solver: mean-field or annealing (binary neurons, GSL simulated annealing).") var solver = TrackFinderConfiguration.Solver.meanField
+    @Flag(name: .customLong("skip-layers"), inversion: .prefixedNo, help: "Also join hits two layers apart (missing hits).") var skipLayers = SegmentCuts().skipLayers
     @Option(help: "Longest segment, mm.") var maxLength = SegmentCuts().maxLength
     @Option(name: .customLong("min-pt"), help: "Barrel: lowest p_T kept by the Δφ window, GeV.") var minPT = SegmentCuts().minPT
     @Option(help: "Barrel: solenoid field, T.") var magneticField = SegmentCuts().magneticField
@@ -16,57 +16,64 @@ struct FinderOptions: ParsableArguments {
     @Option(help: "Forward: radius at the target the segment must pass, mm.") var targetRadius = SegmentCuts().targetRadius
     @Option(help: "Exponent m of cos^m θ.") var angleExponent = EnergyParameters().angleExponent
     @Option(help: "Exponent λ of the segment lengths.") var lengthExponent = EnergyParameters().lengthExponent
-    @Option(help: "Length form: sum (1/(r^λ + r'^λ)) or product (1/(r r')).") var lengthForm = EnergyParameters().lengthForm.rawValue
+    @Option(help: "Length form: sum (1/(r^λ + r'^λ)) or product (1/(r r')).") var lengthForm = EnergyParameters().lengthForm
     @Option(help: "Largest kink that connects two segments, rad.") var maxAngle = EnergyParameters().maxAngle
-    @Flag(name: .customLong("helix-kinks"), inversion: .prefixedNo, help: "Barrel in a field: measure kinks against a helix from the beam line.") var helixKinks = true
+    @Flag(name: .customLong("helix-kinks"), inversion: .prefixedNo, help: "Barrel in a field: measure kinks against a helix from the beam line.") var helixKinks = EnergyParameters().helixKinks
     @Option(help: "Fork and join penalty α.") var alpha = EnergyParameters().alpha
     @Option(help: "Global constraint strength β on (Σ V − N_hits)².") var beta = EnergyParameters().beta
-    @Option(name: .customLong("t-initial"), help: "Initial temperature (default: 2 for mean-field, 1 for annealing).") var tInitial: Double?
-    @Option(name: .customLong("mu-t"), help: "Cooling factor: T ← T / mu_t.") var muT: Double?
-    @Option(name: .customLong("t-min"), help: "Final temperature.") var tMin: Double?
-    @Option(name: .customLong("iters-fixed-t"), help: "Sweeps (mean-field) or flips (annealing) per temperature.") var itersFixedT: Int?
-    @Option(help: "Mean-field updates: asynchronous or synchronous.") var update = "asynchronous"
-    @Option(help: "Damping of synchronous updates.") var damping = MeanFieldAnnealing().damping
-    @Option(help: "Convergence threshold on max |ΔV|.") var tolerance = MeanFieldAnnealing().tolerance
-    @Option(help: "Activation above which a segment is on.") var threshold = TrackExtractor().threshold
-    @Option(help: "Fewest hits of a track.") var minHits = TrackExtractor().minHits
+    @Option(name: .customLong("t-initial"), help: "Initial temperature (default: 1 for both solvers).") var tInitial: Double?
+    @Option(name: .customLong("mu-t"), help: "Cooling factor: T ← T / mu_t (default: 1.3 mean-field, 1.2 annealing).") var muT: Double?
+    @Option(name: .customLong("t-min"), help: "Final temperature (default: 0.2 mean-field, 0.01 annealing).") var tMin: Double?
+    @Option(name: .customLong("iters-fixed-t"), help: "Sweeps (mean-field, default 2) or flips (annealing, default 20000) per temperature.") var itersFixedT: Int?
+    @Option(help: "Mean-field updates: asynchronous or synchronous.") var update = MeanFieldAnnealing.Configuration().update
+    @Option(help: "Damping of synchronous updates.") var damping = MeanFieldAnnealing.Configuration().damping
+    @Option(help: "Convergence threshold on max |ΔV|.") var tolerance = MeanFieldAnnealing.Configuration().tolerance
+    @Option(help: "Activation above which a segment is on.") var threshold = TrackExtractor.Configuration().threshold
+    @Option(help: "Fewest hits of a track.") var minHits = TrackExtractor.Configuration().minHits
 
-    /// The configuration these options describe.
-    func configuration() throws -> TrackFinderConfiguration {
-        var c = TrackFinderConfiguration()
-        guard let g = DetectorGeometry(rawValue: geometry) else { throw InputError(file: "--geometry", "expected barrel, forward or auto, got '\(geometry)'") }
-        guard let s = TrackFinderConfiguration.Solver(rawValue: solver) else { throw InputError(file: "--solver", "expected mean-field or annealing, got '\(solver)'") }
-        guard let form = EnergyParameters.LengthForm(rawValue: lengthForm) else { throw InputError(file: "--length-form", "expected sum or product, got '\(lengthForm)'") }
-        guard let u = MeanFieldAnnealing.Update(rawValue: update) else { throw InputError(file: "--update", "expected asynchronous or synchronous, got '\(update)'") }
-        c.geometry = g
-        c.solver = s
-        c.cuts.skipLayers = skipLayers
-        c.cuts.maxLength = maxLength
-        c.cuts.minPT = minPT
-        c.cuts.magneticField = magneticField
-        c.cuts.maxZ0 = maxZ0
-        c.cuts.maxSlope = maxSlope
-        c.cuts.targetZ = targetZ
-        c.cuts.targetRadius = targetRadius
-        c.energy.angleExponent = angleExponent
-        c.energy.lengthExponent = lengthExponent
-        c.energy.lengthForm = form
-        c.energy.maxAngle = maxAngle
-        c.energy.alpha = alpha
-        c.energy.helixKinks = helixKinks
-        c.energy.beta = beta
-        c.meanField.update = u
-        c.meanField.damping = damping
-        c.meanField.tolerance = tolerance
+    /// The option that sets each field of `TrackFinderConfiguration`.
+    static let flags: ConfigurationFlags = {
+        var names = [
+            "cuts.maxLength": "--max-length", "cuts.minPT": "--min-pt", "cuts.magneticField": "--magnetic-field",
+            "cuts.maxZ0": "--max-z0", "cuts.maxSlope": "--max-slope", "cuts.targetRadius": "--target-radius",
+            "energy.angleExponent": "--angle-exponent", "energy.lengthExponent": "--length-exponent",
+            "energy.maxAngle": "--max-angle", "energy.alpha": "--alpha", "energy.beta": "--beta",
+            "meanField.damping": "--damping", "meanField.tolerance": "--tolerance",
+            "extraction.threshold": "--threshold", "extraction.minHits": "--min-hits",
+        ]
+        for solver in ["meanField", "annealing"] {
+            names[solver + ".schedule.initialTemperature"] = "--t-initial"
+            names[solver + ".schedule.coolingFactor"] = "--mu-t"
+            names[solver + ".schedule.minimumTemperature"] = "--t-min"
+            names[solver + ".schedule.iterationsPerTemperature"] = "--iters-fixed-t"
+        }
+        return ConfigurationFlags(names)
+    }()
+
+    /// The configuration these options describe (checked by `TrackFinder.init`).
+    var configuration: TrackFinderConfiguration {
+        var c = TrackFinderConfiguration(
+            geometry: geometry,
+            cuts: SegmentCuts(skipLayers: skipLayers, maxLength: maxLength, minPT: minPT, magneticField: magneticField, maxZ0: maxZ0,
+                              maxSlope: maxSlope, targetZ: targetZ, targetRadius: targetRadius),
+            energy: EnergyParameters(angleExponent: angleExponent, lengthExponent: lengthExponent, lengthForm: lengthForm, maxAngle: maxAngle,
+                                     helixKinks: helixKinks, alpha: alpha, beta: beta),
+            solver: solver,
+            meanField: MeanFieldAnnealing.Configuration(update: update, damping: damping, tolerance: tolerance),
+            extraction: TrackExtractor.Configuration(threshold: threshold, minHits: minHits))
         for schedule in [\TrackFinderConfiguration.meanField.schedule, \TrackFinderConfiguration.annealing.schedule] {
             if let tInitial { c[keyPath: schedule].initialTemperature = tInitial }
             if let muT { c[keyPath: schedule].coolingFactor = muT }
             if let tMin { c[keyPath: schedule].minimumTemperature = tMin }
             if let itersFixedT { c[keyPath: schedule].iterationsPerTemperature = itersFixedT }
         }
-        c.extraction.threshold = threshold
-        c.extraction.minHits = minHits
-        try c.validate()
         return c
+    }
+
+    /// The finder these options describe.
+    ///
+    /// - Throws: a usage error naming the option whose value the configuration refuses.
+    func finder() throws -> TrackFinder {
+        try Self.flags.map { try TrackFinder(configuration) }
     }
 }

@@ -1,6 +1,4 @@
 import ArgumentParser
-import EnergyCore
-import Foundation
 import TrackFinding
 
 /// `ebm tracks score`: the TrackML score and tracking rates of a submission.
@@ -19,21 +17,6 @@ struct TracksScore: ParsableCommand {
     @Option(help: "Fewest hits of a reconstructable particle.") var minHits = 3
 
     func run() throws {
-        let score = try Self.score(truth: truth, submission: submission, minHits: minHits)
-        print(Self.describe(score))
-    }
-
-    /// Reads the files and scores them; hits are placed at their true positions.
-    static func score(truth: String, submission: String, minHits: Int) throws -> TrackingScore {
-        let t = try TruthFile.read(truth, required: ["hit_id", "particle_id", "tx", "ty", "tz", "weight"])
-        let hits = t.map { Hit(id: $0.hitID, x: $0.tx, y: $0.ty, z: $0.tz, layer: LayerID(volume: 0, layer: 0)) }
-        let tracks = try SubmissionFile.read(submission, matching: hits, hitsFile: truth)
-        return TrackingScore.evaluate(hits: hits, truth: t, trackIDs: tracks, minHits: minHits)
-    }
-
-    static func describe(_ s: TrackingScore) -> String {
-        String(format: "TrackML score %.4f; efficiency %.4f (%d of %d particles); fake rate %.4f, duplicate rate %.4f of %d tracks; "
-               + "segment precision %.4f, recall %.4f", s.score, s.efficiency, s.matched, s.particles, s.fakeRate, s.duplicateRate, s.tracks,
-               s.segmentPrecision, s.segmentRecall)
+        print(TrackingText.score(try TrackingScore.evaluate(truth: truth, submission: submission, minHits: minHits)))
     }
 }
