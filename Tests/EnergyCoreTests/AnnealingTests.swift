@@ -52,15 +52,15 @@ struct AnnealingTests {
         for (a, b) in zip(t.temperatures, t.temperatures.dropFirst()) { #expect(abs(b - a / 1.25) < 1e-12) }
     }
 
-    @Test("invalid schedules are refused with the parameter's name")
+    @Test("invalid schedules are refused with the name of the field")
     func invalid() {
-        #expect(throws: InputError.self) {
+        #expect(throws: ConfigurationError.self) {
             try AnnealingSchedule(initialTemperature: 1, coolingFactor: 0.9, minimumTemperature: 0.1, iterationsPerTemperature: 1).validate()
         }
-        #expect(throws: InputError(file: "--t-initial", "expected a positive temperature, got -1.0")) {
+        #expect(throws: ConfigurationError(field: "initialTemperature", "expected a positive temperature, got -1.0")) {
             try AnnealingSchedule(initialTemperature: -1, coolingFactor: 2, minimumTemperature: 0.1, iterationsPerTemperature: 1).validate()
         }
-        #expect(throws: InputError.self) {
+        #expect(throws: ConfigurationError(field: "iterationsPerTemperature", "expected at least 1 iteration per temperature, got 0")) {
             try AnnealingSchedule(initialTemperature: 1, coolingFactor: 2, minimumTemperature: 0.1, iterationsPerTemperature: 0).validate()
         }
     }

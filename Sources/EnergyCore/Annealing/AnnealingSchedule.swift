@@ -39,24 +39,27 @@ public struct AnnealingSchedule: Sendable, Equatable, Codable {
 
     /// Refuses parameters for which the schedule would not end or would not make sense.
     ///
-    /// - Throws: `InputError` naming the offending parameter, as it is spelt on the command line.
+    /// - Throws: `ConfigurationError` naming the offending property (`initialTemperature`,
+    ///   `coolingFactor`, …); a caller holding the schedule in a field nests it (`schedule.coolingFactor`).
     public func validate() throws {
-        func bad(_ name: String, _ msg: String) -> InputError { InputError(file: "--\(name)", msg) }
         guard initialTemperature.isFinite, initialTemperature > 0 else {
-            throw bad("t-initial", "expected a positive temperature, got \(initialTemperature)")
+            throw ConfigurationError(field: "initialTemperature", "expected a positive temperature, got \(initialTemperature)")
         }
         guard minimumTemperature.isFinite, minimumTemperature > 0 else {
-            throw bad("t-min", "expected a positive temperature, got \(minimumTemperature)")
+            throw ConfigurationError(field: "minimumTemperature", "expected a positive temperature, got \(minimumTemperature)")
         }
         guard coolingFactor.isFinite, coolingFactor > 1 else {
-            throw bad("mu-t", "expected a cooling factor greater than 1, got \(coolingFactor)")
+            throw ConfigurationError(field: "coolingFactor", "expected a cooling factor greater than 1, got \(coolingFactor)")
         }
         guard iterationsPerTemperature >= 1 else {
-            throw bad("iters-fixed-t", "expected at least 1 iteration per temperature, got \(iterationsPerTemperature)")
+            throw ConfigurationError(field: "iterationsPerTemperature",
+                                     "expected at least 1 iteration per temperature, got \(iterationsPerTemperature)")
         }
-        guard boltzmann.isFinite, boltzmann > 0 else { throw bad("k", "expected a positive constant, got \(boltzmann)") }
+        guard boltzmann.isFinite, boltzmann > 0 else {
+            throw ConfigurationError(field: "boltzmann", "expected a positive constant, got \(boltzmann)")
+        }
         guard stepCount <= 10_000_000 else {
-            throw bad("t-min", "the schedule has \(stepCount) temperatures; expected at most 10,000,000")
+            throw ConfigurationError(field: "minimumTemperature", "the schedule has \(stepCount) temperatures; expected at most 10,000,000")
         }
     }
 
