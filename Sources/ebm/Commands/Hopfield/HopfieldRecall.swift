@@ -44,7 +44,7 @@ struct HopfieldRecall: ParsableCommand {
                                                        minimumTemperature: tMin, iterationsPerTemperature: itersFixedT))
         default: throw InputError(file: "--mode", "unknown mode '\(mode)'; expected async, sync or stochastic")
         }
-        let mem = try MemoryFile.read(memory)
+        let mem = try HopfieldModelFile.read(memory).model
         let format = PatternFormat.of(probes)
         let set = try PatternFile.read(probes, format: format, binary: binary)
         let results = try mem.recall(set, mode: recallMode, maxSweeps: maxSweeps,

@@ -36,7 +36,7 @@ struct HopfieldStore: ParsableCommand {
         let set = try PatternFile.read(patterns, binary: binary)
         var memory: AssociativeMemory
         if let into {
-            memory = try MemoryFile.read(into)
+            memory = try HopfieldModelFile.read(into).model
             if let learningRule, learningRule != memory.rule {
                 throw InputError(file: into, "the memory uses the \(memory.rule.name) rule; --rule asks for \(learningRule.name)")
             }
@@ -44,7 +44,7 @@ struct HopfieldStore: ParsableCommand {
             memory = AssociativeMemory(neurons: set.neurons, rule: learningRule ?? .hebbian)
         }
         try memory.store(set, source: patterns)
-        try MemoryFile.write(memory, to: out)
+        try HopfieldModelFile.write(memory, to: out)
         var line = "stored \(set.count) patterns of \(set.neurons) neurons with the \(memory.rule.name) rule "
             + "(\(memory.patterns.count) in the memory, load α = \(String(format: "%.3f", Double(memory.patterns.count) / Double(memory.neurons))))"
         if let rank = memory.rank, rank < memory.patterns.count {
