@@ -8,6 +8,30 @@ import Testing
 struct ConfigurationTests {
     static let badSchedule = AnnealingSchedule(initialTemperature: 1, coolingFactor: 0.5, minimumTemperature: 0.1, iterationsPerTemperature: 1)
 
+    @Test("the capacity experiment names the field of each bad setting",
+          arguments: [
+              (CapacityExperiment.Configuration(neurons: 1), "neurons"),
+              (CapacityExperiment.Configuration(rule: .dense(.polynomial(degree: 1))), "rule.degree"),
+              (CapacityExperiment.Configuration(noise: 0.5), "noise"),
+              (CapacityExperiment.Configuration(noise: .nan), "noise"),
+              (CapacityExperiment.Configuration(trials: 0), "trials"),
+              (CapacityExperiment.Configuration(probesPerNetwork: 0), "probesPerNetwork"),
+              (CapacityExperiment.Configuration(mode: .stochastic(badSchedule)), "mode.schedule.coolingFactor"),
+              (CapacityExperiment.Configuration(maxSweeps: 0), "maxSweeps"),
+              (CapacityExperiment.Configuration(loads: []), "loads"),
+              (CapacityExperiment.Configuration(loads: [0.1, -0.2]), "loads"),
+              (CapacityExperiment.Configuration(loads: [.infinity]), "loads"),
+          ])
+    func capacity(_ configuration: CapacityExperiment.Configuration, _ field: String) {
+        #expect(fieldOfError { try CapacityExperiment(configuration: configuration) } == field)
+    }
+
+    @Test("the defaults are valid")
+    func defaults() throws {
+        try CapacityExperiment.Configuration().validate()
+        #expect(CapacityExperiment.Configuration().scannedLoads == CapacityExperiment.defaultLoads(for: .hebbian))
+    }
+
     @Test("recall and store name the argument or the field at fault")
     func recallAndStore() throws {
         var memory = AssociativeMemory(neurons: 3, rule: .hebbian)
