@@ -77,6 +77,25 @@ struct CommandLineTests {
         #expect(try String(contentsOfFile: probes, encoding: .utf8) == "#..#\n.#..\n#..#\n")
     }
 
+    @Test("bad hopfield options are usage errors (exit 2) naming the option",
+          arguments: [
+              (["bench", "hopfield", "--patterns", "0"], "--patterns: expected at least 1, got 0"),
+              (["bench", "hopfield", "--noise", "nan"], "--noise: expected a fraction of flipped bits in [0, 1], got nan"),
+              (["bench", "hopfield", "--mode", "random"], "The value 'random' is invalid for '--mode <mode>'. Please provide one of 'async', 'sync' or 'stochastic'."),
+              (["bench", "hopfield", "--rule", "dense", "--degree", "1"], "--degree: expected a degree of at least 2 (or 0 for the exponential F), got 1"),
+              (["hopfield", "capacity", "--rule", "oja"], "The value 'oja' is invalid for '--rule <rule>'. Please provide one of 'hebb', 'storkey', 'pseudoinverse', 'dense' or 'dense-exp'."),
+              (["hopfield", "capacity", "--noise", "0.7"], "--noise: expected a fraction of flipped bits in [0, 0.5), got 0.7"),
+              (["hopfield", "capacity", "--probes", "0"], "--probes: expected at least 1 probe per network, got 0"),
+              (["hopfield", "capacity", "--loads", "0.3:0.1:0.1"], "The value '0.3:0.1:0.1' is invalid for '--loads <loads>': expected start:end:step"),
+              (["hopfield", "capacity", "--neurons", "100001"], "--neurons must be at most 100000"),
+          ])
+    func usageErrors(_ arguments: [String], _ message: String) throws {
+        let run = try ebm(arguments, in: dir.path)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+
     @Test("capacity prints its table and writes an SVG plot")
     func capacity() throws {
         let run = try ebm(["hopfield", "capacity", "--neurons", "100", "--loads", "0.05:0.35:0.15", "--trials", "1",

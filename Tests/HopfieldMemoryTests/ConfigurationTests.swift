@@ -26,9 +26,25 @@ struct ConfigurationTests {
         #expect(fieldOfError { try CapacityExperiment(configuration: configuration) } == field)
     }
 
+    @Test("the recall benchmark names the field of each bad setting",
+          arguments: [
+              (RecallBenchmark.Configuration(neurons: 0), "neurons"),
+              (RecallBenchmark.Configuration(patterns: 0), "patterns"),
+              (RecallBenchmark.Configuration(probes: 0), "probes"),
+              (RecallBenchmark.Configuration(noise: .nan), "noise"),
+              (RecallBenchmark.Configuration(noise: 1.5), "noise"),
+              (RecallBenchmark.Configuration(rule: .dense(.polynomial(degree: -2))), "rule.degree"),
+              (RecallBenchmark.Configuration(mode: .stochastic(badSchedule)), "mode.schedule.coolingFactor"),
+              (RecallBenchmark.Configuration(repeats: 0), "repeats"),
+          ])
+    func benchmark(_ configuration: RecallBenchmark.Configuration, _ field: String) {
+        #expect(fieldOfError { try RecallBenchmark(configuration: configuration) } == field)
+    }
+
     @Test("the defaults are valid")
     func defaults() throws {
         try CapacityExperiment.Configuration().validate()
+        try RecallBenchmark.Configuration().validate()
         #expect(CapacityExperiment.Configuration().scannedLoads == CapacityExperiment.defaultLoads(for: .hebbian))
     }
 

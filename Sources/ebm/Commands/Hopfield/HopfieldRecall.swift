@@ -65,13 +65,8 @@ struct HopfieldRecall: ParsableCommand {
         print("\(stored)/\(results.count) probes recalled a stored pattern exactly -> \(output)")
     }
 
-    /// A probe grid and its recalled grid, side by side.
+    /// A probe grid and its recalled grid, side by side (`PatternText`, which the demo draws with too).
     static func sideBySide(_ a: [Float], _ b: [Float], shape: (height: Int, width: Int)) -> String {
-        var lines: [String] = []
-        for y in 0..<shape.height {
-            let row: ([Float]) -> String = { v in String(v[(y * shape.width)..<((y + 1) * shape.width)].map { $0 > 0 ? "#" : "." }) }
-            lines.append("  " + row(a) + (y == shape.height / 2 ? "  ->  " : "      ") + row(b))
-        }
-        return lines.joined(separator: "\n")
+        PatternText.sideBySide(a, b, shape: shape)
     }
 }
