@@ -63,6 +63,10 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError(field: "rule.degree", "expected a degree of at least 2 (or 0 for the exponential F), got 1")) {
             try dense.store(PatternSet([[1, 1, -1]]))
         }
+        #expect(fieldOfError { try HopfieldModelFile.store(patternsFrom: "unread.txt", rule: .dense(.polynomial(degree: 0)), to: "unwritten.npz") }
+                == "rule.degree")
+        #expect(fieldOfError { try HopfieldModelFile.recall(probesFrom: "unread.txt", memory: "unread.npz", maxSweeps: -1, to: "unwritten.txt") }
+                == "maxSweeps")
     }
 
     @Test("rule and mode names parse every spelling and print one")
