@@ -103,7 +103,7 @@ struct DynamicsTests {
         // At T = 50 the first sweeps randomise the state: the energy must have risen above the stored pattern's.
         #expect(r.energies.max()! > r.energies[0] + 1)
         #expect(r.outcome != .spurious || r.hamming > 0)
-        #expect(throws: ConfigurationError.self) {
+        #expect(throws: ConfigurationError(field: "mode.schedule.coolingFactor", "expected a cooling factor greater than 1, got 0.5")) {
             _ = try memory.recall(stored, mode: .stochastic(AnnealingSchedule(initialTemperature: 1, coolingFactor: 0.5, minimumTemperature: 0.1, iterationsPerTemperature: 1)), random: random)
         }
     }

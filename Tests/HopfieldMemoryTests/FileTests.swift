@@ -58,9 +58,10 @@ struct FileTests {
         var m = AssociativeMemory(neurons: 30, rule: rule)
         try m.store(PatternSet.random(count: 4, neurons: 30, random: random))
         let path = dir.file("m.npz")
-        try MemoryFile.write(m, to: path)
-        let back = try MemoryFile.read(path)
+        try HopfieldModelFile.write(m, to: path)
+        let (back, metadata) = try HopfieldModelFile.read(path)
         #expect(back.rule == rule && back.patterns == m.patterns && back.weights == m.weights && back.rank == m.rank)
+        #expect(metadata == HopfieldModelFile.Metadata(model: m) && metadata.rule == rule.name && metadata.patterns == 4)
         #expect(throws: InputError(file: "p.csv", "probes have 31 neurons; the memory has 30")) {
             _ = try back.recall(PatternSet.random(count: 1, neurons: 31, random: random), random: random, source: "p.csv")
         }
@@ -70,9 +71,9 @@ struct FileTests {
     func notAMemory() throws {
         let path = dir.file("x.npz")
         try NumpyArchive([("metadata", NumpyArray(string: "{\"format\": \"other\"}"))]).write(to: path)
-        #expect(throws: InputError.self) { try MemoryFile.read(path) }
+        #expect(throws: InputError.self) { try HopfieldModelFile.read(path) }
         let garbage = dir.write("g.npz", "garbage")
-        #expect(throws: InputError.self) { try MemoryFile.read(garbage) }
+        #expect(throws: InputError.self) { try HopfieldModelFile.read(garbage) }
     }
 
     @Test("the shipped letters are 26 grids of 16×16")

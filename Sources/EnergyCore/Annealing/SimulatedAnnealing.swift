@@ -39,11 +39,11 @@ public enum SimulatedAnnealing {
     /// Minimises `problem` from `initial` under `schedule`, drawing every move and acceptance
     /// from `random`.
     ///
-    /// - Throws: `InputError` when the schedule's parameters are invalid.
+    /// - Throws: `ConfigurationError` (`schedule.coolingFactor`, …) when the schedule's parameters are invalid.
     public static func minimize<P: AnnealingProblem>(_ problem: P, from initial: P.State,
                                                      schedule: AnnealingSchedule,
                                                      random: RandomSource) throws -> Result<P.State> {
-        try schedule.validate()
+        do { try schedule.validate() } catch let error as ConfigurationError { throw error.nested(in: "schedule") }
         GSL.prepare()
         let counter = EvaluationCounter()
         let box = StateBox(problem: problem, state: initial, random: random, counter: counter)

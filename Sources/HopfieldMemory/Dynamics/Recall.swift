@@ -12,19 +12,20 @@ extension AssociativeMemory {
     ///
     /// - Parameters:
     ///   - input: an external input x added to every local field (pairwise rules only).
-    /// - Throws: `InputError` naming `source` when the probes or the input have a different number
-    ///   of neurons, or the stochastic schedule is invalid.
+    /// - Throws: `ConfigurationError` naming `maxSweeps`, `mode.schedule.…` (an unusable stochastic
+    ///   schedule) or `input` (an external input of another size); `InputError` naming `source` when
+    ///   the probes have a different number of neurons.
     public func recall(_ probes: PatternSet, mode: RecallMode = .asynchronous, maxSweeps: Int = 100,
                        random: RandomSource, input: [Float]? = nil,
                        threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                        source: String = "probes") throws -> [RecallResult] {
+        try Self.validateRecall(mode: mode, maxSweeps: maxSweeps)
+        if let input, input.count != neurons {
+            throw ConfigurationError(field: "input", "expected \(neurons) values, one per neuron, got \(input.count)")
+        }
         guard probes.neurons == neurons else {
             throw InputError(file: source, "probes have \(probes.neurons) neurons; the memory has \(neurons)")
         }
-        if let input, input.count != neurons {
-            throw InputError(file: "--input", "the external input has \(input.count) values; the memory has \(neurons) neurons")
-        }
-        if case .stochastic(let schedule) = mode { try schedule.validate() }
         let k = probes.count
         guard k > 0 else { return [] }
         let generators = (0..<k).map { _ in random.next64() }
@@ -60,6 +61,13 @@ extension AssociativeMemory {
             return RecallResult(state: finals.row(r), energies: t.energies, sweeps: t.sweeps, converged: t.converged,
                                 cycle: t.cycle, nearest: m.index, overlap: m.overlap, hamming: m.hamming, outcome: m.outcome)
         }
+    }
+
+    /// Refuses recall settings that cannot run: an unusable stochastic schedule (`mode.schedule.…`)
+    /// or fewer than one sweep (`maxSweeps`). Configurations that hold these two fields check them here.
+    static func validateRecall(mode: RecallMode, maxSweeps: Int) throws {
+        try ConfigurationError.checking("mode") { try mode.validate() }
+        guard maxSweeps >= 1 else { throw ConfigurationError(field: "maxSweeps", "expected at least 1 sweep, got \(maxSweeps)") }
     }
 
     /// Runs the dynamics of one probe whose state is `state` (updated in place).

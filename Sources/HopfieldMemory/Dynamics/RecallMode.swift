@@ -1,7 +1,7 @@
 import EnergyCore
 
 /// How the neurons are updated during recall.
-public enum RecallMode: Equatable, Sendable {
+public enum RecallMode: Equatable, Sendable, Codable {
     /// One neuron at a time, in a fresh random order each sweep (Hopfield 1982). The energy never
     /// rises, and the network stops at a fixed point.
     case asynchronous
@@ -23,7 +23,31 @@ public enum RecallMode: Equatable, Sendable {
         }
     }
 
+    /// The mode of a name: `async` (or `asynchronous`), `sync` (or `synchronous`), or `stochastic`
+    /// (or `glauber`), which anneals along `schedule`.
+    public static func named(_ name: String, schedule: AnnealingSchedule = defaultSchedule) -> RecallMode? {
+        switch name {
+        case "async", "asynchronous": return .asynchronous
+        case "sync", "synchronous": return .synchronous
+        case "stochastic", "glauber": return .stochastic(schedule)
+        default: return nil
+        }
+    }
+
+    /// The annealing schedule of stochastic recall; nil for the deterministic modes.
+    public var schedule: AnnealingSchedule? {
+        if case .stochastic(let schedule) = self { return schedule }
+        return nil
+    }
+
     /// The default schedule for stochastic recall: T from 1.0 down to 0.05, ×0.8 per stage, 2 sweeps each.
     public static let defaultSchedule = AnnealingSchedule(initialTemperature: 1.0, coolingFactor: 1.25,
                                                           minimumTemperature: 0.05, iterationsPerTemperature: 2)
+
+    /// Refuses a stochastic mode whose schedule would not end or make sense.
+    ///
+    /// - Throws: `ConfigurationError` naming `schedule.initialTemperature`, `schedule.coolingFactor`, …
+    public func validate() throws {
+        try ConfigurationError.checking("schedule") { try schedule?.validate() }
+    }
 }

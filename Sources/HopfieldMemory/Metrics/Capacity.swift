@@ -2,7 +2,7 @@ import EnergyCore
 import Foundation
 
 /// One point of a capacity curve.
-public struct CapacityPoint: Sendable {
+public struct CapacityPoint: Equatable, Sendable, Codable {
     /// The load α = P / N.
     public var load: Double
     /// The number of stored patterns P.
@@ -24,6 +24,27 @@ public struct CapacityPoint: Sendable {
     }
 }
 
+/// A capacity curve: recall success against the load α = P/N, with the critical load where it
+/// falls through ½.
+public struct CapacityCurve: Equatable, Sendable, Codable {
+    /// The points, in the order of the loads scanned.
+    public var points: [CapacityPoint]
+
+    public init(points: [CapacityPoint]) { self.points = points }
+
+    /// The critical load α_c: where the success rate falls through ½, interpolated linearly between
+    /// the last load at or above ½ and the next one below. Nil when it never falls below ½ (the
+    /// capacity lies beyond the loads scanned) or starts below ½.
+    public var criticalLoad: Double? {
+        guard let first = points.first, first.success >= 0.5 else { return nil }
+        for k in 1..<max(points.count, 1) where points[k].success < 0.5 {
+            let a = points[k - 1], b = points[k]
+            return a.load + (a.success - 0.5) / (a.success - b.success) * (b.load - a.load)
+        }
+        return nil
+    }
+}
+
 /// The capacity experiment: store P random patterns in N neurons, recall each from a copy with a
 /// fraction of its bits flipped, and measure how often recall succeeds as the load α = P/N grows.
 ///
@@ -32,30 +53,80 @@ public struct CapacityExperiment: Sendable {
     /// A recall succeeds when its final overlap with the original pattern is at least this.
     public static let successOverlap = 0.98
 
-    public var neurons: Int
-    public var rule: LearningRule
-    /// Fraction of bits flipped in each probe.
-    public var noise: Double
-    /// Independent networks per load.
-    public var trials: Int
-    /// At most this many stored patterns are probed per network (all when P is smaller).
-    public var probesPerNetwork: Int
-    public var mode: RecallMode
-    public var maxSweeps: Int
+    /// What the experiment stores, how it probes and recalls, and which loads it scans.
+    public struct Configuration: Equatable, Sendable, Codable {
+        /// Number of neurons N.
+        public var neurons: Int
+        public var rule: LearningRule
+        /// Fraction of bits flipped in each probe, in [0, ½).
+        public var noise: Double
+        /// Independent networks per load.
+        public var trials: Int
+        /// At most this many stored patterns are probed per network (all when P is smaller).
+        public var probesPerNetwork: Int
+        public var mode: RecallMode
+        public var maxSweeps: Int
+        /// The loads α = P/N to scan (P = round(αN), at least 1); nil for the rule's default range,
+        /// `CapacityExperiment.defaultLoads(for:)`.
+        public var loads: [Double]?
+        /// Seeds the one random stream that draws the patterns, the probes and the recall.
+        public var seed: UInt64
 
-    public init(neurons: Int, rule: LearningRule, noise: Double = 0.1, trials: Int = 5, probesPerNetwork: Int = 100,
-                mode: RecallMode = .asynchronous, maxSweeps: Int = 100) {
-        self.neurons = neurons
-        self.rule = rule
-        self.noise = noise
-        self.trials = trials
-        self.probesPerNetwork = probesPerNetwork
-        self.mode = mode
-        self.maxSweeps = maxSweeps
+        public init(neurons: Int = 1000, rule: LearningRule = .hebbian, noise: Double = 0.1, trials: Int = 5,
+                    probesPerNetwork: Int = 100, mode: RecallMode = .asynchronous, maxSweeps: Int = 100,
+                    loads: [Double]? = nil, seed: UInt64 = 1) {
+            self.neurons = neurons
+            self.rule = rule
+            self.noise = noise
+            self.trials = trials
+            self.probesPerNetwork = probesPerNetwork
+            self.mode = mode
+            self.maxSweeps = maxSweeps
+            self.loads = loads
+            self.seed = seed
+        }
+
+        /// The loads scanned: `loads`, or the rule's default range.
+        public var scannedLoads: [Double] { loads ?? CapacityExperiment.defaultLoads(for: rule) }
+
+        /// Refuses settings the experiment cannot run.
+        ///
+        /// - Throws: `ConfigurationError` naming the field: `neurons`, `rule.degree`, `noise`, `trials`,
+        ///   `probesPerNetwork`, `mode.schedule.…`, `maxSweeps` or `loads`.
+        public func validate() throws {
+            guard neurons >= 2 else { throw ConfigurationError(field: "neurons", "expected at least 2 neurons, got \(neurons)") }
+            try ConfigurationError.checking("rule") { try rule.validate() }
+            guard noise.isFinite, noise >= 0, noise < 0.5 else {
+                throw ConfigurationError(field: "noise", "expected a fraction of flipped bits in [0, 0.5), got \(noise)")
+            }
+            guard trials >= 1 else { throw ConfigurationError(field: "trials", "expected at least 1 network per load, got \(trials)") }
+            guard probesPerNetwork >= 1 else {
+                throw ConfigurationError(field: "probesPerNetwork", "expected at least 1 probe per network, got \(probesPerNetwork)")
+            }
+            try AssociativeMemory.validateRecall(mode: mode, maxSweeps: maxSweeps)
+            let scan = scannedLoads
+            guard !scan.isEmpty else { throw ConfigurationError(field: "loads", "expected at least one load") }
+            if let bad = scan.first(where: { !($0 > 0 && $0 * Double(neurons) <= Self.maximumPatterns) }) {
+                throw ConfigurationError(field: "loads", "expected loads α > 0 with αN at most \(Int(Self.maximumPatterns)) patterns, got \(bad)")
+            }
+        }
+
+        /// The most patterns one network of the experiment may store.
+        static let maximumPatterns = 10_000_000.0
+    }
+
+    public let configuration: Configuration
+
+    /// An experiment that runs `configuration`.
+    ///
+    /// - Throws: `ConfigurationError` naming the field when the configuration is invalid.
+    public init(configuration: Configuration) throws {
+        try configuration.validate()
+        self.configuration = configuration
     }
 
     /// The default loads to scan for a rule: up to about twice its expected capacity.
-    public func defaultLoads() -> [Double] {
+    public static func defaultLoads(for rule: LearningRule) -> [Double] {
         switch rule {
         case .hebbian: return stride(from: 0.02, through: 0.26, by: 0.02).map { $0 }
         case .storkey: return stride(from: 0.05, through: 0.60, by: 0.05).map { $0 }
@@ -64,48 +135,48 @@ public struct CapacityExperiment: Sendable {
         }
     }
 
-    /// Measures the curve at each load.
-    public func run(loads: [Double], random: RandomSource, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                    progress: (any ProgressObserver)? = nil) throws -> [CapacityPoint] {
-        var points: [CapacityPoint] = []
-        progress?.begin("\(rule.name) capacity", total: loads.count * trials)
+    /// Measures the curve at each load, `trials` networks per load, drawing everything from one
+    /// stream seeded with `configuration.seed`.
+    ///
+    /// - Parameter threads: workers of each batch recall; the curve does not depend on them.
+    public func run(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                    progress: (any ProgressObserver)? = nil) throws -> CapacityCurve {
+        let c = configuration
+        let loads = c.scannedLoads
+        let random = RandomSource(seed: c.seed)
+        progress?.begin("\(c.rule.name) capacity", total: loads.count * c.trials)
         defer { progress?.end() }
+        var points: [CapacityPoint] = []
         for alpha in loads {
-            let p = max(1, Int((alpha * Double(neurons)).rounded()))
+            let p = max(1, Int((alpha * Double(c.neurons)).rounded()))
             var successes = 0, probes = 0
             var overlapSum = 0.0
-            for _ in 0..<trials {
-                let stored = PatternSet.random(count: p, neurons: neurons, random: random)
-                var memory = AssociativeMemory(neurons: neurons, rule: rule)
-                try memory.store(stored)
-                let tested = min(p, probesPerNetwork)
-                let originals = PatternSet(stored.values.rows(0..<tested))
-                let noisy = originals.corrupted(fraction: noise, random: random)
-                let results = try memory.recall(noisy, mode: mode, maxSweeps: maxSweeps, random: random, threads: threads)
-                for (r, result) in results.enumerated() {
-                    let m = Double(result.state.dot(originals.pattern(r))) / Double(neurons)
+            for _ in 0..<c.trials {
+                let overlaps = try trial(patterns: p, random: random, threads: threads)
+                for m in overlaps {  // summed in probe order, one at a time
                     overlapSum += m
                     if m >= Self.successOverlap { successes += 1 }
                 }
-                probes += tested
+                probes += overlaps.count
                 progress?.advance(by: 1)
             }
-            points.append(CapacityPoint(load: Double(p) / Double(neurons), patterns: p,
+            points.append(CapacityPoint(load: Double(p) / Double(c.neurons), patterns: p,
                                         success: Double(successes) / Double(probes),
                                         meanOverlap: overlapSum / Double(probes), probes: probes))
         }
-        return points
+        return CapacityCurve(points: points)
     }
 
-    /// The critical load: where the success rate falls through ½, interpolated linearly between the
-    /// last load at or above ½ and the next one below. Nil when it never falls below ½ (the capacity
-    /// lies beyond the loads scanned) or starts below ½.
-    public static func criticalLoad(_ points: [CapacityPoint]) -> Double? {
-        guard let first = points.first, first.success >= 0.5 else { return nil }
-        for k in 1..<max(points.count, 1) where points[k].success < 0.5 {
-            let a = points[k - 1], b = points[k]
-            return a.load + (a.success - 0.5) / (a.success - b.success) * (b.load - a.load)
-        }
-        return nil
+    /// One network: stores `p` random patterns, recalls up to `probesPerNetwork` of them from noisy
+    /// copies, and returns the final overlap of each recall with its original pattern.
+    private func trial(patterns p: Int, random: RandomSource, threads: Int) throws -> [Double] {
+        let c = configuration
+        let stored = PatternSet.random(count: p, neurons: c.neurons, random: random)
+        var memory = AssociativeMemory(neurons: c.neurons, rule: c.rule)
+        try memory.store(stored)
+        let originals = PatternSet(stored.values.rows(0..<min(p, c.probesPerNetwork)))
+        let noisy = originals.corrupted(fraction: c.noise, random: random)
+        let results = try memory.recall(noisy, mode: c.mode, maxSweeps: c.maxSweeps, random: random, threads: threads)
+        return results.enumerated().map { r, result in Double(result.state.dot(originals.pattern(r))) / Double(c.neurons) }
     }
 }

@@ -36,7 +36,7 @@ public struct AssociativeMemory: Sendable {
         self.thresholds = [Float](repeating: 0, count: neurons)
     }
 
-    /// A memory restored from its parts (see `MemoryFile`).
+    /// A memory restored from its parts (see `HopfieldModelFile`).
     public init(rule: LearningRule, patterns: PatternSet, weights: Matrix<Float>, thresholds: [Float], rank: Int?) {
         self.rule = rule
         self.neurons = patterns.neurons
@@ -52,8 +52,11 @@ public struct AssociativeMemory: Sendable {
     /// Stores more patterns. Hebb and Storkey add to the weights; the projection rule recomputes
     /// them from all stored patterns; the dense memory keeps the patterns themselves.
     ///
-    /// - Throws: `InputError` naming `source` when the patterns have a different number of neurons.
+    /// - Throws: `ConfigurationError` naming `rule.degree` when the rule cannot be run (see
+    ///   `LearningRule.validate()`); `InputError` naming `source` when the patterns have a different
+    ///   number of neurons.
     public mutating func store(_ new: PatternSet, source: String = "patterns") throws {
+        try ConfigurationError.checking("rule") { try rule.validate() }
         guard new.neurons == neurons else {
             throw InputError(file: source, "patterns have \(new.neurons) neurons; the memory has \(neurons)")
         }

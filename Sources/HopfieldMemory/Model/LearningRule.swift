@@ -1,3 +1,5 @@
+import EnergyCore
+
 /// The separation function F of a dense associative memory (Krotov & Hopfield 2016).
 public enum InteractionFunction: Equatable, Sendable, Codable {
     /// F(x) = xⁿ: capacity grows as N^(n−1) (Krotov & Hopfield 2016).
@@ -7,7 +9,7 @@ public enum InteractionFunction: Equatable, Sendable, Codable {
 }
 
 /// How a memory turns patterns into a network.
-public enum LearningRule: Equatable, Sendable {
+public enum LearningRule: Equatable, Sendable, Codable {
     /// Hebb's rule, w_ij = (1/N) Σ_μ ξ_i^μ ξ_j^μ, w_ii = 0 (Hopfield 1982). Capacity ≈ 0.138 N
     /// (Amit, Gutfreund & Sompolinsky 1985).
     case hebbian
@@ -30,20 +32,36 @@ public enum LearningRule: Equatable, Sendable {
         }
     }
 
-    /// The rule of a command-line name: `hebb`, `storkey`, `pseudoinverse`, or `dense` with a
-    /// degree (polynomial; 0 means exponential).
+    /// The dense memory of degree n: F(x) = xⁿ, or the exponential F for degree 0.
+    public static func dense(degree: Int) -> LearningRule {
+        .dense(degree == 0 ? .exponential : .polynomial(degree: degree))
+    }
+
+    /// The rule of a name: `hebb` (or `hebbian`), `storkey`, `pseudoinverse` (or `pinv`,
+    /// `projection`), `dense` with a degree (polynomial; 0 means exponential), `dense-exp`, or
+    /// `dense-polyN` with N ≥ 2 — every spelling `name` prints, and the memory file stores.
     public static func named(_ name: String, degree: Int = 3) -> LearningRule? {
         switch name.lowercased() {
         case "hebb", "hebbian": return .hebbian
         case "storkey": return .storkey
         case "pseudoinverse", "pinv", "projection": return .pseudoinverse
-        case "dense": return .dense(degree == 0 ? .exponential : .polynomial(degree: degree))
+        case "dense": return .dense(degree: degree)
         case "dense-exp": return .dense(.exponential)
         default:
             if name.hasPrefix("dense-poly"), let n = Int(name.dropFirst("dense-poly".count)), n >= 2 {
                 return .dense(.polynomial(degree: n))
             }
             return nil
+        }
+    }
+
+    /// Refuses a rule that cannot be run: a polynomial dense memory of degree below 2.
+    ///
+    /// - Throws: `ConfigurationError` naming `degree`; a configuration holding the rule in its field
+    ///   `rule` reports `rule.degree`.
+    public func validate() throws {
+        if case .dense(.polynomial(let n)) = self, n < 2 {
+            throw ConfigurationError(field: "degree", "expected a degree of at least 2 (or 0 for the exponential F), got \(n)")
         }
     }
 }

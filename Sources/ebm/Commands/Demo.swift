@@ -36,38 +36,35 @@ struct Demo: ParsableCommand {
     func hopfield() throws {
         let lettersPath = data + "/patterns/letters.txt"
         let letters = try PatternFile.read(lettersPath)
+        guard let shape = letters.shape else { throw InputError(file: lettersPath, "expected the letters as text grids") }
         let random = RandomSource(seed: seed)
         let probes = letters.corrupted(fraction: 0.2, random: random)
         let n = letters.neurons
-        print("Hopfield memory: \(letters.count) letters of \(letters.shape!.height)×\(letters.shape!.width) from \(lettersPath), "
+        print("Hopfield memory: \(letters.count) letters of \(shape.height)×\(shape.width) from \(lettersPath), "
               + "probes with 20% of the bits flipped (\(Int((0.2 * Double(n)).rounded())) of \(n))")
         print("  rule            recalled exactly   wrong letter   spurious   mean sweeps")
-        var best: (rule: LearningRule, results: [RecallResult], exact: Int)?
+        var best: (rule: LearningRule, results: [RecallResult], score: RecallScore)?
         for rule: LearningRule in [.hebbian, .storkey, .pseudoinverse, .dense(.polynomial(degree: 3)), .dense(.exponential)] {
             var memory = AssociativeMemory(neurons: n, rule: rule)
             try memory.store(letters, source: lettersPath)
             let results = try memory.recall(probes, random: RandomSource(seed: seed))
-            let exact = results.enumerated().filter { $0.element.outcome == .stored && $0.element.nearest == $0.offset }.count
-            let wrong = results.enumerated().filter { $0.element.outcome == .stored && $0.element.nearest != $0.offset }.count
-            let spurious = results.filter { $0.outcome != .stored }.count
-            let sweeps = Double(results.map(\.sweeps).reduce(0, +)) / Double(results.count)
+            let score = RecallScore(results, targets: Array(0..<letters.count))
             print("  " + rule.name.padding(toLength: 15, withPad: " ", startingAt: 0)
-                  + String(format: " %9d/%-2d %14d %10d %13.1f", exact, results.count, wrong, spurious, sweeps))
-            if exact > best?.exact ?? -1 { best = (rule, results, exact) }
+                  + String(format: " %9d/%-2d %14d %10d %13.1f", score.recalled, score.probes, score.wrongPattern, score.spurious, score.meanSweeps))
+            if score.recalled > best?.score.recalled ?? -1 { best = (rule, results, score) }
         }
         guard let best else { return }
-        let recalled = PatternSet(Matrix(rows: letters.count, columns: n, storage: best.results.flatMap(\.state)), shape: letters.shape)
+        let recalled = PatternSet(Matrix(rows: letters.count, columns: n, storage: best.results.flatMap(\.state)), shape: shape)
         try PatternFile.write(probes, to: output + "/hopfield-probes.txt")
         try PatternFile.write(recalled, to: output + "/hopfield-recalled.txt")
         // Rows of the picture: the letters, the corrupted probes, and what the best rule recalled.
         let rows = Matrix(rows: 3 * letters.count, columns: n,
                           storage: letters.values.storage + probes.values.storage + recalled.values.storage).map { ($0 + 1) / 2 }
-        try GrayImage.grid(tiles: rows, tileWidth: letters.shape!.width, tileHeight: letters.shape!.height,
-                           columns: letters.count, padding: 2, scale: 3)
+        try GrayImage.grid(tiles: rows, tileWidth: shape.width, tileHeight: shape.height, columns: letters.count, padding: 2, scale: 3)
             .write(to: output + "/hopfield-letters.png")
         print("  \(best.rule.name) recalls best; three of its recalls (probe -> result):")
         for k in [0, 7, 18] where k < letters.count {
-            print(HopfieldRecall.sideBySide(probes.pattern(k), recalled.pattern(k), shape: letters.shape!))
+            print(PatternText.sideBySide(probes.pattern(k), recalled.pattern(k), shape: shape))
             print()
         }
         print("  wrote \(output)/hopfield-probes.txt, hopfield-recalled.txt, hopfield-letters.png (rows: letters, probes, recalled)")

@@ -1,6 +1,5 @@
 import ArgumentParser
 import EnergyCore
-import EnergyFormats
 import Foundation
 import HopfieldMemory
 
@@ -16,7 +15,7 @@ struct HopfieldRecall: ParsableCommand {
 
     @Option(help: "The memory file written by 'ebm hopfield store'.") var memory: String
     @Option(help: "The probe file (same formats as the patterns).") var probes: String
-    @Option(help: "Update mode: async, sync or stochastic.") var mode = "async"
+    @Option(help: "Update mode (also asynchronous, synchronous, glauber).") var mode = RecallModeArgument(.asynchronous)
     @Option(help: "Random seed (update order, Glauber noise).") var seed: UInt64 = 1
     @Option(help: "Maximum sweeps (after annealing, for stochastic recall).") var maxSweeps = 100
     @Option(name: .customLong("t-initial"), help: "Stochastic: starting temperature.") var tInitial = RecallMode.defaultSchedule.initialTemperature
@@ -26,29 +25,26 @@ struct HopfieldRecall: ParsableCommand {
     @Flag(help: "Read and write CSV values as 0/1.") var binary = false
     @Flag(help: "For grids, print each probe and its result side by side.") var show = false
     @Option(help: "Worker threads (the output does not depend on it).") var threads = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Where to write the recalled states (format of the probes).") var output: String
+    @Option(help: "Where to write the recalled states (format of the probes); never one of the inputs.") var output: String
+
+    /// The options that set the fields `HopfieldModelFile.recall` checks.
+    static let flags = ConfigurationFlags([
+        "mode": "--mode", "maxSweeps": "--max-sweeps",
+        "mode.schedule.initialTemperature": "--t-initial", "mode.schedule.coolingFactor": "--mu-t",
+        "mode.schedule.minimumTemperature": "--t-min", "mode.schedule.iterationsPerTemperature": "--iters-fixed-t",
+    ])
 
     func validate() throws {
-        guard maxSweeps >= 1 else { throw ValidationError("--max-sweeps must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
-        try AtomicFile.checkOutput(output, isNotAnyOf: [memory, probes])
-        let recallMode: RecallMode
-        switch mode {
-        case "async", "asynchronous": recallMode = .asynchronous
-        case "sync", "synchronous": recallMode = .synchronous
-        case "stochastic", "glauber":
-            recallMode = .stochastic(AnnealingSchedule(initialTemperature: tInitial, coolingFactor: muT,
-                                                       minimumTemperature: tMin, iterationsPerTemperature: itersFixedT))
-        default: throw InputError(file: "--mode", "unknown mode '\(mode)'; expected async, sync or stochastic")
+        let schedule = AnnealingSchedule(initialTemperature: tInitial, coolingFactor: muT,
+                                         minimumTemperature: tMin, iterationsPerTemperature: itersFixedT)
+        let (_, set, results) = try Self.flags.map {
+            try HopfieldModelFile.recall(probesFrom: probes, binary: binary, memory: memory, mode: mode.with(schedule: schedule),
+                                         maxSweeps: maxSweeps, seed: seed, threads: threads, to: output)
         }
-        let mem = try MemoryFile.read(memory)
-        let format = PatternFormat.of(probes)
-        let set = try PatternFile.read(probes, format: format, binary: binary)
-        let results = try mem.recall(set, mode: recallMode, maxSweeps: maxSweeps,
-                                     random: RandomSource(seed: seed), threads: threads, source: probes)
         // One line per probe, formatted as "probe %d: nearest pattern %d (%@), overlap %+.3f, hamming %d,
         // sweeps %d, energy %.4f, %@" would, but into one buffer printed at once.
         var report = TextWriter(capacity: results.count * 120)
@@ -72,20 +68,12 @@ struct HopfieldRecall: ParsableCommand {
             }
         }
         print(report.string, terminator: "")
-        let recalled = PatternSet(Matrix(rows: results.count, columns: mem.neurons, storage: results.flatMap(\.state)),
-                                  shape: set.shape ?? mem.patterns.shape)
-        try PatternFile.write(recalled, to: output, format: format, binary: binary)
         let stored = results.filter { $0.outcome == .stored }.count
         print("\(stored)/\(results.count) probes recalled a stored pattern exactly -> \(output)")
     }
 
-    /// A probe grid and its recalled grid, side by side.
+    /// A probe grid and its recalled grid, side by side (`PatternText`, which the demo draws with too).
     static func sideBySide(_ a: [Float], _ b: [Float], shape: (height: Int, width: Int)) -> String {
-        var lines: [String] = []
-        for y in 0..<shape.height {
-            let row: ([Float]) -> String = { v in String(v[(y * shape.width)..<((y + 1) * shape.width)].map { $0 > 0 ? "#" : "." }) }
-            lines.append("  " + row(a) + (y == shape.height / 2 ? "  ->  " : "      ") + row(b))
-        }
-        return lines.joined(separator: "\n")
+        PatternText.sideBySide(a, b, shape: shape)
     }
 }

@@ -7,36 +7,51 @@ import Foundation
 /// - `weights`: N × N float32 (absent for the dense memory);
 /// - `patterns`: P × N float32, ±1;
 /// - `thresholds`: N float32;
-/// - `metadata`: a JSON string with `rule`, `neurons`, `patterns`, the pattern `shape`, the
-///   dense `function` and `degree`, and the projection `rank`.
-public enum MemoryFile {
-    private struct Metadata: Codable {
-        var format = "energymodels.hopfield"
-        var version = 1
-        var rule: String
-        var neurons: Int
-        var patterns: Int
-        var shape: [Int]?
-        var rank: Int?
+/// - `metadata`: a JSON string with the `rule` (its name, which for the dense memory holds the
+///   function and degree: `dense-poly3`, `dense-exp`), `neurons`, `patterns`, the pattern `shape`
+///   and the projection `rank`.
+public enum HopfieldModelFile {
+    /// What the `metadata` member says about the memory: its rule, its size and how its patterns
+    /// are shaped. Everything in it is also in the memory; it is there for readers of the `.npz`
+    /// that are not this toolkit (NumPy).
+    public struct Metadata: Codable, Equatable, Sendable {
+        /// Always `energymodels.hopfield`.
+        public var format = "energymodels.hopfield"
+        public var version = 1
+        /// The rule's name (`LearningRule.name`).
+        public var rule: String
+        public var neurons: Int
+        public var patterns: Int
+        /// The 2-D shape of each pattern, [height, width], when the patterns are images.
+        public var shape: [Int]?
+        /// The rank of the stored patterns, for the projection rule.
+        public var rank: Int?
+
+        /// The metadata of `memory`.
+        public init(model memory: AssociativeMemory) {
+            rule = memory.rule.name
+            neurons = memory.neurons
+            patterns = memory.patterns.count
+            shape = memory.patterns.shape.map { [$0.height, $0.width] }
+            rank = memory.rank
+        }
     }
 
     /// Writes `memory` to `path` atomically.
     public static func write(_ memory: AssociativeMemory, to path: String) throws {
-        let meta = Metadata(rule: memory.rule.name, neurons: memory.neurons, patterns: memory.patterns.count,
-                            shape: memory.patterns.shape.map { [$0.height, $0.width] }, rank: memory.rank)
         var archive = NumpyArchive()
-        try archive.setJSON(meta)
+        try archive.setJSON(Metadata(model: memory))
         if !memory.isDense { archive["weights"] = NumpyArray(memory.weights) }
         archive["patterns"] = NumpyArray(memory.patterns.values)
         archive["thresholds"] = NumpyArray(memory.thresholds, shape: [memory.neurons])
         try archive.write(to: path)
     }
 
-    /// Reads a memory written by `write(_:to:)`.
+    /// Reads a memory written by `write(_:to:)`, with its metadata.
     ///
     /// - Throws: `InputError` naming the file and the archive member for a missing or malformed
     ///   member, an unknown rule, or shapes that do not agree.
-    public static func read(_ path: String) throws -> AssociativeMemory {
+    public static func read(_ path: String) throws -> (model: AssociativeMemory, metadata: Metadata) {
         let archive = try NumpyArchive.read(path)
         let meta = try archive.json(Metadata.self, format: "energymodels.hopfield", what: "a Hopfield memory", file: path)
         guard let rule = LearningRule.named(meta.rule) else {
@@ -62,7 +77,8 @@ public enum MemoryFile {
             }
         }
         let shape = meta.shape.flatMap { $0.count == 2 && $0[0] * $0[1] == n ? (height: $0[0], width: $0[1]) : nil }
-        return AssociativeMemory(rule: rule, patterns: PatternSet(Matrix(rows: patterns.rows, columns: n, storage: patterns.storage), shape: shape),
-                                 weights: weights, thresholds: thresholds, rank: meta.rank)
+        let memory = AssociativeMemory(rule: rule, patterns: PatternSet(Matrix(rows: patterns.rows, columns: n, storage: patterns.storage), shape: shape),
+                                       weights: weights, thresholds: thresholds, rank: meta.rank)
+        return (memory, meta)
     }
 }
