@@ -1,4 +1,4 @@
-import DBN
+@testable import DBN
 import EnergyCore
 import Foundation
 import RBM
@@ -41,6 +41,21 @@ struct NetworkTests {
                 #expect(abs(numeric - Double(w.biasGradient(l)[j])) < 2e-4 + 1e-2 * abs(numeric), "layer \(l) b[\(j)]")
             }
         }
+    }
+
+    @Test("inference and training share one forward pass: probabilities equal backpropagation's softmax outputs bit for bit")
+    func oneForwardPass() {
+        let (net, x, y) = smallProblem(seed: 3)
+        let w = BackpropWorkspace(network: net, batch: x.rows)
+        net.backpropagate(x, labels: y, indices: Array(0..<x.rows)[...], workspace: w)
+        let top = net.layers.count
+        #expect(Array(w.activations[top].buffer) == net.probabilities(x).storage)
+        // More rows than one inference block (256): the blocks are independent of the core count.
+        var many = Matrix<Float>(rows: 600, columns: 5)
+        RandomSource(seed: 4).fillUniform(&many.storage)
+        let p = net.probabilities(many)
+        #expect(p.rows == 600 && p.storage.allSatisfy { $0 > 0 && $0 < 1 })
+        #expect(net.probabilities(many.rows(300..<600)) == p.rows(300..<600))
     }
 
     @Test("with dropout, the gradient is that of the network with the dropped units removed")
