@@ -19,7 +19,9 @@ public final class DBNTrainer {
         public var layers: [Int]
         /// Greedy pretraining of `layers` (its `layers` must be the same); nil trains the same
         /// architecture from the random initialisation of Glorot & Bengio (2010) instead, so that the
-        /// benefit of pretraining can be measured.
+        /// benefit of pretraining can be measured. Without pretraining, give `fineTuning` the rate
+        /// `FineTuner.Configuration.defaultLearningRate(for:pretrained: false)`: its default is the
+        /// pretrained one.
         public var pretraining: Pretrainer.Configuration?
         public var fineTuning: FineTuner.Configuration
         /// Examples held out from the end of the training data to choose the network kept (the one with
