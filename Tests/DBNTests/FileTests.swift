@@ -39,6 +39,9 @@ struct DBNFileTests {
         let path = dir.file("bad.npz")
         try archive.write(to: path)
         #expect(throws: InputError(file: path, .entry("layer1_W"), "expected 4 rows (the outputs of layer 0), found 3")) { try DBNModelFile.read(path) }
+        archive["layer1_W"] = NumpyArray(Matrix<Float>(rows: 4, columns: 0))
+        try archive.write(to: path)
+        #expect(throws: InputError(file: path, .entry("layer1_W"), "expected at least one input and one output, found 4×0")) { try DBNModelFile.read(path) }
         let rbmPath = dir.file("rbm.npz")
         try RBMModelFile.write(RestrictedBoltzmannMachine(visible: 2, hidden: 2), metadata: .init(model: RestrictedBoltzmannMachine(visible: 2, hidden: 2)), to: rbmPath)
         #expect(throws: InputError.self) { try DBNModelFile.read(rbmPath) }
@@ -47,12 +50,12 @@ struct DBNFileTests {
     @Test("class-conditional generation clamps the label and needs a generative top")
     func generation() throws {
         let m = try model(generative: true)
-        let x = try DBNGenerator.samples(m.stack!, label: 2, count: 4, steps: 10, random: RandomSource(seed: 1))
+        let x = try DBNSampler.samples(m.stack!, label: 2, count: 4, steps: 10, random: RandomSource(seed: 1))
         #expect(x.rows == 4 && x.columns == 6 && x.storage.allSatisfy { $0 > 0 && $0 < 1 })
-        #expect(throws: InputError(file: "--label", "expected a class 0–2, got 7")) {
-            try DBNGenerator.samples(m.stack!, label: 7, count: 1, steps: 1, random: RandomSource(seed: 1))
+        #expect(throws: ConfigurationError(field: "label", "expected a class 0–2, got 7")) {
+            try DBNSampler.samples(m.stack!, label: 7, count: 1, steps: 1, random: RandomSource(seed: 1))
         }
         let plain = try model(generative: false)
-        #expect(throws: InputError.self) { try DBNGenerator.samples(plain.stack!, label: 0, count: 1, steps: 1, random: RandomSource(seed: 1)) }
+        #expect(throws: InputError.self) { try DBNSampler.samples(plain.stack!, label: 0, count: 1, steps: 1, random: RandomSource(seed: 1)) }
     }
 }

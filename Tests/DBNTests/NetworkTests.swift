@@ -1,4 +1,4 @@
-import DBN
+@testable import DBN
 import EnergyCore
 import Foundation
 import RBM
@@ -43,6 +43,21 @@ struct NetworkTests {
         }
     }
 
+    @Test("inference and training share one forward pass: probabilities equal backpropagation's softmax outputs bit for bit")
+    func oneForwardPass() {
+        let (net, x, y) = smallProblem(seed: 3)
+        let w = BackpropWorkspace(network: net, batch: x.rows)
+        net.backpropagate(x, labels: y, indices: Array(0..<x.rows)[...], workspace: w)
+        let top = net.layers.count
+        #expect(Array(w.activations[top].buffer) == net.probabilities(x).storage)
+        // More rows than one inference block (256): the blocks are independent of the core count.
+        var many = Matrix<Float>(rows: 600, columns: 5)
+        RandomSource(seed: 4).fillUniform(&many.storage)
+        let p = net.probabilities(many)
+        #expect(p.rows == 600 && p.storage.allSatisfy { $0 > 0 && $0 < 1 })
+        #expect(net.probabilities(many.rows(300..<600)) == p.rows(300..<600))
+    }
+
     @Test("with dropout, the gradient is that of the network with the dropped units removed")
     func dropoutGradient() {
         let (net, x, y) = smallProblem(seed: 2)
@@ -84,48 +99,109 @@ struct NetworkTests {
             return (x, y)
         }
         let (train, labels) = sample(2000), (test, testLabels) = sample(500)
-        var pre = PretrainingConfiguration(layers: [32, 32], epochs: [2], generativeTop: false)
+        var pre = Pretrainer.Configuration(layers: [32, 32], epochs: [2], generativeTop: false)
         for k in pre.training.indices { pre.training[k].batchSize = 20; pre.training[k].sampling = .contrastiveDivergence(steps: 1) }
-        let stack = try Pretraining.run(data: train, labels: labels, classes: 2, configuration: pre, random: random)
-        var fine = FineTuningConfiguration()
-        fine.epochs = 100
-        fine.patience = 100
-        fine.batchSize = 20
-        fine.inputDropout = 0
-        fine.hiddenDropout = 0
-        fine.learningRate = 0.5
-        let tuner = try FineTuner(network: FeedForwardNetwork(unrolling: stack, classes: 2, random: random), configuration: fine, random: random)
-        while !tuner.stopped { _ = try tuner.trainEpoch(train, labels: labels, validation: (test, testLabels)) }
+        let stack = try Pretrainer(configuration: pre, random: random).train(train, labels: labels, classes: 2)
+        let fine = FineTuner.Configuration(epochs: 100, batchSize: 20, learningRate: 0.5, inputDropout: 0, hiddenDropout: 0, patience: 100)
+        let tuner = try FineTuner(model: FeedForwardNetwork(unrolling: stack, classes: 2, random: random), configuration: fine, random: random)
+        try tuner.train(train, labels: labels, validation: (test, testLabels))
         let accuracy = Classification.evaluate(tuner.best.probabilities(test), labels: testLabels).accuracy
         #expect(accuracy > 0.95)
         // A linear softmax model on the same inputs can at best cut one corner off: 75%.
         var linearConfig = fine
         linearConfig.epochs = 30
-        let linear = try FineTuner(network: FeedForwardNetwork(sizes: [16, 2], random: random), configuration: linearConfig, random: random)
-        while !linear.stopped { _ = try linear.trainEpoch(train, labels: labels, validation: (test, testLabels)) }
+        let linear = try FineTuner(model: FeedForwardNetwork(sizes: [16, 2], random: random), configuration: linearConfig, random: random)
+        try linear.train(train, labels: labels, validation: (test, testLabels))
         #expect(Classification.evaluate(linear.best.probabilities(test), labels: testLabels).accuracy < 0.8)
+    }
+
+    /// 60 random rows of 5 inputs in 3 classes.
+    func resumeProblem() -> (Matrix<Float>, [Int]) {
+        let random = RandomSource(seed: 5)
+        var x = Matrix<Float>(rows: 60, columns: 5)
+        random.fillUniform(&x.storage)
+        return (x, (0..<60).map { _ in random.integer(below: 3) })
     }
 
     @Test("a checkpoint resumed after 2 epochs ends with the same weights as 4 uninterrupted epochs")
     func resume() throws {
         let dir = TemporaryFolder()
         let (net, _, _) = smallProblem(seed: 4)
-        let random = RandomSource(seed: 5)
-        var x = Matrix<Float>(rows: 60, columns: 5)
-        random.fillUniform(&x.storage)
-        let y = (0..<60).map { _ in random.integer(below: 3) }
-        var c = FineTuningConfiguration()
-        c.batchSize = 10
-        c.epochs = 4
-        let straight = try FineTuner(network: net, configuration: c, random: RandomSource(seed: 6))
-        for _ in 0..<4 { _ = try straight.trainEpoch(x, labels: y, validation: (x, y)) }
-        let first = try FineTuner(network: net, configuration: c, random: RandomSource(seed: 6))
+        let (x, y) = resumeProblem()
+        let c = FineTuner.Configuration(epochs: 4, batchSize: 10, seed: 6)
+        let straight = try FineTuner(model: net, configuration: c)
+        try straight.train(x, labels: y, validation: (x, y))
+        #expect(straight.epochsDone == 4)
+        let first = try FineTuner(model: net, configuration: c)
         for _ in 0..<2 { _ = try first.trainEpoch(x, labels: y, validation: (x, y)) }
-        try first.writeCheckpoint(to: dir.file("c.npz"), stack: nil, pretraining: nil)
-        let (resumed, _) = try FineTuner.resume(from: dir.file("c.npz"), configuration: c)
-        for _ in 0..<2 { _ = try resumed.trainEpoch(x, labels: y, validation: (x, y)) }
-        #expect(resumed.network == straight.network && resumed.best == straight.best)
-        #expect(resumed.averagedNetwork == straight.averagedNetwork && straight.averagedNetwork != straight.network)
+        try first.writeCheckpoint(to: dir.file("c.npz"))
+        let resumed = try FineTuner(resumingFrom: dir.file("c.npz"), configuration: c)
+        #expect(resumed.epochsDone == 2)
+        try resumed.train(x, labels: y, validation: (x, y))
+        #expect(resumed.model == straight.model && resumed.best == straight.best)
+        #expect(resumed.averagedModel == straight.averagedModel && straight.averagedModel != straight.model)
+        // Other settings than the epochs are refused.
+        var other = c
+        other.learningRate = 0.2
+        #expect(throws: InputError.self) { try FineTuner(resumingFrom: dir.file("c.npz"), configuration: other) }
+    }
+
+    @Test("train runs trainEpoch to the last epoch, writing the checkpoint before each report")
+    func trainLoop() throws {
+        let dir = TemporaryFolder()
+        let (net, _, _) = smallProblem(seed: 4)
+        let (x, y) = resumeProblem()
+        let c = FineTuner.Configuration(epochs: 3, batchSize: 10, averaging: nil, seed: 2)
+        let manual = try FineTuner(model: net, configuration: c)
+        var manualLosses: [Double] = []
+        while !manual.stopped { manualLosses.append(try manual.trainEpoch(x, labels: y, validation: (x, y)).trainingLoss) }
+        let looped = try FineTuner(model: net, configuration: c)
+        var losses: [Double] = [], checkpointEpochs: [Int] = []
+        try looped.train(x, labels: y, validation: (x, y), checkpoint: dir.file("c.npz")) { report in
+            losses.append(report.trainingLoss)
+            checkpointEpochs.append(try FineTuner(resumingFrom: dir.file("c.npz"), configuration: c).epochsDone)
+        }
+        #expect(losses == manualLosses && checkpointEpochs == [1, 2, 3])
+        #expect(looped.model == manual.model && looped.best == manual.best)
+    }
+
+    @Test("a diverging run throws NumericalError naming the last good checkpoint, which is kept")
+    func divergence() throws {
+        let dir = TemporaryFolder()
+        let (net, _, _) = smallProblem(seed: 4)
+        let (x, y) = resumeProblem()
+        let wild = FineTuner.Configuration(epochs: 5, batchSize: 10, learningRate: 1e38, averaging: nil)
+        let tuner = try FineTuner(model: net, configuration: wild)
+        let error = #expect(throws: NumericalError.self) { try tuner.train(x, labels: y, checkpoint: dir.file("c.npz")) }
+        // The first epoch stays finite and is checkpointed; a later one diverges.
+        #expect(error?.message.contains("try a smaller learningRate") == true)
+        #expect(error?.message.hasSuffix("; the last good checkpoint is kept: \(dir.file("c.npz"))") == true, "\(String(describing: error))")
+        let kept = try FineTuner(resumingFrom: dir.file("c.npz"), configuration: wild)
+        #expect(kept.epochsDone >= 1 && kept.epochsDone == tuner.epochsDone)
+        #expect(kept.model.layers.allSatisfy { $0.weights.isFinite && $0.bias.allFinite })
+    }
+
+    @Test("labels that do not fit the network are refused, not written out of bounds")
+    func badLabels() throws {
+        let (net, x, _) = smallProblem(seed: 4)
+        let tuner = try FineTuner(model: net, configuration: .init(epochs: 1, batchSize: 3))
+        #expect(throws: InputError(file: "training data labels", .record(2), "expected a class label 0–2, found 3")) {
+            try tuner.trainEpoch(x, labels: [0, 1, 3, 0, 1, 2])
+        }
+        #expect(throws: InputError.self) { try tuner.trainEpoch(x, labels: [0, 1]) }
+    }
+
+    @Test("configuration errors name the field")
+    func configurationErrors() {
+        #expect(throws: ConfigurationError(field: "learningRate", "expected a learning rate > 0, got 0.0")) {
+            try FineTuner.Configuration(learningRate: 0).validate()
+        }
+        #expect(throws: ConfigurationError(field: "hiddenDropout", "expected a probability in [0, 1), got 1.0")) {
+            try FineTuner.Configuration(hiddenDropout: 1).validate()
+        }
+        #expect(throws: ConfigurationError.self) { try FineTuner(model: smallProblem(seed: 1).0, configuration: .init(batchSize: 0)) }
+        // The memberwise defaults are the documented ones; a nil rate follows the optimizer.
+        #expect(FineTuner.Configuration().learningRate == 0.5 && FineTuner.Configuration(optimizer: .adam).learningRate == 0.001)
     }
 
     @Test("the kept weights are the moving average w̄ ← α_t w̄ + (1 − α_t) w of the SGD iterates, α_t = min(α, (1 + t)/(10 + t))")
@@ -154,31 +230,68 @@ struct NetworkTests {
 
 @Suite("Greedy pretraining")
 struct PretrainingTests {
-    @Test("resuming after the first layer gives the same stack as an uninterrupted run")
-    func resume() throws {
+    /// 200 binary rows of 12 units in 3 classes.
+    func problem() -> (Matrix<Float>, [Int]) {
         let random = RandomSource(seed: 8)
         var x = Matrix<Float>(rows: 200, columns: 12)
         random.fillUniform(&x.storage)
         random.sampleBernoulli(&x.storage)
-        let labels = (0..<200).map { _ in random.integer(below: 3) }
-        let config = PretrainingConfiguration(layers: [8, 6], epochs: [2])
-        var saved: [RestrictedBoltzmannMachine] = []
-        let whole = try Pretraining.run(data: x, labels: labels, classes: 3, configuration: config, random: RandomSource(seed: 1),
-                                        onLayer: { if saved.isEmpty { saved = $0 } })
-        let resumed = try Pretraining.run(data: x, labels: labels, classes: 3, configuration: config, startingWith: saved,
-                                          random: RandomSource(seed: 1))
-        #expect(whole == resumed)
+        return (x, (0..<200).map { _ in random.integer(below: 3) })
+    }
+
+    struct Interrupted: Error {}
+
+    @Test("resuming from the checkpoint written after the first layer gives the same stack as an uninterrupted run")
+    func resume() throws {
+        let dir = TemporaryFolder()
+        let (x, labels) = problem()
+        let config = Pretrainer.Configuration(layers: [8, 6], epochs: [2])
+        let whole = try Pretrainer(configuration: config).train(x, labels: labels, classes: 3)
+        // Stopped in the second layer's first epoch: the checkpoint holds the first layer.
+        #expect(throws: Interrupted.self) {
+            try Pretrainer(configuration: config).train(x, labels: labels, classes: 3, checkpoint: dir.file("p.npz")) { report in
+                if report.layer == 2 { throw Interrupted() }
+            }
+        }
+        let resumed = try Pretrainer(resumingFrom: dir.file("p.npz"), configuration: config)
+        #expect(resumed.trained.count == 1 && !resumed.finished)
+        #expect(try resumed.train(x, labels: labels, classes: 3) == whole)
         #expect(whole.sizes == [12, 8, 6] && whole.labelUnits == 3 && whole.layers[1].visibleCount == 11)
+        // A checkpoint of another depth, or data of another width, is refused by name.
+        #expect(throws: InputError.self) { try Pretrainer(resumingFrom: dir.file("p.npz"), configuration: .init(layers: [8, 6, 4])) }
+        #expect(throws: InputError.self) {
+            try Pretrainer(resumingFrom: dir.file("p.npz"), configuration: config).train(x.columnsSlice(0..<10), labels: labels, classes: 3)
+        }
     }
 
     @Test("the default pretraining is CD-1 for 20 epochs per layer, and CD-10 for 10 epochs for a label-joined top")
     func pretrainingDefaults() {
-        let generative = PretrainingConfiguration()
+        let generative = Pretrainer.Configuration()
         #expect(generative.training.map(\.sampling) == [.contrastiveDivergence(steps: 1), .contrastiveDivergence(steps: 1), .contrastiveDivergence(steps: 10)])
         #expect(generative.training.map(\.epochs) == [20, 20, 10])
-        let plain = PretrainingConfiguration(generativeTop: false)
+        let plain = Pretrainer.Configuration(generativeTop: false)
         #expect(plain.training.allSatisfy { $0.sampling == .contrastiveDivergence(steps: 1) && $0.epochs == 20 } && !plain.generativeTop)
         // One epoch count given applies to every layer, the top included.
-        #expect(PretrainingConfiguration(epochs: [6]).training.map(\.epochs) == [6, 6, 6])
+        #expect(Pretrainer.Configuration(epochs: [6]).training.map(\.epochs) == [6, 6, 6])
+        // The seed is every layer's seed.
+        var seeded = Pretrainer.Configuration(seed: 4)
+        #expect(seeded.training.allSatisfy { $0.seed == 4 } && seeded.seed == 4)
+        seeded.seed = 9
+        #expect(seeded.training.allSatisfy { $0.seed == 9 })
+    }
+
+    @Test("configuration errors name the field, nested under the layer")
+    func configurationErrors() {
+        #expect(throws: ConfigurationError(field: "layers[1]", "expected a positive layer size, got 0")) {
+            try Pretrainer.Configuration(layers: [10, 0]).validate()
+        }
+        var c = Pretrainer.Configuration()
+        c.training[2].seed = 5
+        #expect(throws: ConfigurationError(field: "training[2].seed", "expected the pretraining's seed 1 (every layer draws from one stream), got 5")) {
+            try c.validate()
+        }
+        c = Pretrainer.Configuration()
+        c.training.removeLast()
+        #expect(throws: ConfigurationError(field: "training", "expected one setting per layer (3), got 2")) { try c.validate() }
     }
 }

@@ -45,3 +45,15 @@ public struct Classification: Equatable, Sendable {
         return s
     }
 }
+
+extension Classification {
+    /// Throws unless there is one label per example (`rows`), each a class in 0..<classes.
+    ///
+    /// - Throws: `InputError` naming `source` (and the record of a label out of range).
+    static func checkLabels(_ labels: [Int], rows: Int, classes: Int, source: String = "labels") throws {
+        guard labels.count == rows else { throw InputError(file: source, "has \(labels.count) labels; expected \(rows), one per example") }
+        if let bad = labels.firstIndex(where: { !(0..<classes).contains($0) }) {
+            throw InputError(file: source, .record(bad), "expected a class label 0–\(classes - 1), found \(labels[bad])")
+        }
+    }
+}

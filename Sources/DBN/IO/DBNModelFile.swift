@@ -17,14 +17,14 @@ public enum DBNModelFile {
         /// Label units of the generative top RBM (0: none).
         public var labelUnits: Int
         public var pretrained: Bool
-        public var pretraining: PretrainingConfiguration?
-        public var fineTuning: FineTuningConfiguration?
+        public var pretraining: Pretrainer.Configuration?
+        public var fineTuning: FineTuner.Configuration?
         /// The best validation error of fine-tuning.
         public var validationError: Double?
         /// Fine-tuning epochs run.
         public var epochs: Int?
 
-        public init(model: DeepBeliefNetwork, pretraining: PretrainingConfiguration?, fineTuning: FineTuningConfiguration?,
+        public init(model: DeepBeliefNetwork, pretraining: Pretrainer.Configuration?, fineTuning: FineTuner.Configuration?,
                     validationError: Double?, epochs: Int?) {
             sizes = model.classifier.sizes
             classes = model.classes
@@ -60,13 +60,17 @@ public enum DBNModelFile {
         }
     }
 
-    /// The classifier layers stored under `{prefix}{k}_…`, checked: each bias matches its weights'
-    /// columns, consecutive layers chain, the values are finite, and there is at least one layer.
+    /// The classifier layers stored under `{prefix}{k}_…`, checked: no layer is empty, each bias
+    /// matches its weights' columns, consecutive layers chain, the values are finite, and there is at
+    /// least one layer.
     public static func readLayers(_ archive: NumpyArchive, prefix: String = "layer", file path: String) throws -> [DenseLayer] {
         var layers: [DenseLayer] = []
         while let w = archive["\(prefix)\(layers.count)_W"] {
             let k = layers.count, name = "\(prefix)\(k)"
             let weights = try w.matrix(as: Float.self, file: path, what: "\(name)_W")
+            guard weights.rows > 0, weights.columns > 0 else {
+                throw InputError(file: path, .entry("\(name)_W"), "expected at least one input and one output, found \(weights.rows)×\(weights.columns)")
+            }
             let b: [Float] = try archive.require("\(name)_b", file: path).values() ?? []
             guard b.count == weights.columns else {
                 throw InputError(file: path, .entry("\(name)_b"), "expected \(weights.columns) values (the columns of \(name)_W), found \(b.count)")

@@ -119,43 +119,44 @@ struct Demo: ParsableCommand {
     }
 
     /// Pretrains a 784-500-500-2000 DBN with a generative top on 10,000 shipped MNIST digits,
-    /// fine-tunes it briefly, reports its accuracy on the 10,000 test digits, and draws
-    /// class-conditional samples.
+    /// fine-tunes it briefly (`DBNTrainer`, short settings), reports its accuracy on the 10,000 test
+    /// digits, and draws class-conditional samples, judged by the model's own classifier.
     func dbn() throws {
         let trainPath = data + "/mnist/train-images-idx3-ubyte.gz", labelsPath = data + "/mnist/train-labels-idx1-ubyte.gz"
-        let (all, allLabels) = try DBNCommand.load(images: trainPath, labels: labelsPath, limit: 12_000)
-        let train = all.rows(0..<10_000), labels = Array(allLabels[0..<10_000])
-        let validation = (all.rows(10_000..<12_000), Array(allLabels[10_000..<12_000]))
-        let random = RandomSource(seed: seed)
-        var pre = PretrainingConfiguration(layers: [500, 500, 2000], epochs: [6])
-        for k in pre.training.indices { pre.training[k].seed = seed }
-        var fine = FineTuningConfiguration()
-        fine.epochs = 8
-        fine.inputDropout = 0  // a short run learns faster without dropout
-        fine.hiddenDropout = 0
-        fine.seed = seed
-        print("DBN: 784-500-500-2000-10 with a generative top; pretraining 6 epochs per layer (CD-1, CD-10 for the label-joined top) and fine-tuning \(fine.epochs) epochs "
-              + "on 10,000 MNIST digits (2,000 more for validation)")
-        let t0 = Date()
-        let stack = try Pretraining.run(data: train, labels: labels, classes: 10, configuration: pre, random: random)
-        print(String(format: "  pretraining: %.1f s", Date().timeIntervalSince(t0)))
-        let tuner = try FineTuner(network: FeedForwardNetwork(unrolling: stack, classes: 10, random: random), configuration: fine, random: random)
-        while !tuner.stopped {
-            let r = try tuner.trainEpoch(train, labels: labels, validation: validation)
-            print(String(format: "  fine-tuning epoch %d: loss %.4f, validation error %.4f, %.1f s", r.epoch, r.trainingLoss, r.validationError ?? .nan, r.seconds))
+        let (images, labels) = try DBNCommand.load(images: trainPath, labels: labelsPath, limit: 12_000)
+        // A short run learns faster without dropout.
+        let configuration = DBNTrainer.Configuration(pretraining: .init(layers: [500, 500, 2000], epochs: [6]),
+                                                     fineTuning: .init(epochs: 8, inputDropout: 0, hiddenDropout: 0),
+                                                     validationSplit: 2_000, seed: seed)
+        print("DBN: 784-500-500-2000-10 with a generative top; pretraining 6 epochs per layer (CD-1, CD-10 for the label-joined top) and fine-tuning "
+              + "\(configuration.fineTuning.epochs) epochs on 10,000 MNIST digits (2,000 more for validation)")
+        let trainer = try DBNTrainer(configuration: configuration)
+        let start = Date()
+        var pretrainingEnd: Date?
+        let model = try trainer.train(images, labels: labels) { report in
+            switch report {
+            case .pretraining: pretrainingEnd = Date()
+            case .fineTuning(let r):
+                if r.epoch == 1, let end = pretrainingEnd { print(String(format: "  pretraining: %.1f s", end.timeIntervalSince(start))) }
+                print(String(format: "  fine-tuning epoch %d: loss %.4f, validation error %.4f, %.1f s", r.epoch, r.trainingLoss, r.validationError ?? .nan, r.seconds))
+            }
         }
-        let model = DeepBeliefNetwork(stack: stack, classifier: tuner.best)
-        let (test, testLabels) = try DBNCommand.load(images: data + "/mnist/t10k-images-idx3-ubyte.gz", labels: data + "/mnist/t10k-labels-idx1-ubyte.gz")
-        let result = Classification.evaluate(model.classifier.probabilities(test), labels: testLabels)
+        let testPath = data + "/mnist/t10k-images-idx3-ubyte.gz"
+        let (test, testLabels) = try DBNCommand.load(images: testPath, labels: data + "/mnist/t10k-labels-idx1-ubyte.gz", classes: model.classes)
+        let result = try model.evaluate(test, labels: testLabels, source: testPath)
         print(String(format: "  test accuracy %.4f (error %.4f) on the 10,000 MNIST test digits", result.accuracy, result.errorRate))
-        try DBNModelFile.write(model, metadata: .init(model: model, pretraining: pre, fineTuning: fine, validationError: tuner.bestValidationError,
-                                                      epochs: tuner.epochsDone), to: output + "/dbn.npz")
-        var rows: [Float] = []
-        for digit in 0..<10 {
-            rows += try DBNGenerator.samples(stack, label: digit, count: 8, steps: 500, random: random).storage
+        try trainer.writeModel(to: output + "/dbn.npz")
+        guard let stack = model.stack else { return }
+        // Eight samples per digit, on the run's stream, each row judged by the model's classifier.
+        var rows: [Float] = [], faithful = 0
+        for digit in 0..<model.classes {
+            let samples = try DBNSampler.samples(stack, label: digit, count: 8, steps: 500, random: trainer.random)
+            faithful += try model.samplesClassified(as: digit, samples)
+            rows += samples.storage
         }
-        try GrayImage.grid(tiles: Matrix(rows: 80, columns: 784, storage: rows), tileWidth: 28, tileHeight: 28, columns: 8, scale: 2)
+        try GrayImage.grid(tiles: Matrix(rows: 8 * model.classes, columns: model.inputs, storage: rows), tileWidth: 28, tileHeight: 28, columns: 8, scale: 2)
             .write(to: output + "/dbn-samples.png")
+        print("  the classifier assigns \(faithful) of \(8 * model.classes) samples to the digit they were drawn for")
         print("  wrote \(output)/dbn.npz and dbn-samples.png (one row per digit 0–9, 500 Gibbs steps in the top RBM)")
     }
 }

@@ -14,12 +14,8 @@ struct DBNEval: ParsableCommand {
 
     func run() throws {
         let (m, _) = try DBNModelFile.read(model)
-        let (x, y) = try DBNCommand.load(images: data, labels: labels)
-        try DBNCommand.check(x, file: data, model: m, modelFile: model)
-        if let bad = y.firstIndex(where: { $0 >= m.classes }) {
-            throw InputError(file: labels, .record(bad), "label \(y[bad]) is not a class of the model (0–\(m.classes - 1))")
-        }
-        let result = Classification.evaluate(m.classifier.probabilities(x), labels: y)
+        let (x, y) = try DBNCommand.load(images: data, labels: labels, classes: m.classes)
+        let result = try m.evaluate(x, labels: y, source: data, labelSource: labels)
         print(String(format: "accuracy %.4f (error %.4f, %d of %d correct) on %@", result.accuracy, result.errorRate, result.correct, result.total, data))
         print(result.table, terminator: "")
     }

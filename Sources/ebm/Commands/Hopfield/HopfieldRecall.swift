@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnergyCore
+import EnergyFormats
 import Foundation
 import HopfieldMemory
 

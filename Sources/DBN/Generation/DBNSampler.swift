@@ -7,18 +7,19 @@ import RBM
 /// clamped to the wanted class, alternating Gibbs sampling h ~ P(h | x, y), x ~ P(x | h) runs for
 /// `steps` steps; the top-down pass then maps x to the data layer through each lower RBM's
 /// generative conditional E[v | h] = σ(a + W h).
-public enum DBNGenerator {
+public enum DBNSampler {
     /// `count` samples of class `label` (rows of data-layer probabilities).
     ///
-    /// - Throws: `InputError` naming `--label` for a class the model does not have, or the model
-    ///   when it was trained without a generative top layer.
+    /// - Throws: `ConfigurationError` naming `label` for a class the model does not have, or `count`
+    ///   below 1; `InputError` naming `source` (the model) when it was trained without a generative top layer.
     public static func samples(_ stack: LayerStack, label: Int, count: Int, steps: Int, random: RandomSource,
                                source: String = "model") throws -> Matrix<Float> {
         guard stack.labelUnits > 0, let top = stack.layers.last else {
-            throw InputError(file: source, "the model has no generative top layer (it was trained with --no-generative)")
+            throw InputError(file: source, "the model has no generative top layer (it was pretrained without generativeTop)")
         }
+        guard count >= 1 else { throw ConfigurationError(field: "count", "expected at least 1 sample, got \(count)") }
         guard (0..<stack.labelUnits).contains(label) else {
-            throw InputError(file: "--label", "expected a class 0–\(stack.labelUnits - 1), got \(label)")
+            throw ConfigurationError(field: "label", "expected a class 0–\(stack.labelUnits - 1), got \(label)")
         }
         let n = top.visibleCount - stack.labelUnits
         var v = Matrix<Float>(rows: count, columns: top.visibleCount)
