@@ -241,12 +241,12 @@ put("FuzzPatternPBM", "finding-p1-100000-squared.pbm", "P1\n100000 100000\n1")
 # --- Model files (members as text, see ArchiveInput.swift) ----------------------------------------
 
 def members(entries):
-    out = b""
+    parts = []
     for name, value in entries:
         body = value.encode() if isinstance(value, str) else npy_bytes(value)
         assert b"\n--- " not in body, name
-        out += b"--- " + name.encode() + b"\n" + body + b"\n"
-    return out
+        parts.append(b"--- " + name.encode() + b"\n" + body)
+    return b"\n".join(parts)
 
 
 def f32(*shape):

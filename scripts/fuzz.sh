@@ -54,6 +54,9 @@ echo "fuzz: built in $(( $(date +%s) - start )) s"
 # Leaks are reported (LeakSanitizer is on by default with ASan); the one suppression, a leak in the
 # toolchain's Foundation, is compiled into the harnesses (Fuzz/Sources/FuzzSupport/LeakSuppressions.swift).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}
+# Swift traps (SIGILL) go to libFuzzer, not to the Swift runtime's backtracer (the harnesses would
+# set this themselves and re-execute; see Fuzz.main).
+export SWIFT_BACKTRACE=enable=no
 # Readers must answer within 10 s; 2 GiB of RSS (and of any single malloc) is libFuzzer's default.
 flags=(-max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048)
 read -r -a extra <<<"${FUZZ_FLAGS:-}"
