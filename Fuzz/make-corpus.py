@@ -267,6 +267,11 @@ put("FuzzHopfieldModel", "projection.txt", members([
                              "rule": "pseudoinverse", "version": 1}, separators=(",", ":"))),
     ("weights", weights), ("patterns", patterns), ("thresholds", np.zeros(12, np.float32))]))
 
+# Found while fuzzing (a targeted variant of the seed): a pattern shape whose product overflows.
+put("FuzzHopfieldModel", "finding-shape-2^32x2^32.txt", members([
+    ("metadata", hopfield("hebb").replace('"shape":[3,4]', '"shape":[4294967296,4294967296]')), ("weights", weights),
+    ("patterns", patterns), ("thresholds", np.zeros(12, np.float32))]))
+
 rbm_metadata = ('{"epochs":1,"format":"energymodels.rbm","hidden":3,"training":{"batchSize":10,"decay":"linear",'
                 '"epochs":1,"finalMomentum":0.5,"initialMomentum":0.5,"initialWeightScale":0.01,"learningRate":0.05,'
                 '"momentumRampEpochs":5,"sampling":{"persistent":{"chains":10,"steps":1}},"seed":1,"sparsityCost":0,'
@@ -291,6 +296,10 @@ put("FuzzDBNModel", "dbn-pretrained.txt", members([
     ("rbm1_W", f32(14, 3)), ("rbm1_visible_bias", f32(14)), ("rbm1_hidden_bias", f32(3)),
     ("layer0_W", f32(6, 4)), ("layer0_b", f32(4)), ("layer1_W", f32(4, 3)), ("layer1_b", f32(3)),
     ("layer2_W", f32(3, 10)), ("layer2_b", f32(10))]))
+# Found while fuzzing (a targeted variant of the seed): label units that overflow the top layer's size.
+put("FuzzDBNModel", "finding-label-units-2^63-1.txt",
+    open(os.path.join(CORPUS, "FuzzDBNModel", "dbn-pretrained.txt"), "rb").read()
+    .replace(b'"labelUnits":10', b'"labelUnits":9223372036854775807'))
 put("FuzzDBNModel", "dbn-plain.txt", members([
     ("metadata", '{"classes":10,"epochs":1,' + fine_tuning + ',"format":"energymodels.dbn","labelUnits":0,'
                  '"pretrained":false,"sizes":[6,4,10],"validationError":1,"version":1}'),
