@@ -2,10 +2,15 @@
 #   make demo   install missing Debian packages, build (release), run `ebm demo` on Data/
 #   make test   install missing Debian packages, run the test suite (release build)
 #   make bench  install missing Debian packages, build (release), run the benchmarks
+#   make fuzz   install missing Debian packages, build the fuzz harnesses (Fuzz/, libFuzzer + ASan) and
+#               run each for FUZZ_SECONDS (default 60); FUZZ_TARGETS="FuzzNumpy FuzzNpz" runs only
+#               those. Fails on any crash, leaving the input in out/fuzz/crashes/. See docs/reliability.md.
 SWIFT ?= swift
 EBM := .build/release/ebm
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo test bench fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -23,6 +28,9 @@ test: deps
 
 bench: build
 	bash scripts/bench.sh
+
+fuzz: deps
+	SWIFT="$(SWIFT)" FUZZ_SECONDS="$(FUZZ_SECONDS)" FUZZ_TARGETS="$(FUZZ_TARGETS)" bash scripts/fuzz.sh
 
 clean:
 	rm -rf .build out

@@ -50,6 +50,14 @@ public struct GrayImage: Equatable, Sendable {
         guard began != 0 else { throw InputError(file: path, "not a readable PNG: \(message(&image))") }
         image.format = UInt32(PNG_FORMAT_GRAY)
         let (w, h) = (Int(image.width), Int(image.height))
+        // The header's size is checked before anything is allocated for it: libpng accepts up to
+        // 1,000,000 × 1,000,000 pixels, a terabyte, from a header of a few dozen bytes.
+        do {
+            try Sizes.checkAllocation([w, h], elementSize: 1, file: path, field: "the PNG image size")
+        } catch {
+            png_image_free(&image)
+            throw error
+        }
         var pixels = [UInt8](repeating: 0, count: w * h)
         let done = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, Int32(w), nil) }
         guard done != 0 else { throw InputError(file: path, "corrupt PNG: \(message(&image))") }

@@ -104,6 +104,27 @@ struct HostileInputTests {
         #expect(try Sizes.checkAllocation([784, 500], elementSize: 4, file: "x", field: "W") == 392_000)
     }
 
+    @Test("a PNG header claiming 1,000,000 × 1,000,000 pixels is refused without allocating a terabyte")
+    func hugePNG() throws {
+        // Found by Fuzz/FuzzPNG: libpng accepts the header (its limit is 1,000,000 per side), and the
+        // reader allocated width × height bytes for the pixels before reading any.
+        func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+        func chunk(_ type: String, _ body: [UInt8]) -> [UInt8] {
+            let typed = Array(type.utf8) + body
+            return be32(UInt32(body.count)) + typed + be32(Gzip.crc32(Data(typed)))
+        }
+        // 1-bit greyscale; the IDAT (a zlib stream of one empty stored block) is never reached.
+        let header = be32(1_000_000) + be32(1_000_000) + [1, 0, 0, 0, 0]
+        let bytes = [0x89] + Array("PNG\r\n".utf8) + [0x1A, 0x0A] + chunk("IHDR", header)
+            + chunk("IDAT", [0x78, 0x01, 0x01, 0x00, 0x00, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x01]) + chunk("IEND", [])
+        let path = dir.write("huge.png", bytes: Data(bytes))
+        refuses(path, "allocation limit") { _ = try GrayImage.read(path) }
+        // An image of a size within the limit still reads.
+        let small = dir.file("small.png")
+        try GrayImage(width: 3, height: 2, pixels: [0, 50, 100, 150, 200, 250]).write(to: small)
+        #expect(try GrayImage.read(small).pixels == [0, 50, 100, 150, 200, 250])
+    }
+
     /// A one-member zip archive with a zip64 size field (central directory only, as the reader uses).
     static func zip(name: String, member: Data, method: UInt16, size: Int) -> Data {
         var out = Data()

@@ -1,0 +1,19 @@
+import EnergyFormats
+import FuzzSupport
+
+/// IDX files (MNIST), raw or gzip-compressed (the reader tells gzip by its magic bytes, so the
+/// gzip seeds are fuzzed here too): the array reader and the loaders `ebm` uses for images and labels.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func testOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let path = Fuzz.write(Fuzz.data(bytes, size), as: "input.idx")
+    Fuzz.run { _ = try IDXArray.read(path) }
+    Fuzz.run { _ = try DataMatrix.load(path) }
+    Fuzz.run { _ = try DataMatrix.loadLabels(path) }
+    return 0
+}
+
+/// The entry point SwiftPM links as `main` (see `Fuzz.main`).
+@_cdecl("FuzzIDX_main")
+public func main(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    Fuzz.main(argc, argv, testOneInput)
+}
