@@ -1,6 +1,7 @@
 # EnergyModels: the two commands of the README, and the benchmarks.
 #   make demo   install missing Debian packages, build (release), run `ebm demo` on Data/
-#   make test   install missing Debian packages, run the test suite (release build)
+#   make test   install missing Debian packages, run the test suite (release build), then every fuzz
+#               harness for TEST_FUZZ_SECONDS (default 10) with a fixed seed, so a reader regression shows
 #   make bench  install missing Debian packages, build (release), run the benchmarks
 #   make fuzz   install missing Debian packages, build the fuzz harnesses (Fuzz/, libFuzzer + ASan) and
 #               run each for FUZZ_SECONDS (default 60); FUZZ_TARGETS="FuzzNumpy FuzzNpz" runs only
@@ -9,6 +10,7 @@ SWIFT ?= swift
 EBM := .build/release/ebm
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
+TEST_FUZZ_SECONDS ?= 10
 
 .PHONY: deps build demo test bench fuzz clean
 
@@ -25,6 +27,7 @@ demo: build
 # real MNIST-sized models. -enable-testing keeps @testable imports working in release.
 test: deps
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+	SWIFT="$(SWIFT)" FUZZ_SECONDS="$(TEST_FUZZ_SECONDS)" FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_FLAGS="-seed=1" bash scripts/fuzz.sh
 
 bench: build
 	bash scripts/bench.sh

@@ -2,11 +2,11 @@ import HopfieldMemory
 import FuzzSupport
 
 /// Hopfield memory files (`ebm hopfield recall --memory`, `store --into`), from members given as in
-/// `ArchiveInput`. The reader is `MemoryFile` on main (to be renamed `HopfieldModelFile`).
+/// `ArchiveInput`. The reader is `HopfieldModelFile.read`.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func testOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let path = Fuzz.write(ArchiveInput.archive(Fuzz.data(bytes, size)), as: "input-memory.npz")
-    Fuzz.run { _ = try MemoryFile.read(path) }
+    Fuzz.run { _ = try HopfieldModelFile.read(path) }
     return 0
 }
 

@@ -22,6 +22,9 @@ public struct LayerStack: Equatable, Sendable {
     ///   layer's hidden size (plus `labelUnits` for the top layer), or when a layer above the first
     ///   has Gaussian visible units.
     public init(_ layers: [RestrictedBoltzmannMachine], labelUnits: Int = 0, source: String = "model") throws {
+        guard labelUnits >= 0, labelUnits <= (layers.last?.visibleCount ?? 0) else {
+            throw InputError(file: source, "\(labelUnits) label units: expected 0 to the \(layers.last?.visibleCount ?? 0) visible units of the top layer")
+        }
         for k in layers.indices.dropFirst() {
             let extra = k == layers.count - 1 ? labelUnits : 0
             guard layers[k].visibleCount == layers[k - 1].hiddenCount + extra else {

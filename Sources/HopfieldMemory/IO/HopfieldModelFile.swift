@@ -76,7 +76,7 @@ public enum HopfieldModelFile {
                 throw InputError(file: path, .entry("weights"), "expected \(n)×\(n) weights, found \(weights.rows)×\(weights.columns)")
             }
         }
-        let shape = meta.shape.flatMap { $0.count == 2 && $0[0] * $0[1] == n ? (height: $0[0], width: $0[1]) : nil }
+        let shape = meta.shape.flatMap { $0.count == 2 && $0.allSatisfy({ $0 > 0 }) && Sizes.product($0) == n ? (height: $0[0], width: $0[1]) : nil }
         let memory = AssociativeMemory(rule: rule, patterns: PatternSet(Matrix(rows: patterns.rows, columns: n, storage: patterns.storage), shape: shape),
                                        weights: weights, thresholds: thresholds, rank: meta.rank)
         return (memory, meta)

@@ -214,13 +214,20 @@ public enum PatternFile {
                 throw InputError(file: file, .record(images.count), "image is \(height)×\(width); the first image is \(h)×\(w), and all must match")
             }
             shape = (height, width)
-            var pixels = [Float](repeating: -1, count: width * height)
+            // The pixels must be in the file before anything is allocated for them: P1 takes at least
+            // one byte per pixel, P4 one bit.
+            guard let count = Sizes.product([width, height]) else {
+                throw InputError(file: file, .byte(imageStart), "image \(images.count + 1) of \(width)×\(height) pixels: more than 64 bits can count")
+            }
+            let rowBytes = width / 8 + (width % 8 == 0 ? 0 : 1)
+            let needed = raw ? Sizes.product([rowBytes, height]) ?? Int.max : count
+            guard needed <= bytes.count - min(i + (raw ? 1 : 0), bytes.count) else {
+                throw InputError(file: file, .byte(imageStart), "\(raw ? "P4" : "P1") image \(images.count + 1) is truncated: "
+                                 + "its \(width)×\(height) pixels need \(needed) bytes, and \(bytes.count - i) are left")
+            }
+            var pixels = [Float](repeating: -1, count: count)
             if raw {
                 i += 1  // the single whitespace after the header
-                let rowBytes = (width + 7) / 8
-                guard i + rowBytes * height <= bytes.count else {
-                    throw InputError(file: file, .byte(imageStart), "P4 image \(images.count + 1) is truncated: expected \(rowBytes * height) bytes of pixels")
-                }
                 for y in 0..<height {
                     for x in 0..<width where bytes[i + y * rowBytes + x / 8] & (0x80 >> UInt8(x % 8)) != 0 {
                         pixels[y * width + x] = 1
@@ -228,10 +235,10 @@ public enum PatternFile {
                 }
                 i += rowBytes * height
             } else {
-                for k in 0..<(width * height) {
+                for k in 0..<count {
                     skipSpaceAndComments()
                     guard i < bytes.count else {
-                        throw InputError(file: file, .byte(i), "P1 image \(images.count + 1) is truncated: expected \(width * height) pixels, found \(k)")
+                        throw InputError(file: file, .byte(i), "P1 image \(images.count + 1) is truncated: expected \(count) pixels, found \(k)")
                     }
                     switch bytes[i] {
                     case UInt8(ascii: "1"): pixels[k] = 1
