@@ -37,7 +37,7 @@ struct PatternCSVTests {
         let values = dir.write("v.csv", "1,-1\r\n1, 01 \r\n")
         #expect(throws: InputError(file: values, .field(line: 2, column: "2"), "expected -1 or 1, found \"01\"")) { try PatternFile.read(values) }
         let zero = dir.write("z.csv", "1,-1\n-1,0\n")
-        #expect(throws: InputError(file: zero, .field(line: 1, column: "2"), "expected 0 or 1 (--binary), found \"-1\"")) {
+        #expect(throws: InputError(file: zero, .field(line: 1, column: "2"), "expected 0 or 1 (binary patterns), found \"-1\"")) {
             try PatternFile.read(zero, binary: true)
         }
         let empty = dir.write("e.csv", "\r\n\r\n")

@@ -86,7 +86,7 @@ public enum PatternFile {
                     let minus = key == minusOne ? 1 : 0
                     guard plus | minus != 0, stored < buffer.count else {
                         throw InputError(file: file, .field(line: record.line, column: "\(c + 1)"),
-                                         "expected \(binary ? "0 or 1 (--binary)" : "-1 or 1"), found \"\(record.text(c))\"")
+                                         "expected \(binary ? "0 or 1 (binary patterns)" : "-1 or 1"), found \"\(record.text(c))\"")
                     }
                     buffer[stored] = Float(plus - minus)
                     stored += 1
