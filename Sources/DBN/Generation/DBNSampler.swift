@@ -18,6 +18,12 @@ public enum DBNSampler {
             throw InputError(file: source, "the model has no generative top layer (it was pretrained without generativeTop)")
         }
         guard count >= 1 else { throw ConfigurationError(field: "count", "expected at least 1 sample, got \(count)") }
+        // Each chain holds a visible and a hidden state of the top RBM, and a row of every layer below.
+        let width = stack.layers.map { max($0.visibleCount, $0.hiddenCount) }.max() ?? 0
+        guard let bytes = Sizes.product([count, width, 2 * MemoryLayout<Float>.size]), bytes <= Sizes.allocationLimit else {
+            throw ConfigurationError(field: "count", "\(count) samples need more than the allocation limit of "
+                                     + "\(Sizes.describe(bytes: Sizes.allocationLimit)) (set EBM_MAX_ALLOCATION to raise it)")
+        }
         guard (0..<stack.labelUnits).contains(label) else {
             throw ConfigurationError(field: "label", "expected a class 0–\(stack.labelUnits - 1), got \(label)")
         }

@@ -62,7 +62,13 @@ public enum RBMModelFile {
         let metadata = try archive.optionalJSON(Metadata.self, format: "energymodels.rbm", what: "an RBM", file: path)
         let w = try archive.require("W", file: path)
         guard w.shape.count == 2 else { throw InputError(file: path, .entry("W"), "expected a 2-D visible × hidden array, found shape \(w.shape)") }
+        guard w.shape[0] > 0, w.shape[1] > 0 else {
+            throw InputError(file: path, .entry("W"), "expected at least 1 visible and 1 hidden unit, found shape \(w.shape)")
+        }
         let weights = try w.matrix(as: Float.self, file: path, what: "W")
+        if let metadata, metadata.visible != weights.rows || metadata.hidden != weights.columns {
+            throw InputError(file: path, .entry("metadata"), "says \(metadata.visible)×\(metadata.hidden); the arrays are \(weights.rows)×\(weights.columns)")
+        }
         let a: [Float] = try archive.require("visible_bias", file: path).values() ?? []
         let b: [Float] = try archive.require("hidden_bias", file: path).values() ?? []
         guard a.count == weights.rows else {

@@ -108,6 +108,11 @@ public final class RBMTrainer {
     public convenience init(hidden: Int, visibleUnits: VisibleUnits = .bernoulli, data: Matrix<Float>, configuration: Configuration,
                             resumingFrom checkpoint: String? = nil) throws {
         guard hidden >= 1 else { throw ConfigurationError(field: "hidden", "expected at least 1 hidden unit, got \(hidden)") }
+        // W and its momentum are visible × hidden floats each: refuse a size that cannot be held.
+        guard let weights = Sizes.product([data.columns, hidden, 2 * MemoryLayout<Float>.size]), weights <= Sizes.allocationLimit else {
+            throw ConfigurationError(field: "hidden", "\(hidden) hidden units × \(data.columns) visible need more than the allocation limit of "
+                                     + "\(Sizes.describe(bytes: Sizes.allocationLimit)) for the weights (set EBM_MAX_ALLOCATION to raise it)")
+        }
         if let checkpoint {
             try self.init(resumingFrom: checkpoint, configuration: configuration)
             guard model.visibleCount == data.columns, model.hiddenCount == hidden, model.visibleUnits == visibleUnits else {

@@ -89,8 +89,10 @@ public struct EventGenerator: Sendable {
         ///
         /// - Throws: `ConfigurationError` naming the field, e.g. `noise` or `minPT`.
         public func validate() throws {
-            guard tracks >= 0 else { throw ConfigurationError(field: "tracks", "expected a number of tracks ≥ 0, found \(tracks)") }
-            guard noise >= 0, noise.isFinite else { throw ConfigurationError(field: "noise", "expected a noise fraction ≥ 0, found \(noise)") }
+            guard (0...1_000_000).contains(tracks) else { throw ConfigurationError(field: "tracks", "expected 0 to 1,000,000 tracks, found \(tracks)") }
+            guard noise >= 0, noise <= 100 else {
+                throw ConfigurationError(field: "noise", "expected a noise fraction from 0 to 100 (noise hits per particle hit), found \(noise)")
+            }
             guard inefficiency >= 0, inefficiency < 1 else {
                 throw ConfigurationError(field: "inefficiency", "expected a probability in [0, 1), found \(inefficiency)")
             }

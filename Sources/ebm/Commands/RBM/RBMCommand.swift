@@ -17,7 +17,7 @@ enum RBMCommandSupport {
     static func imageShape(_ text: String?, visible: Int) throws -> (height: Int, width: Int) {
         if let text {
             let parts = text.lowercased().split(separator: "x").compactMap { Int($0) }
-            guard parts.count == 2, parts[0] > 0, parts[1] > 0, parts[0] * parts[1] == visible else {
+            guard parts.count == 2, parts[0] > 0, parts[1] > 0, Sizes.product(parts) == visible else {
                 throw InputError(file: "--shape", "expected HxW with H·W = \(visible) visible units, got '\(text)'")
             }
             return (parts[0], parts[1])
