@@ -97,6 +97,20 @@ public struct NumpyArchive: Equatable, Sendable {
     /// - Throws: `InputError` for a file that is not a zip archive, a truncated or corrupt member,
     ///   a CRC mismatch, or a member that is not a valid `.npy` array.
     public static func decode(_ data: Data, file: String) throws -> NumpyArchive {
+        let (count, centralOffset) = try centralDirectory(data, file: file)
+        var archive = NumpyArchive()
+        var r = ByteReader(data, file: file)
+        r.offset = centralOffset
+        for e in 0..<count {
+            let (name, member) = try readMember(entry: e, directory: &r, data: data, file: file)
+            archive[name] = try NumpyArray.decode(member, file: "\(file) (\(name).npy)")
+        }
+        return archive
+    }
+
+    /// The number of entries and the offset of the central directory, from the end record (and the
+    /// zip64 end record when the counts overflow the classic fields).
+    private static func centralDirectory(_ data: Data, file: String) throws -> (count: Int, offset: Int) {
         let eocd = try findEndOfCentralDirectory(data, file: file)
         var r = ByteReader(data, file: file)
         r.offset = eocd + 10
@@ -120,64 +134,64 @@ public struct NumpyArchive: Equatable, Sendable {
             _ = try r.uint64LE("the zip64 central directory size")
             centralOffset = Int(clamping: try r.uint64LE("the zip64 central directory offset"))
         }
+        return (count, centralOffset)
+    }
 
-        var archive = NumpyArchive()
-        r.offset = centralOffset
-        for e in 0..<count {
-            let at = r.offset
-            guard try r.uint32LE("central directory entry \(e)") == 0x0201_4b50 else {
-                throw InputError(file: file, .byte(at), "malformed zip central directory entry \(e)")
-            }
-            r.offset += 6
-            let method = try r.uint16LE("the compression method")
-            r.offset += 4
-            let crc = try r.uint32LE("the CRC-32")
-            var compressed = Int(try r.uint32LE("the compressed size"))
-            var size = Int(try r.uint32LE("the size"))
-            let nameLength = Int(try r.uint16LE("the name length"))
-            let extraLength = Int(try r.uint16LE("the extra length"))
-            let commentLength = Int(try r.uint16LE("the comment length"))
-            r.offset += 8
-            var localOffset = Int(try r.uint32LE("the local header offset"))
-            let nameData = try r.bytes(nameLength, for: "the member name")
-            var extra = ByteReader(Data(try r.bytes(extraLength, for: "the extra field")), file: file)
-            r.offset += commentLength
-            // zip64 extended information (tag 0x0001) replaces fields stored as 0xFFFFFFFF.
-            while extra.remaining >= 4 {
-                let tag = try extra.uint16LE("an extra field tag"), len = Int(try extra.uint16LE("an extra field length"))
-                let end = extra.offset + len
-                if tag == 1 {
-                    if size == 0xFFFF_FFFF { size = Int(clamping: try extra.uint64LE("the zip64 size")) }
-                    if compressed == 0xFFFF_FFFF { compressed = Int(clamping: try extra.uint64LE("the zip64 compressed size")) }
-                    if localOffset == 0xFFFF_FFFF { localOffset = Int(clamping: try extra.uint64LE("the zip64 offset")) }
-                }
-                extra.offset = end
-            }
-            var name = String(decoding: nameData, as: UTF8.self)
-            if name.hasSuffix(".npy") { name.removeLast(4) }
-
-            var local = ByteReader(data, file: file)
-            local.offset = localOffset
-            guard try local.uint32LE("the local header of '\(name)'") == 0x0403_4b50 else {
-                throw InputError(file: file, .entry(name), "malformed zip local header")
-            }
-            local.offset = localOffset + 26
-            let localName = Int(try local.uint16LE("the local name length"))
-            let localExtra = Int(try local.uint16LE("the local extra length"))
-            local.offset += localName + localExtra
-            let stored = try local.bytes(compressed, for: "the member '\(name)'")
-            let member: Data
-            switch method {
-            case 0: member = Data(stored)
-            case 8: member = try Gzip.inflateRaw(Data(stored), expectedSize: size, file: "\(file) (\(name))")
-            default: throw InputError(file: file, .entry(name), "unsupported zip compression method \(method); expected stored (0) or deflate (8)")
-            }
-            guard member.count == size, Gzip.crc32(member) == crc else {
-                throw InputError(file: file, .entry(name), "member is corrupt (size or CRC-32 mismatch)")
-            }
-            archive[name] = try NumpyArray.decode(member, file: "\(file) (\(name).npy)")
+    /// Entry `e` of the central directory at `directory`'s cursor (which moves past it): the member's
+    /// name without `.npy`, and its bytes, inflated and checked against the stored size and CRC-32.
+    private static func readMember(entry e: Int, directory r: inout ByteReader, data: Data, file: String) throws -> (String, Data) {
+        let at = r.offset
+        guard try r.uint32LE("central directory entry \(e)") == 0x0201_4b50 else {
+            throw InputError(file: file, .byte(at), "malformed zip central directory entry \(e)")
         }
-        return archive
+        r.offset += 6
+        let method = try r.uint16LE("the compression method")
+        r.offset += 4
+        let crc = try r.uint32LE("the CRC-32")
+        var compressed = Int(try r.uint32LE("the compressed size"))
+        var size = Int(try r.uint32LE("the size"))
+        let nameLength = Int(try r.uint16LE("the name length"))
+        let extraLength = Int(try r.uint16LE("the extra length"))
+        let commentLength = Int(try r.uint16LE("the comment length"))
+        r.offset += 8
+        var localOffset = Int(try r.uint32LE("the local header offset"))
+        let nameData = try r.bytes(nameLength, for: "the member name")
+        var extra = ByteReader(Data(try r.bytes(extraLength, for: "the extra field")), file: file)
+        r.offset += commentLength
+        // zip64 extended information (tag 0x0001) replaces fields stored as 0xFFFFFFFF.
+        while extra.remaining >= 4 {
+            let tag = try extra.uint16LE("an extra field tag"), len = Int(try extra.uint16LE("an extra field length"))
+            let end = extra.offset + len
+            if tag == 1 {
+                if size == 0xFFFF_FFFF { size = Int(clamping: try extra.uint64LE("the zip64 size")) }
+                if compressed == 0xFFFF_FFFF { compressed = Int(clamping: try extra.uint64LE("the zip64 compressed size")) }
+                if localOffset == 0xFFFF_FFFF { localOffset = Int(clamping: try extra.uint64LE("the zip64 offset")) }
+            }
+            extra.offset = end
+        }
+        var name = String(decoding: nameData, as: UTF8.self)
+        if name.hasSuffix(".npy") { name.removeLast(4) }
+
+        var local = ByteReader(data, file: file)
+        local.offset = localOffset
+        guard try local.uint32LE("the local header of '\(name)'") == 0x0403_4b50 else {
+            throw InputError(file: file, .entry(name), "malformed zip local header")
+        }
+        local.offset = localOffset + 26
+        let localName = Int(try local.uint16LE("the local name length"))
+        let localExtra = Int(try local.uint16LE("the local extra length"))
+        local.offset += localName + localExtra
+        let stored = try local.bytes(compressed, for: "the member '\(name)'")
+        let member: Data
+        switch method {
+        case 0: member = Data(stored)
+        case 8: member = try Gzip.inflateRaw(Data(stored), expectedSize: size, file: "\(file) (\(name))")
+        default: throw InputError(file: file, .entry(name), "unsupported zip compression method \(method); expected stored (0) or deflate (8)")
+        }
+        guard member.count == size, Gzip.crc32(member) == crc else {
+            throw InputError(file: file, .entry(name), "member is corrupt (size or CRC-32 mismatch)")
+        }
+        return (name, member)
     }
 
     private static func findEndOfCentralDirectory(_ data: Data, file: String) throws -> Int {
