@@ -41,4 +41,24 @@ struct HostileFileTests {
             #expect(try HopfieldModelFile.read(bad).model.patterns.shape == nil, "\(shape)")
         }
     }
+
+    @Test("grid files with CRLF line ends or a byte-order mark read like plain ones")
+    func gridLineEnds() throws {
+        let plain = try PatternFile.read(dir.write("plain.txt", "#..#\n.##.\n\n####\n#..#\n"))
+        let crlf = try PatternFile.read(dir.write("crlf.txt", "#..#\r\n.##.\r\n\r\n####\r\n#..#\r\n"))
+        let bom = try PatternFile.read(dir.write("bom.txt", "\u{FEFF}#..#\n.##.\n\n####\n#..#\n"))
+        #expect(crlf.values == plain.values && bom.values == plain.values && crlf.count == 2)
+    }
+
+    @Test("a memory with NaN weights or thresholds is refused")
+    func nanWeights() throws {
+        var memory = AssociativeMemory(neurons: 4, rule: .hebbian)
+        try memory.store(PatternSet(Matrix(rows: 1, columns: 4, storage: [1, -1, 1, -1])))
+        let path = dir.file("m.npz")
+        try HopfieldModelFile.write(memory, to: path)
+        var archive = try NumpyArchive.read(path)
+        archive["weights"] = NumpyArray(Matrix<Float>(rows: 4, columns: 4, repeating: .nan))
+        try archive.write(to: dir.file("nan.npz"))
+        #expect(throws: InputError.self) { _ = try HopfieldModelFile.read(dir.file("nan.npz")) }
+    }
 }

@@ -58,6 +58,7 @@ public enum HopfieldModelFile {
             throw InputError(file: path, .entry("metadata"), "unknown learning rule '\(meta.rule)'")
         }
         let n = meta.neurons
+        guard n >= 1 else { throw InputError(file: path, .entry("metadata"), "expected at least 1 neuron, found \(n)") }
         let patterns = try archive.require("patterns", file: path).matrix(as: Float.self, file: path, what: "patterns")
         guard patterns.columns == n || patterns.rows == 0 else {
             throw InputError(file: path, .entry("patterns"), "patterns have \(patterns.columns) columns; metadata says \(n) neurons")
@@ -69,12 +70,14 @@ public enum HopfieldModelFile {
         guard thresholds.count == n else {
             throw InputError(file: path, .entry("thresholds"), "expected \(n) thresholds, found \(thresholds.count)")
         }
+        guard thresholds.allFinite else { throw InputError(file: path, .entry("thresholds"), "expected finite thresholds, found NaN or infinity") }
         var weights = Matrix<Float>(rows: 0, columns: 0)
         if case .dense = rule {} else {
             weights = try archive.require("weights", file: path).matrix(as: Float.self, file: path, what: "weights")
             guard weights.rows == n, weights.columns == n else {
                 throw InputError(file: path, .entry("weights"), "expected \(n)×\(n) weights, found \(weights.rows)×\(weights.columns)")
             }
+            guard weights.isFinite else { throw InputError(file: path, .entry("weights"), "expected finite weights, found NaN or infinity") }
         }
         let shape = meta.shape.flatMap { $0.count == 2 && $0.allSatisfy({ $0 > 0 }) && Sizes.product($0) == n ? (height: $0[0], width: $0[1]) : nil }
         let memory = AssociativeMemory(rule: rule, patterns: PatternSet(Matrix(rows: patterns.rows, columns: n, storage: patterns.storage), shape: shape),

@@ -130,8 +130,12 @@ public enum PatternFile {
         var current: [[Float]] = []
         var firstLine: [Int] = []
         var shapeLine = 0
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+        // Lines end in LF or CRLF (split on Unicode scalars: Swift counts "\r\n" as one Character),
+        // and a UTF-8 byte-order mark before the first line is skipped.
+        var scalars = Substring(text).unicodeScalars
+        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
+        for (index, rawLine) in scalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = Substring(rawLine.last == "\r" ? rawLine.dropLast() : rawLine)
             let number = index + 1
             if line.trimmingCharacters(in: .whitespaces).isEmpty {
                 if !current.isEmpty { grids.append(current); current = [] }
