@@ -40,4 +40,15 @@ struct HitFileTests {
         let empty = dir.write("e.csv", "hit_id,x,y,z,layer\n")
         #expect(throws: InputError.self) { try HitFile.read(empty) }
     }
+
+    @Test("a coordinate outside any detector (x = 1e308) is refused with its line and column")
+    func farCoordinate() throws {
+        let dir = TemporaryFolder()
+        let path = dir.write("far-hits.csv", "hit_id,x,y,z,layer\n1,30,0,0,1\n2,1e308,0,0,2\n3,90,0,0,3\n")
+        #expect(throws: InputError(file: path, .field(line: 3, column: "x"), "1e+308 mm is outside any detector; expected |x| ≤ 100000 mm")) {
+            _ = try HitFile.read(path)
+        }
+        let ok = dir.write("near-hits.csv", "hit_id,x,y,z,layer\n1,30,0,0,1\n2,60,0,-2950,2\n")
+        #expect(try HitFile.read(ok).count == 2)
+    }
 }

@@ -11,10 +11,15 @@ public enum HitFile {
     /// The columns every hit file has.
     public static let commonColumns = ["hit_id", "x", "y", "z"]
 
+    /// The largest |x|, |y| or |z| a hit may have, in mm: 100 m, an order of magnitude beyond the
+    /// largest collider detectors (ATLAS is 46 m long). A coordinate beyond it is a corrupt value, and
+    /// one such hit would otherwise decide the geometry guess and the binning of the whole event.
+    public static let maximumCoordinate = 100_000.0
+
     /// Reads the hits of one event.
     ///
     /// - Throws: `InputError` for a missing column, a value that is not a number, a NaN or infinite
-    ///   coordinate, a duplicate `hit_id`, an empty file, or hits on fewer than two layers.
+    ///   coordinate or one beyond `maximumCoordinate`, a duplicate `hit_id`, an empty file, or hits on fewer than two layers.
     public static func read(_ path: String) throws -> [Hit] {
         let table = try CSVTable.read(path)
         return try hits(from: table)
@@ -41,6 +46,10 @@ public enum HitFile {
                                  "duplicate hit_id \(ids[r]) (first on line \(first)); expected unique hit ids")
             }
             seen[ids[r]] = table.lineNumbers[r]
+            for (name, value) in [("x", x[r]), ("y", y[r]), ("z", z[r])] where abs(value) > maximumCoordinate {
+                throw InputError(file: file, .field(line: table.lineNumbers[r], column: name),
+                                 "\(value) mm is outside any detector; expected |\(name)| ≤ \(Int(maximumCoordinate)) mm")
+            }
             hits.append(Hit(id: ids[r], x: x[r], y: y[r], z: z[r],
                             layer: LayerID(volume: volumes[r], layer: layers[r]), module: modules[r]))
         }
