@@ -91,5 +91,15 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
         ConfigurationError(field: parent + "." + field, message)
     }
 
+    /// Runs `validate`, the check of a value held in the field `parent`, reporting its
+    /// `ConfigurationError` under that field: `schedule` + `coolingFactor` → `schedule.coolingFactor`.
+    public static func nesting(_ parent: String, _ validate: () throws -> Void) rethrows {
+        do {
+            try validate()
+        } catch let error as ConfigurationError {
+            throw error.nested(in: parent)
+        }
+    }
+
     public var description: String { "\(field): \(message)" }
 }

@@ -52,18 +52,6 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
     }
 }
 
-extension ConfigurationError {
-    /// Runs `validate`, reporting its `ConfigurationError` under `parent`: `schedule` + `coolingFactor`
-    /// → `schedule.coolingFactor`.
-    static func nesting(_ parent: String, _ validate: () throws -> Void) throws {
-        do {
-            try validate()
-        } catch let error as ConfigurationError {
-            throw error.nested(in: parent)
-        }
-    }
-}
-
 /// What a run found, and what it took.
 public struct Reconstruction: Sendable {
     /// The geometry used.

@@ -63,19 +63,16 @@ public final class DBNTrainer {
         /// `fineTuning.learningRate` or `pretraining.layers[1]` (a layer's RBM settings nest under
         /// `pretraining.training[k]`). The stages' own seeds are not checked: the trainer replaces them by `seed`.
         public func validate() throws {
-            func nested(_ parent: String, _ body: () throws -> Void) throws {
-                do { try body() } catch let error as ConfigurationError { throw error.nested(in: parent) }
-            }
             let (pretraining, fineTuning) = (seeded.pretraining, seeded.fineTuning)
             if let pretraining {
-                try nested("pretraining") { try pretraining.validate() }
+                try ConfigurationError.nesting("pretraining") { try pretraining.validate() }
                 guard pretraining.layers == layers else {
                     throw ConfigurationError(field: "pretraining.layers", "expected the network's layers \(layers), got \(pretraining.layers)")
                 }
             } else {
                 try Pretrainer.Configuration.validate(layers: layers)
             }
-            try nested("fineTuning") { try fineTuning.validate() }
+            try ConfigurationError.nesting("fineTuning") { try fineTuning.validate() }
             guard validationSplit >= 0 else { throw ConfigurationError(field: "validationSplit", "expected 0 or more examples, got \(validationSplit)") }
             if let classes, classes < 2 { throw ConfigurationError(field: "classes", "expected at least 2 classes, got \(classes)") }
         }

@@ -81,11 +81,7 @@ public final class Pretrainer {
                 throw ConfigurationError(field: "training", "expected one setting per layer (\(layers.count)), got \(training.count)")
             }
             for (k, layer) in training.enumerated() {
-                do {
-                    try layer.validate()
-                } catch let error as ConfigurationError {
-                    throw error.nested(in: "training[\(k)]")
-                }
+                try ConfigurationError.nesting("training[\(k)]") { try layer.validate() }
                 guard layer.seed == seed else {
                     throw ConfigurationError(field: "training[\(k)].seed",
                                              "expected the pretraining's seed \(seed) (every layer draws from one stream), got \(layer.seed)")

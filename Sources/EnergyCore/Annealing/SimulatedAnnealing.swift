@@ -43,7 +43,7 @@ public enum SimulatedAnnealing {
     public static func minimize<P: AnnealingProblem>(_ problem: P, from initial: P.State,
                                                      schedule: AnnealingSchedule,
                                                      random: RandomSource) throws -> Result<P.State> {
-        do { try schedule.validate() } catch let error as ConfigurationError { throw error.nested(in: "schedule") }
+        try ConfigurationError.nesting("schedule") { try schedule.validate() }
         GSL.prepare()
         let counter = EvaluationCounter()
         let box = StateBox(problem: problem, state: initial, random: random, counter: counter)

@@ -66,7 +66,7 @@ extension AssociativeMemory {
     /// Refuses recall settings that cannot run: an unusable stochastic schedule (`mode.schedule.…`)
     /// or fewer than one sweep (`maxSweeps`). Configurations that hold these two fields check them here.
     static func validateRecall(mode: RecallMode, maxSweeps: Int) throws {
-        try ConfigurationError.checking("mode") { try mode.validate() }
+        try ConfigurationError.nesting("mode") { try mode.validate() }
         guard maxSweeps >= 1 else { throw ConfigurationError(field: "maxSweeps", "expected at least 1 sweep, got \(maxSweeps)") }
     }
 

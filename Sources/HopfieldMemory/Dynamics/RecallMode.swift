@@ -48,6 +48,6 @@ public enum RecallMode: Equatable, Sendable, Codable {
     ///
     /// - Throws: `ConfigurationError` naming `schedule.initialTemperature`, `schedule.coolingFactor`, …
     public func validate() throws {
-        try ConfigurationError.checking("schedule") { try schedule?.validate() }
+        try ConfigurationError.nesting("schedule") { try schedule?.validate() }
     }
 }

@@ -18,7 +18,7 @@ extension HopfieldModelFile {
     ///   than the memory, or a `rule` other than the rule of `existing`.
     public static func store(patternsFrom patternFile: String, binary: Bool = false, rule: LearningRule? = nil,
                              into existing: String? = nil, to path: String) throws -> (memory: AssociativeMemory, added: Int) {
-        try ConfigurationError.checking("rule") { try rule?.validate() }
+        try ConfigurationError.nesting("rule") { try rule?.validate() }
         try AtomicFile.checkOutput(path, isNotAnyOf: [patternFile] + (existing.map { [$0] } ?? []))
         let patterns = try PatternFile.read(patternFile, binary: binary)
         var memory: AssociativeMemory

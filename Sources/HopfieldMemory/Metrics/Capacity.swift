@@ -95,7 +95,7 @@ public struct CapacityExperiment: Sendable {
         ///   `probesPerNetwork`, `mode.schedule.…`, `maxSweeps` or `loads`.
         public func validate() throws {
             guard neurons >= 2 else { throw ConfigurationError(field: "neurons", "expected at least 2 neurons, got \(neurons)") }
-            try ConfigurationError.checking("rule") { try rule.validate() }
+            try ConfigurationError.nesting("rule") { try rule.validate() }
             guard noise.isFinite, noise >= 0, noise < 0.5 else {
                 throw ConfigurationError(field: "noise", "expected a fraction of flipped bits in [0, 0.5), got \(noise)")
             }

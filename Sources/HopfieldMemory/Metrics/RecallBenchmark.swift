@@ -48,7 +48,7 @@ public struct RecallBenchmark: Sendable {
             guard noise.isFinite, noise >= 0, noise <= 1 else {
                 throw ConfigurationError(field: "noise", "expected a fraction of flipped bits in [0, 1], got \(noise)")
             }
-            try ConfigurationError.checking("rule") { try rule.validate() }
+            try ConfigurationError.nesting("rule") { try rule.validate() }
             try AssociativeMemory.validateRecall(mode: mode, maxSweeps: maxSweeps)
         }
     }

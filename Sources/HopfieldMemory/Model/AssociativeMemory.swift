@@ -56,7 +56,7 @@ public struct AssociativeMemory: Sendable {
     ///   `LearningRule.validate()`); `InputError` naming `source` when the patterns have a different
     ///   number of neurons.
     public mutating func store(_ new: PatternSet, source: String = "patterns") throws {
-        try ConfigurationError.checking("rule") { try rule.validate() }
+        try ConfigurationError.nesting("rule") { try rule.validate() }
         guard new.neurons == neurons else {
             throw InputError(file: source, "patterns have \(new.neurons) neurons; the memory has \(neurons)")
         }
