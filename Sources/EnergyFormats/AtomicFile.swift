@@ -12,14 +12,7 @@ public enum AtomicFile {
     /// - Throws: `InputError` naming `path` when the folder does not exist or is not writable.
     public static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            throw InputError(file: path, "cannot write: folder '\(dir)' does not exist")
-        }
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-            throw InputError(file: path, "cannot write: it is a folder, expected a file path")
-        }
+        let dir = try checkFolder(of: path)
         let tmp = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else {
@@ -64,10 +57,13 @@ public enum AtomicFile {
         return data
     }
 
-    /// Refuses an output path that names one of the inputs, so an input is never overwritten.
+    /// Refuses, before any work is done, an output path that cannot be written (its folder is missing,
+    /// or it is a folder) or that names one of the inputs, so an input is never overwritten.
     ///
-    /// - Throws: `InputError` naming the output when it resolves to the same file as an input.
+    /// - Throws: `InputError` naming the output when its folder does not exist, it is a folder, or it
+    ///   resolves to the same file as an input.
     public static func checkOutput(_ output: String, isNotAnyOf inputs: [String]) throws {
+        _ = try checkFolder(of: output)
         let out = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath().path
         for input in inputs {
             let inp = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path
@@ -75,5 +71,21 @@ public enum AtomicFile {
                 throw InputError(file: output, "is also an input ('\(input)'); choose another output path")
             }
         }
+    }
+
+    /// The folder `path` would be written into, after checking that it exists and that `path` itself
+    /// is not a folder.
+    ///
+    /// - Throws: `InputError` naming `path` otherwise.
+    private static func checkFolder(of path: String) throws -> String {
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw InputError(file: path, "cannot write: folder '\(dir)' does not exist")
+        }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            throw InputError(file: path, "cannot write: it is a folder, expected a file path")
+        }
+        return dir
     }
 }

@@ -222,5 +222,10 @@ struct FileFormatTests {
         #expect(throws: InputError.self) { try AtomicFile.write("x", to: dir.file("no/such/dir/f.txt")) }
         #expect(throws: InputError.self) { try AtomicFile.checkOutput(dir.path + "/./o.txt", isNotAnyOf: [p]) }
         try AtomicFile.checkOutput(dir.file("other.txt"), isNotAnyOf: [p])
+        // Outputs that cannot be written are refused before any work, as write would refuse them after it.
+        #expect(throws: InputError(file: dir.file("no/f.txt"), "cannot write: folder '\(dir.file("no"))' does not exist")) {
+            try AtomicFile.checkOutput(dir.file("no/f.txt"), isNotAnyOf: [p])
+        }
+        #expect(throws: InputError.self) { try AtomicFile.checkOutput(dir.path, isNotAnyOf: [p]) }
     }
 }

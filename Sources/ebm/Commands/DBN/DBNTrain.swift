@@ -125,11 +125,6 @@ struct DBNTrain: ParsableCommand {
     func run() throws {
         let configuration = try trainerConfiguration()
         try AtomicFile.checkOutput(out, isNotAnyOf: [data, labels] + [test, testLabels].compactMap { $0 })
-        let folder = (out as NSString).deletingLastPathComponent
-        var isFolder: ObjCBool = false
-        guard folder.isEmpty || (FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) else {
-            throw InputError(file: out, "cannot write: folder '\(folder)' does not exist")
-        }
         let (x, y) = try DBNCommand.load(images: data, labels: labels, classes: classes, limit: limit)
         let flags = Self.flags(layers: configuration.layers.count)
         let log = DBNTrainingLog(quiet: quiet)
