@@ -51,24 +51,25 @@ extension NumpyArchive {
         do {
             return try JSONDecoder().decode(T.self, from: Data(text.utf8))
         } catch {
-            throw InputError(file: file, .entry(name), "malformed JSON \(name) of \(what): \(Self.describe(error))")
+            throw InputError(file: file, .entry(name), "malformed JSON \(name) of \(what): \(describeDecodingError(error))")
         }
     }
 
-    /// The field every document shares.
-    private struct FormatField: Decodable { var format: String }
+}
 
-    /// A decoding error as the field it is about and what went wrong.
-    private static func describe(_ error: Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch error {
-        case .keyNotFound(let key, let c): return "missing field '\((path(c).isEmpty ? "" : path(c) + ".") + key.stringValue)'"
-        case .typeMismatch(_, let c), .valueNotFound(_, let c): return "field '\(path(c))': \(c.debugDescription)"
-        case .dataCorrupted(let c): return path(c).isEmpty ? c.debugDescription : "field '\(path(c))': \(c.debugDescription)"
-        @unknown default: return "\(error)"
-        }
+/// The field every JSON document of the project shares: what kind of document it is.
+struct FormatField: Decodable { var format: String }
+
+/// A decoding error as the field it is about and what went wrong, e.g. "missing field 'layers.3.shape'".
+func describeDecodingError(_ error: Error) -> String {
+    guard let error = error as? DecodingError else { return "\(error)" }
+    func path(_ context: DecodingError.Context) -> String {
+        context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+    switch error {
+    case .keyNotFound(let key, let c): return "missing field '\((path(c).isEmpty ? "" : path(c) + ".") + key.stringValue)'"
+    case .typeMismatch(_, let c), .valueNotFound(_, let c): return "field '\(path(c))': \(c.debugDescription)"
+    case .dataCorrupted(let c): return path(c).isEmpty ? c.debugDescription : "field '\(path(c))': \(c.debugDescription)"
+    @unknown default: return "\(error)"
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// A detector layer, identified as in TrackML by the pair (volume_id, layer_id).
 ///
 /// Plain hit files with a single `layer` column use volume 0.
-public struct LayerID: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct LayerID: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
     public var volume: Int
     public var layer: Int
 
