@@ -25,11 +25,18 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
     public var annealing: BinaryAnnealing.Configuration
     /// How tracks are read off the settled network.
     public var extraction: TrackExtractor.Configuration
+    /// Which layer can follow which (`LayerGraph`). With a graph, segments are built along its
+    /// links by `GraphSegmentBuilder` (barrel and endcap disks alike) and `geometry` is not used;
+    /// without one (the default), layers are ordered by `LayerLayout`. Default nil.
+    public var layerGraph: LayerGraph?
+    /// Threads that build the segments of one event. Default 1.
+    public var workers: Int
 
     /// A configuration with the defaults of each part, or the values given.
     public init(geometry: DetectorGeometry = .auto, cuts: SegmentCuts = SegmentCuts(), energy: EnergyParameters = EnergyParameters(),
                 solver: Solver = .meanField, meanField: MeanFieldAnnealing.Configuration = .init(),
-                annealing: BinaryAnnealing.Configuration = .init(), extraction: TrackExtractor.Configuration = .init()) {
+                annealing: BinaryAnnealing.Configuration = .init(), extraction: TrackExtractor.Configuration = .init(),
+                layerGraph: LayerGraph? = nil, workers: Int = 1) {
         self.geometry = geometry
         self.cuts = cuts
         self.energy = energy
@@ -37,6 +44,8 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
         self.meanField = meanField
         self.annealing = annealing
         self.extraction = extraction
+        self.layerGraph = layerGraph
+        self.workers = workers
     }
 
     /// Throws unless every part is usable.
@@ -49,6 +58,8 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
         try ConfigurationError.nesting("meanField") { try meanField.validate() }
         try ConfigurationError.nesting("annealing") { try annealing.validate() }
         try ConfigurationError.nesting("extraction") { try extraction.validate() }
+        if let layerGraph { try ConfigurationError.nesting("layerGraph") { try layerGraph.validate() } }
+        guard workers >= 1, workers <= 1024 else { throw ConfigurationError(field: "workers", "expected 1 to 1024 threads, found \(workers)") }
     }
 }
 
@@ -102,8 +113,14 @@ public struct TrackFinder: Sendable {
     public func reconstruct(_ hits: [Hit], random: RandomSource,
                             observe: ((Int, AnnealingStep, [Double]) -> Void)? = nil) throws -> Reconstruction {
         let t0 = Date()
-        let layout = LayerLayout(hits: hits, geometry: configuration.geometry)
-        let segments = SegmentBuilder.segments(hits: hits, layout: layout, cuts: configuration.cuts)
+        let layout: LayerLayout, segments: [Segment]
+        if let graph = configuration.layerGraph {
+            layout = LayerLayout(hits: hits, graph: graph)
+            segments = GraphSegmentBuilder.segments(hits: hits, graph: graph, cuts: configuration.cuts, workers: configuration.workers)
+        } else {
+            layout = LayerLayout(hits: hits, geometry: configuration.geometry)
+            segments = SegmentBuilder.segments(hits: hits, layout: layout, cuts: configuration.cuts)
+        }
         let helix = layout.geometry == .barrel && configuration.cuts.magneticField > 0 && configuration.energy.helixKinks
         let network = SegmentNetwork(hits: hits, segments: segments, parameters: configuration.energy, helix: helix,
                                      dropIsolated: configuration.extraction.minHits >= 3)

@@ -30,6 +30,10 @@ struct FinderOptions: ParsableArguments {
     @Option(help: "Convergence threshold on max |ΔV|.") var tolerance = MeanFieldAnnealing.Configuration().tolerance
     @Option(help: "Activation above which a segment is on.") var threshold = TrackExtractor.Configuration().threshold
     @Option(help: "Fewest hits of a track.") var minHits = TrackExtractor.Configuration().minHits
+    @Option(name: .customLong("layer-map"), help: "A layer map from ebm tracks map: segments follow its links (barrel and endcap disks); --geometry is then unused.")
+    var layerMap: String?
+    @Option(help: "Threads that build one event's segments with --layer-map.", transform: OptionRange.integer(1...1024))
+    var threads = 1
 
     /// The option that sets each field of `TrackFinderConfiguration`.
     static let flags: ConfigurationFlags = {
@@ -40,6 +44,7 @@ struct FinderOptions: ParsableArguments {
             "energy.maxAngle": "--max-angle", "energy.alpha": "--alpha", "energy.beta": "--beta",
             "meanField.damping": "--damping", "meanField.tolerance": "--tolerance",
             "extraction.threshold": "--threshold", "extraction.minHits": "--min-hits",
+            "layerGraph": "--layer-map", "workers": "--threads",
         ]
         for solver in ["meanField", "annealing"] {
             names[solver + ".schedule.initialTemperature"] = "--t-initial"
@@ -60,7 +65,8 @@ struct FinderOptions: ParsableArguments {
                                      helixKinks: helixKinks, alpha: alpha, beta: beta),
             solver: solver,
             meanField: MeanFieldAnnealing.Configuration(update: update, damping: damping, tolerance: tolerance),
-            extraction: TrackExtractor.Configuration(threshold: threshold, minHits: minHits))
+            extraction: TrackExtractor.Configuration(threshold: threshold, minHits: minHits),
+            workers: threads)
         for schedule in [\TrackFinderConfiguration.meanField.schedule, \TrackFinderConfiguration.annealing.schedule] {
             if let tInitial { c[keyPath: schedule].initialTemperature = tInitial }
             if let muT { c[keyPath: schedule].coolingFactor = muT }
@@ -74,6 +80,8 @@ struct FinderOptions: ParsableArguments {
     ///
     /// - Throws: a usage error naming the option whose value the configuration refuses.
     func finder() throws -> TrackFinder {
-        try Self.flags.map { try TrackFinder(configuration) }
+        var c = configuration
+        if let layerMap { c.layerGraph = try LayerGraph.read(layerMap) }
+        return try Self.flags.map { try TrackFinder(c) }
     }
 }
