@@ -3,10 +3,12 @@ import EnergyCore
 /// Turns the settled network into tracks.
 ///
 /// 1. Neurons with V above `threshold` are on.
-/// 2. Forks left among them are resolved by the straightest continuation: every pair of on
-///    segments meeting at a hit (a ends where b starts, within the network's maximum kink) is a
-///    candidate link, and links are accepted straightest first (largest cos θ), as long as each hit
-///    keeps at most one incoming and one outgoing segment.
+/// 2. Forks left among them are resolved by the best continuation: every pair of on segments
+///    meeting at a hit (a ends where b starts, within the network's maximum kink) is a candidate
+///    link, and links are accepted best first, as long as each hit keeps at most one incoming and
+///    one outgoing segment. "Best" is the straightest (largest cos θ), or with `LinkOrder.heaviest`
+///    the largest chain weight T_ab = cos^m θ / (r_a^λ + r_b^λ), which also prefers two direct
+///    segments to one that skips a layer.
 /// 3. The accepted segments form disjoint chains of hits; chains of at least `minHits` hits are the
 ///    tracks. An on segment with no accepted link is a two-hit track.
 ///
@@ -16,15 +18,28 @@ import EnergyCore
 public struct TrackExtractor: Sendable {
     /// The settings of the extraction.
     public struct Configuration: Codable, Equatable, Sendable {
+        /// Which links are accepted first.
+        public enum LinkOrder: String, Codable, CaseIterable, Sendable {
+            /// `heaviest` for networks along a `LayerGraph` (`SegmentNetwork.lengthsPerLink`), else `straightest`.
+            case auto
+            /// Largest cos θ first.
+            case straightest
+            /// Largest chain weight T_ab first.
+            case heaviest
+        }
+
         /// Activation above which a neuron is on. Default 0.5.
         public var threshold: Double
         /// Fewest hits of a track. Default 3.
         public var minHits: Int
+        /// Which links are accepted first. Default `.auto`.
+        public var linkOrder: LinkOrder
 
         /// Settings with the defaults above, or the values given.
-        public init(threshold: Double = 0.5, minHits: Int = 3) {
+        public init(threshold: Double = 0.5, minHits: Int = 3, linkOrder: LinkOrder = .auto) {
             self.threshold = threshold
             self.minHits = minHits
+            self.linkOrder = linkOrder
         }
 
         /// Throws unless the settings are usable.
@@ -52,12 +67,13 @@ public struct TrackExtractor: Sendable {
         let segments = network.segments
         let threshold = configuration.threshold, minHits = configuration.minHits
         let on = v.map { $0 > threshold }
+        let heaviest = configuration.linkOrder == .heaviest || (configuration.linkOrder == .auto && network.lengthsPerLink)
         var links: [(cosine: Double, a: Int, b: Int)] = []
         for a in segments.indices where on[a] {
             for e in network.rowStart[a]..<network.rowStart[a + 1] where network.weights[e] > 0 {
                 let b = Int(network.neighbours[e])
                 if on[b], segments[b].from == segments[a].to {
-                    links.append((network.kinkCosine(segments[a], segments[b]), a, b))
+                    links.append((heaviest ? network.weights[e] : network.kinkCosine(segments[a], segments[b]), a, b))
                 }
             }
         }

@@ -17,7 +17,9 @@ import Foundation
 ///   with ρ the radius of the circle through the beam line, a and b, and s(r) = 2ρ asin(r / 2ρ) the
 ///   transverse arc length, z₀ = z_a − s_a (z_b − z_a) / (s_b − s_a) (the r–z slope, i.e. θ, must
 ///   point back to the luminous region);
-/// - the segment is no longer than `maxLength`.
+/// - the segment crosses at most one layer of the graph between its hits (`layersCrossed`), none
+///   without `skipLayers`; the graph, not `maxLength`, says which layers are neighbours, so
+///   `maxLength` is not applied (a track may fly 1.5 m from the last pixel disk to a strip disk).
 ///
 /// The same cuts hold for barrel → barrel, barrel → disk and disk → disk links.
 public enum GraphSegmentBuilder {
@@ -132,7 +134,7 @@ public enum GraphSegmentBuilder {
             outer.forEach(phi: phi[i], halfWidth: cuts.maxDeltaPhi(ra, rMax), along: window) { j in
                 if accepts(a, hits[j], cuts) {
                     let step = 1 + layersCrossed(between: a, hits[j], candidates: between)
-                    if step <= maxStep { out.append(Segment(from: i, to: j, a, hits[j], fromLayer: link.from, layerStep: step)) }
+                    if step <= maxStep { out.append(Segment(from: i, to: j, a, hits[j], fromLayer: link.from, layerStep: step, toLayer: link.to)) }
                 }
             }
         }
@@ -222,8 +224,7 @@ public enum GraphSegmentBuilder {
         let sa = arc(ra), sb = arc(rb)
         guard sb > sa else { return false }
         let z0 = a.z - sa * dz / (sb - sa)
-        guard abs(z0) <= cuts.maxZ0 else { return false }
-        return dx * dx + dy * dy + dz * dz <= cuts.maxLength * cuts.maxLength
+        return abs(z0) <= cuts.maxZ0
     }
 }
 
