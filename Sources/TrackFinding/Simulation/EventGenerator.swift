@@ -168,7 +168,7 @@ public struct EventGenerator: Sendable {
             guard minPT > 0 else { throw ConfigurationError(field: "minPT", "expected a positive p_T, found \(minPT)") }
             guard maxPT >= minPT else { throw ConfigurationError(field: "maxPT", "expected at least the lowest p_T, \(minPT), found \(maxPT)") }
             guard maxEta > 0, maxEta <= 10 else { throw ConfigurationError(field: "maxEta", "expected a largest |η| in (0, 10], found \(maxEta)") }
-            guard (0...100_000).contains(pileup) else { throw ConfigurationError(field: "pileup", "expected 0 to 100,000 collisions, found \(pileup)") }
+            guard (0...10_000).contains(pileup) else { throw ConfigurationError(field: "pileup", "expected 0 to 10,000 collisions, found \(pileup)") }
             guard multiplicity >= 0, multiplicity <= 1000 else {
                 throw ConfigurationError(field: "multiplicity", "expected a dN/dη from 0 to 1000, found \(multiplicity)")
             }
@@ -179,9 +179,10 @@ public struct EventGenerator: Sendable {
             guard overlap >= 0, overlap <= 1 else { throw ConfigurationError(field: "overlap", "expected a probability in [0, 1], found \(overlap)") }
             guard focusPT >= 0, focusPT.isFinite else { throw ConfigurationError(field: "focusPT", "expected a p_T ≥ 0, found \(focusPT)") }
             if let d = detectorDescription { try ConfigurationError.nesting("detectorDescription") { try d.validate() } }
-            // At most about 10⁸ particles per event: a bound on memory, not physics.
-            guard Double(pileup) * multiplicity * 2 * maxEta <= 1e8 else {
-                throw ConfigurationError(field: "pileup", "expected at most 10⁸ particles per event, found \(pileup) collisions of \(multiplicity * 2 * maxEta)")
+            // At most 2·10⁶ particles per event on average (about 2·10⁷ hits, a few GB): a bound on
+            // memory, not physics; μ = 200 is about 10⁴.
+            guard Double(pileup) * multiplicity * 2 * maxEta <= 2e6 else {
+                throw ConfigurationError(field: "pileup", "expected at most 2,000,000 particles per event on average, found \(pileup) collisions of \(multiplicity * 2 * maxEta) particles")
             }
         }
     }

@@ -20,7 +20,7 @@ struct TracksGenerate: ParsableCommand {
     @Option(help: "planar (EXCHARM-like, 6 chambers, no field), barrel (TrackML barrel, 2 T) or full (TrackML-like barrel and endcaps, pile-up).")
     var detector: EventGenerator.Detector
     @Option(help: "planar, barrel: particles per event.") var tracks: Int?
-    @Option(help: "full: collisions per event (exactly this many).", transform: OptionRange.integer(0...100_000))
+    @Option(help: "full: collisions per event (exactly this many).", transform: OptionRange.integer(0...10_000))
     var pileup = EventGenerator.Configuration().pileup
     @Option(name: .customLong("dn-deta"), help: "full: charged particles per unit of η per collision.", transform: OptionRange.real(0...1000))
     var dnDeta = EventGenerator.Configuration().multiplicity
