@@ -13,11 +13,14 @@ public struct DataFingerprint: Codable, Equatable, Sendable, CustomStringConvert
     /// CRC-32 of the values.
     public var checksum: UInt32
 
-    /// The fingerprint of `data`.
-    public init<Scalar>(_ data: Matrix<Scalar>) {
+    /// The fingerprint of `data`, and of its `labels` (one per row) when given: the checksum then
+    /// runs on over the labels as 64-bit integers.
+    public init<Scalar>(_ data: Matrix<Scalar>, labels: [Int]? = nil) {
         rows = data.rows
         columns = data.columns
-        checksum = data.storage.withUnsafeBytes { Gzip.crc32(bytes: $0) }
+        var crc = data.storage.withUnsafeBytes { Gzip.crc32(bytes: $0) }
+        if let labels { crc = labels.map(Int64.init).withUnsafeBytes { Gzip.crc32(bytes: $0, continuing: crc) } }
+        checksum = crc
     }
 
     /// "60000×784, CRC-32 1a2b3c4d".

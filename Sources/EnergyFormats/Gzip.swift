@@ -99,9 +99,10 @@ public enum Gzip {
         data.withUnsafeBytes { crc32(bytes: $0) }
     }
 
-    /// The CRC-32 of `bytes`, fed to zlib in chunks of at most 1 GiB (its length argument is 32-bit).
-    public static func crc32(bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var crc: uLong = 0
+    /// The CRC-32 of `bytes`, fed to zlib in chunks of at most 1 GiB (its length argument is 32-bit);
+    /// with `continuing`, the CRC-32 of the bytes that gave it followed by `bytes`.
+    public static func crc32(bytes: UnsafeRawBufferPointer, continuing previous: UInt32 = 0) -> UInt32 {
+        var crc = uLong(previous)
         var offset = 0
         while offset < bytes.count {
             let chunk = min(bytes.count - offset, 1 << 30)
