@@ -9,8 +9,9 @@ import EnergyCore
 ///    one outgoing segment. "Best" is the straightest (largest cos θ), or with `LinkOrder.heaviest`
 ///    the largest chain weight T_ab = cos^m θ / (r_a^λ + r_b^λ), which also prefers two direct
 ///    segments to one that skips a layer.
-/// 3. The accepted segments form disjoint chains of hits; chains of at least `minHits` hits are the
-///    tracks. An on segment with no accepted link is a two-hit track.
+/// 3. The accepted segments form disjoint chains of hits. Along a layer graph, chains broken at
+///    overlapping modules are joined (`Configuration.overlapMerging`). Chains of at least `minHits`
+///    hits are the tracks. An on segment with no accepted link is a two-hit track.
 ///
 /// Each hit therefore belongs to at most one track.
 ///
@@ -34,12 +35,22 @@ public struct TrackExtractor: Sendable {
         public var minHits: Int
         /// Which links are accepted first. Default `.auto`.
         public var linkOrder: LinkOrder
+        /// Whether chains broken where a track crosses two overlapping modules of one layer are
+        /// joined (`mergedAtOverlaps`): `.auto` (the default) does it for networks along a
+        /// `LayerGraph`.
+        public var overlapMerging: Choice
+
+        /// On, off, or chosen by the network (`.auto`: on for networks along a `LayerGraph`).
+        public enum Choice: String, Codable, CaseIterable, Sendable {
+            case auto, on, off
+        }
 
         /// Settings with the defaults above, or the values given.
-        public init(threshold: Double = 0.5, minHits: Int = 3, linkOrder: LinkOrder = .auto) {
+        public init(threshold: Double = 0.5, minHits: Int = 3, linkOrder: LinkOrder = .auto, overlapMerging: Choice = .auto) {
             self.threshold = threshold
             self.minHits = minHits
             self.linkOrder = linkOrder
+            self.overlapMerging = overlapMerging
         }
 
         /// Throws unless the settings are usable.
@@ -99,7 +110,7 @@ public struct TrackExtractor: Sendable {
                 incoming[j] = a
             }
         }
-        var tracks: [[Int]] = []
+        var chains: [[Int]] = []
         for start in 0..<hitCount where incoming[start] == -1 && outgoing[start] != -1 {
             var track = [start]
             var h = start
@@ -107,8 +118,55 @@ public struct TrackExtractor: Sendable {
                 h = Int(segments[outgoing[h]].to)
                 track.append(h)
             }
-            if track.count >= minHits { tracks.append(track) }
+            chains.append(track)
         }
-        return tracks
+        let merge = configuration.overlapMerging == .on || (configuration.overlapMerging == .auto && network.lengthsPerLink)
+        if merge { chains = Self.mergedAtOverlaps(chains, network: network, incoming: incoming, outgoing: outgoing) }
+        return chains.filter { $0.count >= minHits }.sorted { $0[0] < $1[0] }
+    }
+
+    /// Chains joined where a track crosses two overlapping modules of one layer: chain A ends at
+    /// hit e and chain B starts at hit f on the same layer, and the network has a candidate
+    /// segment from e to B's second hit (or from A's second-last hit to f), i.e. both hits fit the
+    /// one track. The two hits compete for one place in the chain, and the extraction keeps one
+    /// in each piece; joined, the track holds both. Each chain is joined at most once at each end.
+    static func mergedAtOverlaps(_ chains: [[Int]], network: SegmentNetwork, incoming: [Int], outgoing: [Int]) -> [[Int]] {
+        let segments = network.segments
+        var exists = Set<Int64>()
+        exists.reserveCapacity(segments.count)
+        for s in segments { exists.insert(Int64(s.from) << 32 | Int64(s.to)) }
+        func linked(_ a: Int, _ b: Int) -> Bool { exists.contains(Int64(a) << 32 | Int64(b)) }
+        // Chains by the layer of their first hit, and each chain's first hit.
+        var startingOn: [Int: [Int]] = [:]
+        for (c, chain) in chains.enumerated() where chain.count >= 2 {
+            startingOn[segments[outgoing[chain[0]]].fromLayer, default: []].append(c)
+        }
+        var next = [Int](repeating: -1, count: chains.count), hasPrevious = [Bool](repeating: false, count: chains.count)
+        for (c, chain) in chains.enumerated() where chain.count >= 2 {
+            let e = chain[chain.count - 1], beforeE = chain[chain.count - 2]
+            let layer = segments[incoming[e]].toLayer
+            for d in startingOn[layer] ?? [] where d != c && !hasPrevious[d] {
+                let other = chains[d]
+                if linked(e, other[1]) || linked(beforeE, other[0]) {
+                    next[c] = d
+                    hasPrevious[d] = true
+                    break
+                }
+            }
+        }
+        var out: [[Int]] = []
+        var used = [Bool](repeating: false, count: chains.count)
+        for c in chains.indices where !hasPrevious[c] {
+            var track: [Int] = []
+            var k = c
+            while k != -1, !used[k] {
+                used[k] = true
+                track += chains[k]
+                k = next[k]
+            }
+            out.append(track)
+        }
+        for c in chains.indices where !used[c] { out.append(chains[c]) }
+        return out
     }
 }
