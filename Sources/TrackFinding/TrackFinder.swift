@@ -31,12 +31,15 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
     public var layerGraph: LayerGraph?
     /// Threads that build the segments of one event. Default 1.
     public var workers: Int
+    /// A second network on the hits the first one's confident tracks leave (`SecondPass`).
+    /// Default nil (one network).
+    public var secondPass: SecondPass?
 
     /// A configuration with the defaults of each part, or the values given.
     public init(geometry: DetectorGeometry = .auto, cuts: SegmentCuts = SegmentCuts(), energy: EnergyParameters = EnergyParameters(),
                 solver: Solver = .meanField, meanField: MeanFieldAnnealing.Configuration = .init(),
                 annealing: BinaryAnnealing.Configuration = .init(), extraction: TrackExtractor.Configuration = .init(),
-                layerGraph: LayerGraph? = nil, workers: Int = 1) {
+                layerGraph: LayerGraph? = nil, workers: Int = 1, secondPass: SecondPass? = nil) {
         self.geometry = geometry
         self.cuts = cuts
         self.energy = energy
@@ -46,6 +49,7 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
         self.extraction = extraction
         self.layerGraph = layerGraph
         self.workers = workers
+        self.secondPass = secondPass
     }
 
     /// Throws unless every part is usable.
@@ -59,6 +63,7 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
         try ConfigurationError.nesting("annealing") { try annealing.validate() }
         try ConfigurationError.nesting("extraction") { try extraction.validate() }
         if let layerGraph { try ConfigurationError.nesting("layerGraph") { try layerGraph.validate() } }
+        if let secondPass { try ConfigurationError.nesting("secondPass") { try secondPass.validate() } }
         guard workers >= 1, workers <= 1024 else { throw ConfigurationError(field: "workers", "expected 1 to 1024 threads, found \(workers)") }
     }
 }
@@ -110,8 +115,34 @@ public struct TrackFinder: Sendable {
 
     /// Reconstructs the tracks of one event. `observe` sees the mean-field state after every
     /// temperature: its index, the step, and the activations (for a trace or annealing frames).
+    ///
+    /// With a `secondPass`, the first network's tracks of at least `minConfidentHits` hits are kept,
+    /// and a second network (same configuration, with the second pass's `skipLayers` and
+    /// `maxAngle`) runs on the other hits; `observe` sees the first. The reconstruction's network,
+    /// activations and trace are the first network's; its tracks are both passes', its times their sums.
     public func reconstruct(_ hits: [Hit], random: RandomSource,
                             observe: ((Int, AnnealingStep, [Double]) -> Void)? = nil) throws -> Reconstruction {
+        var first = try reconstructOnce(hits, random: random, observe: observe)
+        guard let pass = configuration.secondPass else { return first }
+        let confident = first.tracks.filter { $0.count >= pass.minConfidentHits }
+        var used = [Bool](repeating: false, count: hits.count)
+        for track in confident { for h in track { used[h] = true } }
+        let rest = hits.indices.filter { !used[$0] }
+        var c = configuration
+        c.secondPass = nil
+        c.cuts.skipLayers = pass.skipLayers
+        c.energy.maxAngle = pass.maxAngle
+        let second = try TrackFinder(c).reconstructOnce(rest.map { hits[$0] }, random: random, observe: nil)
+        first.tracks = (confident + second.tracks.map { $0.map { rest[$0] } }).sorted { $0[0] < $1[0] }
+        first.candidateSegments += second.candidateSegments
+        first.seconds = (first.seconds.build + second.seconds.build, first.seconds.solve + second.seconds.solve,
+                         first.seconds.extract + second.seconds.extract)
+        return first
+    }
+
+    /// One network: segments, settling, extraction.
+    func reconstructOnce(_ hits: [Hit], random: RandomSource,
+                         observe: ((Int, AnnealingStep, [Double]) -> Void)?) throws -> Reconstruction {
         let t0 = Date()
         let layout: LayerLayout, segments: [Segment]
         if let graph = configuration.layerGraph {

@@ -121,8 +121,74 @@ public struct TrackExtractor: Sendable {
             chains.append(track)
         }
         let merge = configuration.overlapMerging == .on || (configuration.overlapMerging == .auto && network.lengthsPerLink)
-        if merge { chains = Self.mergedAtOverlaps(chains, network: network, incoming: incoming, outgoing: outgoing) }
+        if merge {
+            chains = Self.mergedAtOverlaps(chains, network: network, incoming: incoming, outgoing: outgoing)
+            chains = Self.completed(chains, network: network, hitCount: hitCount)
+        }
         return chains.filter { $0.count >= minHits }.sorted { $0[0] < $1[0] }
+    }
+
+    /// Chains completed through candidate segments the network left off, where they continue
+    /// the track: a chain ending at hit e is joined to a chain starting at hit f when the network
+    /// has a segment g = e → f that is a chain partner (weight > 0, i.e. within the maximum kink)
+    /// of both the first chain's last segment and the second's first; otherwise it is extended by
+    /// a segment e → h to a hit h on no chain that is a chain partner of its last segment, the
+    /// heaviest first, as long as there is one. Fragments of one track split where the network
+    /// stayed undecided are joined, and hits it missed are picked up.
+    static func completed(_ chains: [[Int]], network: SegmentNetwork, hitCount: Int) -> [[Int]] {
+        let segments = network.segments
+        // Segment index of each (from, to) pair on the chains, and each hit's outgoing candidates.
+        var index: [Int64: Int] = [:]
+        var outStart = [Int](repeating: 0, count: hitCount + 1)
+        for s in segments { outStart[Int(s.from) + 1] += 1 }
+        for h in 0..<hitCount { outStart[h + 1] += outStart[h] }
+        var fill = outStart, outList = [Int](repeating: 0, count: segments.count)
+        for (a, s) in segments.enumerated() { outList[fill[Int(s.from)]] = a; fill[Int(s.from)] += 1; index[Int64(s.from) << 32 | Int64(s.to)] = a }
+        func weight(_ a: Int, _ b: Int) -> Double {
+            for e in network.rowStart[a]..<network.rowStart[a + 1] where Int(network.neighbours[e]) == b { return network.weights[e] }
+            return 0
+        }
+        var chains = chains
+        var owner = [Int](repeating: -1, count: hitCount)
+        for (c, chain) in chains.enumerated() { for h in chain { owner[h] = c } }
+        var startOf = [Int](repeating: -1, count: hitCount)
+        for (c, chain) in chains.enumerated() where chain.count >= 2 { startOf[chain[0]] = c }
+        var alive = [Bool](repeating: true, count: chains.count)
+        for c in chains.indices where chains[c].count >= 2 {
+            guard alive[c] else { continue }
+            while true {
+                let chain = chains[c]
+                guard let last = index[Int64(chain[chain.count - 2]) << 32 | Int64(chain[chain.count - 1])] else { break }
+                let e = chain[chain.count - 1]
+                var best: (score: Double, segment: Int, join: Int) = (0, -1, -1)
+                for k in outStart[e]..<outStart[e + 1] {
+                    let g = outList[k], f = Int(segments[g].to)
+                    let w = weight(last, g)
+                    guard w > 0 else { continue }
+                    if owner[f] == -1 {
+                        if w > best.score { best = (w, g, -1) }
+                    } else if let d = Optional(startOf[f]), d >= 0, d != c, alive[d], chains[d].count >= 2,
+                              let first = index[Int64(chains[d][0]) << 32 | Int64(chains[d][1])] {
+                        let w2 = weight(g, first)
+                        if w2 > 0, w + w2 > best.score { best = (w + w2, g, d) }
+                    }
+                }
+                guard best.segment >= 0 else { break }
+                if best.join >= 0 {
+                    let d = best.join
+                    startOf[chains[d][0]] = -1
+                    for h in chains[d] { owner[h] = c }
+                    chains[c] += chains[d]
+                    chains[d] = []
+                    alive[d] = false
+                } else {
+                    let h = Int(segments[best.segment].to)
+                    owner[h] = c
+                    chains[c].append(h)
+                }
+            }
+        }
+        return chains.indices.filter { alive[$0] && !chains[$0].isEmpty }.map { chains[$0] }
     }
 
     /// Chains joined where a track crosses two overlapping modules of one layer: chain A ends at

@@ -34,6 +34,12 @@ struct FinderOptions: ParsableArguments {
     var layerMap: String?
     @Option(help: "Threads that build one event's segments with --layer-map.", transform: OptionRange.integer(1...1024))
     var threads = 1
+    @Flag(name: .customLong("second-pass"), help: "Run a second network on the hits the first one's confident tracks leave.") var secondPass = false
+    @Option(help: "Second pass: fewest hits of a first-pass track that is kept.", transform: OptionRange.integer(2...1000))
+    var confidentHits = SecondPass().minConfidentHits
+    @Option(help: "Second pass: largest kink, rad.", transform: OptionRange.real(1e-6...3.14159)) var secondMaxAngle = SecondPass().maxAngle
+    @Flag(name: .customLong("second-skip-layers"), inversion: .prefixedNo, help: "Second pass: also join hits two layers apart.")
+    var secondSkipLayers = SecondPass().skipLayers
 
     /// The option that sets each field of `TrackFinderConfiguration`.
     static let flags: ConfigurationFlags = {
@@ -45,6 +51,7 @@ struct FinderOptions: ParsableArguments {
             "meanField.damping": "--damping", "meanField.tolerance": "--tolerance",
             "extraction.threshold": "--threshold", "extraction.minHits": "--min-hits",
             "layerGraph": "--layer-map", "workers": "--threads",
+            "secondPass.minConfidentHits": "--confident-hits", "secondPass.maxAngle": "--second-max-angle",
         ]
         for solver in ["meanField", "annealing"] {
             names[solver + ".schedule.initialTemperature"] = "--t-initial"
@@ -66,7 +73,8 @@ struct FinderOptions: ParsableArguments {
             solver: solver,
             meanField: MeanFieldAnnealing.Configuration(update: update, damping: damping, tolerance: tolerance),
             extraction: TrackExtractor.Configuration(threshold: threshold, minHits: minHits),
-            workers: threads)
+            workers: threads,
+            secondPass: secondPass ? SecondPass(minConfidentHits: confidentHits, skipLayers: secondSkipLayers, maxAngle: secondMaxAngle) : nil)
         for schedule in [\TrackFinderConfiguration.meanField.schedule, \TrackFinderConfiguration.annealing.schedule] {
             if let tInitial { c[keyPath: schedule].initialTemperature = tInitial }
             if let muT { c[keyPath: schedule].coolingFactor = muT }
