@@ -124,8 +124,9 @@ public struct TrackExtractor: Sendable {
         if merge {
             chains = Self.mergedAtOverlaps(chains, network: network, incoming: incoming, outgoing: outgoing)
             chains = Self.completed(chains, network: network, hitCount: hitCount)
+            chains = Self.withHeadsAndOverlaps(chains, network: network, hitCount: hitCount)
         }
-        return chains.filter { $0.count >= minHits }.sorted { $0[0] < $1[0] }
+        return chains.filter { $0.count >= minHits }.sorted { $0[0] < $1[0] }.map { $0 }
     }
 
     /// Chains completed through candidate segments the network left off, where they continue
@@ -189,6 +190,94 @@ public struct TrackExtractor: Sendable {
             }
         }
         return chains.indices.filter { alive[$0] && !chains[$0].isEmpty }.map { chains[$0] }
+    }
+
+    /// Chains given the hits the extraction left next to them: a hit h on no chain is put in
+    /// front of a chain starting with segment F = s → t when the network has a segment h → s
+    /// that is a chain partner of F; and a hit b on no chain is added beside a chain's hit k
+    /// (a second hit of the same crossing, where modules overlap) when the network has segments
+    /// from the hit before k to b and from b to the hit after k that are chain partners of each
+    /// other (or, at the ends of the chain, of the chain's first or last segment). Hits added
+    /// beside others do not change the chain's order.
+    static func withHeadsAndOverlaps(_ chains: [[Int]], network: SegmentNetwork, hitCount: Int) -> [[Int]] {
+        let segments = network.segments
+        var index: [Int64: Int] = [:]
+        index.reserveCapacity(segments.count)
+        var inStart = [Int](repeating: 0, count: hitCount + 1), outStart = inStart
+        for s in segments { inStart[Int(s.to) + 1] += 1; outStart[Int(s.from) + 1] += 1 }
+        for h in 0..<hitCount { inStart[h + 1] += inStart[h]; outStart[h + 1] += outStart[h] }
+        var inFill = inStart, outFill = outStart
+        var inList = [Int](repeating: 0, count: segments.count), outList = inList
+        for (a, s) in segments.enumerated() {
+            inList[inFill[Int(s.to)]] = a; inFill[Int(s.to)] += 1
+            outList[outFill[Int(s.from)]] = a; outFill[Int(s.from)] += 1
+            index[Int64(s.from) << 32 | Int64(s.to)] = a
+        }
+        func weight(_ a: Int, _ b: Int) -> Double {
+            for e in network.rowStart[a]..<network.rowStart[a + 1] where Int(network.neighbours[e]) == b { return network.weights[e] }
+            return 0
+        }
+        func segment(_ a: Int, _ b: Int) -> Int? { index[Int64(a) << 32 | Int64(b)] }
+        var free = [Bool](repeating: true, count: hitCount)
+        for chain in chains { for h in chain { free[h] = false } }
+        var out: [[Int]] = []
+        for var chain in chains {
+            guard chain.count >= 2, let first = segment(chain[0], chain[1]) else { out.append(chain); continue }
+            // A missed first hit.
+            var head: (w: Double, h: Int) = (0, -1)
+            for k in inStart[chain[0]]..<inStart[chain[0] + 1] {
+                let g = inList[k], h = Int(segments[g].from)
+                let w = free[h] ? weight(g, first) : 0
+                if w > head.w { head = (w, h) }
+            }
+            if head.h >= 0 { free[head.h] = false; chain.insert(head.h, at: 0) }
+            // Second hits of overlapping modules, beside each hit.
+            var extra = [Int](repeating: -1, count: chain.count), extraFirst = [Bool](repeating: false, count: chain.count)
+            for k in chain.indices {
+                let h = chain[k]
+                let before = k > 0 ? chain[k - 1] : nil, after = k + 1 < chain.count ? chain[k + 1] : nil
+                var best: (w: Double, b: Int) = (0, -1)
+                let candidates: [Int]
+                if let before {
+                    candidates = (outStart[before]..<outStart[before + 1]).map { Int(segments[outList[$0]].to) }
+                } else if let after {
+                    candidates = (inStart[after]..<inStart[after + 1]).map { Int(segments[inList[$0]].from) }
+                } else { continue }
+                for b in candidates where b != h && free[b] {
+                    let w: Double
+                    if let before, let after {
+                        guard let x = segment(before, b), let y = segment(b, after) else { continue }
+                        w = weight(x, y)
+                    } else if let after {
+                        guard let y = segment(b, after), k + 2 < chain.count, let next = segment(after, chain[k + 2]) else { continue }
+                        w = weight(y, next)
+                    } else if let before {
+                        guard let x = segment(before, b), k >= 2, let previous = segment(chain[k - 2], before) else { continue }
+                        w = weight(previous, x)
+                    } else { continue }
+                    if w > best.w { best = (w, b) }
+                }
+                if best.b >= 0 {
+                    free[best.b] = false
+                    extra[k] = best.b
+                    // Nearer the beam line: a shorter segment from the hit before, or a longer one to the hit after.
+                    if let before, let x = segment(before, best.b), let y = segment(before, h) {
+                        extraFirst[k] = segments[x].length < segments[y].length
+                    } else if let after, let x = segment(best.b, after), let y = segment(h, after) {
+                        extraFirst[k] = segments[x].length > segments[y].length
+                    }
+                }
+            }
+            var track: [Int] = []
+            track.reserveCapacity(2 * chain.count)
+            for (k, h) in chain.enumerated() {
+                let b = extra[k]
+                guard b >= 0 else { track.append(h); continue }
+                track += extraFirst[k] ? [b, h] : [h, b]
+            }
+            out.append(track)
+        }
+        return out
     }
 
     /// Chains joined where a track crosses two overlapping modules of one layer: chain A ends at
