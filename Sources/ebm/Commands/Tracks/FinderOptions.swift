@@ -34,6 +34,10 @@ struct FinderOptions: ParsableArguments {
     var layerMap: String?
     @Option(help: "Threads that build one event's segments with --layer-map.", transform: OptionRange.integer(1...1024))
     var threads = 1
+    @Option(help: "Which links the extraction accepts first: auto (heaviest along a layer map, else straightest), straightest or heaviest.")
+    var linkOrder = TrackExtractor.Configuration().linkOrder
+    @Option(help: "Join chains broken at overlapping modules and complete them through candidate segments: auto (along a layer map), on or off.")
+    var overlapMerging = TrackExtractor.Configuration().overlapMerging
     @Flag(name: .customLong("second-pass"), help: "Run a second network on the hits the first one's confident tracks leave.") var secondPass = false
     @Option(help: "Second pass: fewest hits of a first-pass track that is kept.", transform: OptionRange.integer(2...1000))
     var confidentHits = SecondPass().minConfidentHits
@@ -72,7 +76,7 @@ struct FinderOptions: ParsableArguments {
                                      helixKinks: helixKinks, alpha: alpha, beta: beta),
             solver: solver,
             meanField: MeanFieldAnnealing.Configuration(update: update, damping: damping, tolerance: tolerance),
-            extraction: TrackExtractor.Configuration(threshold: threshold, minHits: minHits),
+            extraction: TrackExtractor.Configuration(threshold: threshold, minHits: minHits, linkOrder: linkOrder, overlapMerging: overlapMerging),
             workers: threads,
             secondPass: secondPass ? SecondPass(minConfidentHits: confidentHits, skipLayers: secondSkipLayers, maxAngle: secondMaxAngle) : nil)
         for schedule in [\TrackFinderConfiguration.meanField.schedule, \TrackFinderConfiguration.annealing.schedule] {
