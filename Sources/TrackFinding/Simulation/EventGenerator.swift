@@ -69,8 +69,8 @@ public struct GeneratedEvent: Sendable {
 ///   (exactly that many, so events differ only by their content), each with its vertex at
 ///   (σ_x = σ_y = 0.015 mm, σ_z = 55 mm) and a Poisson number of charged particles with mean
 ///   `multiplicity` · 2 `maxEta` (dN/dη flat over |η| ≤ `maxEta`, default 4), p_T from
-///   `spectrum` (Tsallis, ⟨p_T⟩ = 0.5 GeV; see `MinimumBiasSpectrum`). μ = 200 gives about 9,600
-///   particles. A `secondaries` fraction of the primaries' number adds neutral decays (a V⁰-like
+///   `spectrum` (Tsallis, ⟨p_T⟩ = 0.5 GeV; see `MinimumBiasSpectrum`). μ = 200 gives about 10,000
+///   particles (9,600 primaries and the secondaries). A `secondaries` fraction of the primaries' number adds neutral decays (a V⁰-like
 ///   parent from the same spectrum, decaying at a transverse distance uniform in 10–100 mm into
 ///   a +/− pair sharing its momentum with a 0.2 GeV relative kick). Particles are propagated as
 ///   helices through cylinders and disks in the order they meet them (`HelixPropagator`: exact
