@@ -152,6 +152,12 @@ public struct TrackFinder: Sendable {
             layout = LayerLayout(hits: hits, geometry: configuration.geometry)
             segments = SegmentBuilder.segments(hits: hits, layout: layout, cuts: configuration.cuts)
         }
+        // The network numbers neurons in 32 bits and holds several arrays per neuron: refuse an
+        // event whose cuts leave more candidates than that, or than the allocation limit allows.
+        guard segments.count < Int(Int32.max) else {
+            throw InputError(file: "the event", "\(segments.count) candidate segments pass the cuts, above 2³¹ − 1; tighten the cuts")
+        }
+        try Sizes.checkAllocation([segments.count, 4], elementSize: MemoryLayout<Segment>.stride, file: "the event", field: "candidate segments")
         let helix = layout.geometry == .barrel && configuration.cuts.magneticField > 0 && configuration.energy.helixKinks
         let network = SegmentNetwork(hits: hits, segments: segments, parameters: configuration.energy, helix: helix,
                                      dropIsolated: configuration.extraction.minHits >= 3, lengthsPerLink: configuration.layerGraph != nil)
