@@ -209,10 +209,7 @@ public enum GraphSegmentBuilder {
     /// Whether the pair (a inner, b outer) passes the doublet cuts (see the type's description).
     static func accepts(_ a: Hit, _ b: Hit, _ cuts: SegmentCuts) -> Bool {
         let ra = a.r, rb = b.r
-        guard rb > ra else { return false }
-        var dphi = b.phi - a.phi
-        if dphi > .pi { dphi -= 2 * .pi } else if dphi < -.pi { dphi += 2 * .pi }
-        guard abs(dphi) <= cuts.maxDeltaPhi(ra, rb) else { return false }
+        guard SegmentBuilder.outwardsWithinTurn(a, b, ra, rb, cuts) else { return false }
         let dx = b.x - a.x, dy = b.y - a.y, dz = b.z - a.z
         let chord = (dx * dx + dy * dy).squareRoot()
         // Circle through the beam line and both hits: 1/ρ = 2 |a × b| / (r_a r_b |b − a|).
