@@ -36,6 +36,13 @@ for module in "${MODULES[@]}"; do
     [ -f "$page" ] || { echo "docs: $page is missing" >&2; exit 1; }
 done
 python3 scripts/docs-topics.py "$OUT" "${MODULES[@]}"
+# DocC's app has no page at the site's root: send it to the package's page, which lists the modules.
+cat > "$OUT/index.html" <<'HTML'
+<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>EnergyModels documentation</title>
+<meta http-equiv="refresh" content="0; url=documentation/"></head>
+<body><p><a href="documentation/">EnergyModels documentation</a></p></body></html>
+HTML
 
 for file in Snippets/*.swift; do
     snippet=$(basename "$file" .swift)
