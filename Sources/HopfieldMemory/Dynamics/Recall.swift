@@ -11,7 +11,13 @@ extension AssociativeMemory {
     /// `random`, so the output depends on the seed only, not on the number of threads.
     ///
     /// - Parameters:
+    ///   - probes: the starting states, one per probe, with as many neurons as the memory.
+    ///   - mode: the update rule: asynchronous, synchronous or stochastic (Glauber) dynamics.
+    ///   - maxSweeps: the most sweeps over the neurons before a probe is given up as not converged.
+    ///   - random: the stream from which each probe's generator is seeded, in order.
     ///   - input: an external input x added to every local field (pairwise rules only).
+    ///   - threads: workers; the results do not depend on them.
+    ///   - source: the name of the probes for messages, e.g. their file.
     /// - Throws: `ConfigurationError` naming `maxSweeps`, `mode.schedule.…` (an unusable stochastic
     ///   schedule) or `input` (an external input of another size); `InputError` naming `source` when
     ///   the probes have a different number of neurons.
