@@ -53,10 +53,9 @@ enum ModernDynamics {
             var first = 0
             while first < p {
                 let width = min(block, p - first)
-                let xb = patterns.rows(first..<(first + width))
                 if scores.columns != width { scores = Matrix(rows: rows, columns: width) }
-                // S = β Ξ X_bᵀ: one GEMM.
-                scores.multiply(chunk, xb, transposeB: true, alpha: beta)
+                // S = β Ξ X_bᵀ: one GEMM, reading the block in place.
+                gemm(chunk, patterns, block: first, width: width, into: &scores, alpha: beta)
                 // Per row: the running maximum, the rescaled running sums, exp(S − m) in place, and
                 // the largest scores.
                 let offset = first
@@ -108,7 +107,7 @@ enum ModernDynamics {
                     }
                 }
                 // A += exp(S − m) X_b: the second GEMM.
-                accumulator.multiply(scores, xb, alpha: 1, beta: 1)
+                accumulate(scores, patterns, block: first, width: width, into: &accumulator)
                 first += width
             }
             for r in 0..<rows {
@@ -123,6 +122,34 @@ enum ModernDynamics {
             progress?()
         }
         return Step(states: out, logSumExp: lse, top: top)
+    }
+
+    /// S ← α Ξ X[first..<first+width]ᵀ.
+    private static func gemm(_ states: Matrix<Float>, _ patterns: Matrix<Float>, block first: Int, width: Int,
+                             into scores: inout Matrix<Float>, alpha: Float) {
+        let n = states.columns
+        states.storage.withUnsafeBufferPointer { a in
+            patterns.storage.withUnsafeBufferPointer { x in
+                scores.storage.withUnsafeMutableBufferPointer { c in
+                    Float.gemm(transposeA: false, transposeB: true, m: states.rows, n: width, k: n, alpha: alpha,
+                               a: a.baseAddress!, lda: n, b: x.baseAddress! + first * n, ldb: n, beta: 0, c: c.baseAddress!, ldc: width)
+                }
+            }
+        }
+    }
+
+    /// A ← A + P X[first..<first+width].
+    private static func accumulate(_ weights: Matrix<Float>, _ patterns: Matrix<Float>, block first: Int, width: Int,
+                                   into accumulator: inout Matrix<Float>) {
+        let n = patterns.columns
+        weights.storage.withUnsafeBufferPointer { w in
+            patterns.storage.withUnsafeBufferPointer { x in
+                accumulator.storage.withUnsafeMutableBufferPointer { c in
+                    Float.gemm(transposeA: false, transposeB: false, m: weights.rows, n: n, k: width, alpha: 1,
+                               a: w.baseAddress!, lda: width, b: x.baseAddress! + first * n, ldb: n, beta: 1, c: c.baseAddress!, ldc: n)
+                }
+            }
+        }
     }
 
     /// log Σ_μ exp(β x_μᵀ ξ) of each row of `states`, streamed like `step`.

@@ -21,7 +21,7 @@ extension AssociativeMemory {
                        source: String = "probes") throws -> [RecallResult] {
         try Self.validateRecall(mode: mode, maxSweeps: maxSweeps)
         guard !isModern else {
-            throw ConfigurationError(field: "rule", "the memory uses the modern rule, which recalls with an inverse temperature β (recallModern)")
+            throw ConfigurationError(field: "rule", "the memory uses the modern rule, which recalls with an inverse temperature β")
         }
         if let input, input.count != neurons {
             throw ConfigurationError(field: "input", "expected \(neurons) values, one per neuron, got \(input.count)")
