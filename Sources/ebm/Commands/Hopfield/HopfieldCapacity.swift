@@ -17,7 +17,7 @@ struct HopfieldCapacity: ParsableCommand {
     private static let defaults = CapacityExperiment.Configuration()
 
     @Option(help: "Number of neurons N (at most 100000).") var neurons = defaults.neurons
-    @Option(help: "Learning rule (also hebbian, pinv, projection, dense-polyN); dense takes --degree.") var rule = LearningRuleArgument.rule(defaults.rule)
+    @Option(help: "Learning rule (also hebbian, pinv, projection, dense-polyN); dense takes --degree, modern --beta.") var rule = LearningRuleArgument.rule(defaults.rule)
     @Option(help: "Degree of the dense memory (0 for the exponential).") var degree = 3
     @Option(help: "Fraction of bits flipped in each probe, in [0, 0.5).") var noise = defaults.noise
     @Option(help: "Independent networks per load.") var trials = defaults.trials
