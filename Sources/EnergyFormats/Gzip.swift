@@ -96,8 +96,19 @@ public enum Gzip {
 
     /// The CRC-32 of `data` (zlib's `crc32`), as used by zip archives.
     public static func crc32(_ data: Data) -> UInt32 {
-        data.withUnsafeBytes { raw in
-            UInt32(CPNG.crc32(0, raw.bindMemory(to: Bytef.self).baseAddress, uInt(raw.count)))
+        data.withUnsafeBytes { crc32(bytes: $0) }
+    }
+
+    /// The CRC-32 of `bytes`, fed to zlib in chunks of at most 1 GiB (its length argument is 32-bit);
+    /// with `continuing`, the CRC-32 of the bytes that gave it followed by `bytes`.
+    public static func crc32(bytes: UnsafeRawBufferPointer, continuing previous: UInt32 = 0) -> UInt32 {
+        var crc = uLong(previous)
+        var offset = 0
+        while offset < bytes.count {
+            let chunk = min(bytes.count - offset, 1 << 30)
+            crc = CPNG.crc32(crc, bytes.baseAddress.map { $0.advanced(by: offset).assumingMemoryBound(to: Bytef.self) }, uInt(chunk))
+            offset += chunk
         }
+        return UInt32(truncatingIfNeeded: crc)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 
 /// `ebm`: the EnergyModels command-line tool.
 ///
-/// Errors are one line on standard error and exit code 1; usage errors print the usage and exit 2.
+/// Errors are one line on standard error: exit code 1 for bad data, 2 for usage errors (see `fail`).
 @main
 struct EBM: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,35 +13,71 @@ struct EBM: ParsableCommand {
         subcommands: [Demo.self, Hopfield.self, Tracks.self, RBMCommand.self, DBNCommand.self, Bench.self])
 
     static func main() {
+        let command: ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            command = try parseAsRoot()
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            if let error = error as? ConfigurationError {
-                // A library setting out of range that no command mapped to its option: a usage error.
-                FileHandle.standardError.write(Data("ebm: error: \(error)\n".utf8))
-                Foundation.exit(2)
-            }
-            if error is InputError || error is NumericalError || error is CommandFailure {
-                FileHandle.standardError.write(Data("ebm: error: \(error)\n".utf8))
-                Foundation.exit(1)
-            }
-            if code == .validationFailure {
-                // ArgumentParser's message already holds the error and the subcommand's usage.
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            let message = fullMessage(for: error)
-            if !message.isEmpty {
-                FileHandle.standardError.write(Data("ebm: error: \(message)\n".utf8))
-            }
-            Foundation.exit(code == .failure || code.rawValue == 0 ? 1 : code.rawValue)
+            fail(error, in: nil)
         }
+        do {
+            var running = command
+            try running.run()
+        } catch {
+            fail(error, in: type(of: command))
+        }
+    }
+
+    /// Reports `error` in one line on standard error and exits: 1 for bad data, numerical failures
+    /// and failed commands; 2 for usage errors (bad options, and library settings out of range),
+    /// with a pointer to the command's help; 0 for `--help` and `--version`.
+    static func fail(_ error: Error, in command: ParsableCommand.Type?) -> Never {
+        let code = exitCode(for: error)
+        if code == .success {
+            print(fullMessage(for: error))
+            Foundation.exit(0)
+        }
+        func report(_ message: String, _ status: Int32) -> Never {
+            let line = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            FileHandle.standardError.write(Data("ebm: error: \(line)\n".utf8))
+            Foundation.exit(status)
+        }
+        switch error {
+        case let error as ConfigurationError:
+            // A library setting out of range that no command mapped to its option: a usage error.
+            report("\(error)\(helpPointer(error, command))", 2)
+        case is InputError, is NumericalError, is CommandFailure:
+            report("\(error)", 1)
+        default:
+            break
+        }
+        if code == .validationFailure {
+            // ArgumentParser's message without its usage block, then where to read the usage.
+            report(message(for: error) + helpPointer(error, command), 2)
+        }
+        let text = message(for: error)
+        if text.isEmpty { Foundation.exit(code == .failure || code.rawValue == 0 ? 1 : code.rawValue) }
+        report(text, code == .failure || code.rawValue == 0 ? 1 : code.rawValue)
+    }
+
+    /// " (see 'ebm rbm train --help')": the help of the command that failed, from ArgumentParser's
+    /// usage text when it parsed, or from the command's place in the tree when it ran.
+    static func helpPointer(_ error: Error, _ command: ParsableCommand.Type?) -> String {
+        if let command, let path = path(to: command) { return " (see '\(path) --help')" }
+        let full = fullMessage(for: error)
+        if let see = full.range(of: "See '"), let end = full[see.upperBound...].range(of: "'") {
+            return " (see '\(full[see.upperBound..<end.lowerBound])')"
+        }
+        return " (see 'ebm --help')"
+    }
+
+    /// "ebm rbm train" for `RBMTrain.self`: the command names from the root down to `command`.
+    static func path(to command: ParsableCommand.Type, from root: ParsableCommand.Type = EBM.self) -> String? {
+        let name = root._commandName
+        if root == command { return name }
+        for sub in root.configuration.subcommands {
+            if let rest = path(to: command, from: sub) { return name + " " + rest }
+        }
+        return nil
     }
 }
 

@@ -112,6 +112,34 @@ struct DBNTrainerTests {
         #expect(try modelBytes(resumed, "a.npz") == modelBytes(straight, "b.npz"))
     }
 
+    @Test("a run interrupted in either stage is not resumed on other data or labels (issue #13)",
+          arguments: ["pretraining layer 2", "fine-tuning epoch 2"])
+    func resumeRefusesOtherData(stoppedAt: String) throws {
+        let (x, y) = toyProblem()
+        let c = configuration()
+        let out = dir.file("other-data.npz")
+        #expect(throws: Interrupted.self) {
+            try DBNTrainer(configuration: c).train(x, labels: y, checkpoints: out) { report in
+                switch report {
+                case .pretraining(let r) where stoppedAt == "pretraining layer 2" && r.layer == 2: throw Interrupted()
+                case .fineTuning(let r) where stoppedAt == "fine-tuning epoch 2" && r.epoch == 2: throw Interrupted()
+                default: break
+                }
+            }
+        }
+        var flipped = y
+        flipped[0] = (flipped[0] + 1) % 3
+        var changed = x
+        changed[0, 0] = 1 - changed[0, 0]
+        for (data, labels) in [(x.rows(0..<200), Array(y[0..<200])), (x, flipped), (changed, y)] {
+            let resumed = try DBNTrainer(resumingFrom: out, configuration: c)
+            let error = #expect(throws: InputError.self) { try resumed.train(data, labels: labels, checkpoints: out) }
+            #expect(error?.description.contains("other training data") == true, "\(stoppedAt): \(String(describing: error))")
+        }
+        // The same data still resumes.
+        try DBNTrainer(resumingFrom: out, configuration: c).train(x, labels: y, checkpoints: out)
+    }
+
     @Test("a fine-tuning checkpoint is not resumed with other pretraining settings, or none")
     func resumeRefusesOtherPretraining() throws {
         let (x, y) = toyProblem()

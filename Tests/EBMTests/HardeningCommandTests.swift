@@ -44,11 +44,28 @@ struct HardeningCommandTests {
     @Test("sizes in options that overflow or exceed the allocation limit are usage errors or named errors")
     func sizes() throws {
         let m = try model()
-        try expect(["rbm", "sample", "--model", m, "--shape", "4294967296x4294967296", "--png", dir.file("s.png")], status: 1, "--shape")
-        try expect(["rbm", "filters", "--model", m, "--shape", "4294967296x4294967296", "--png", dir.file("s.png")], status: 1, "--shape")
+        try expect(["rbm", "sample", "--model", m, "--shape", "4294967296x4294967296", "--png", dir.file("s.png")], status: 2, "--shape")
+        try expect(["rbm", "filters", "--model", m, "--shape", "4294967296x4294967296", "--png", dir.file("s.png")], status: 2, "--shape")
         try expect(["rbm", "train", "--data", dir.file("x.npy"), "--hidden", "4611686018427387904", "--epochs", "1", "--out", dir.file("h.npz")],
                    status: 2, "--hidden")
         try expect(["tracks", "generate", "--detector", "barrel", "--tracks", "5", "--noise", "1e300", "--out", dir.file("e")], status: 2, "--noise")
+    }
+
+    @Test("usage errors are one line naming the option and the command's help, exit 2, whether found while parsing or while running",
+          arguments: [
+              (["dbn", "generate", "--model", "m.npz", "--label", "1", "--steps=-5", "--png", "g.png"], "--steps", "ebm dbn generate --help"),
+              (["rbm", "loglik", "--model", "m.npz", "--data", "d.npy", "--exact", "--limit", "0"], "--limit", "ebm rbm loglik --help"),
+              (["rbm", "sample", "--model", "m.npz", "--count", "nan", "--png", "s.png"], "--count", "ebm rbm sample --help"),
+              (["bench", "blas", "--size", "8"], "--size", "ebm bench blas --help"),
+              (["hopfield", "store", "--patterns", "p.txt", "--out", "m.npz", "--bogus"], "--bogus", "ebm hopfield store --help"),
+              (["rbm", "filters", "--model", "MODEL", "--shape", "3x5", "--png", "f.png"], "--shape", "ebm rbm filters --help"),
+          ])
+    func oneLineUsageErrors(_ arguments: [String], _ option: String, _ help: String) throws {
+        let m = arguments.contains("MODEL") ? try model() : ""
+        let run = try ebm(arguments.map { $0 == "MODEL" ? m : $0 })
+        #expect(run.status == 2, "\(arguments): \(run.stderr)")
+        #expect(run.stderr.split(separator: "\n").count == 1 && run.stderr.hasPrefix("ebm: error: "), "\(arguments): \(run.stderr)")
+        #expect(run.stderr.contains(option) && run.stderr.contains("(see '\(help)')") && !run.stderr.contains("Usage:"), "\(arguments): \(run.stderr)")
     }
 
     @Test("dbn generate refuses a sample count beyond the allocation limit")

@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyFormats
 import Foundation
 import RBM
 
@@ -119,6 +120,11 @@ public final class FineTuner {
     public let configuration: Configuration
     /// Epochs completed so far.
     public internal(set) var epochsDone = 0
+    /// The fingerprint of the training data and labels the run started on (saved in checkpoints; a
+    /// resumed run must be given the same).
+    public internal(set) var trainingData: DataFingerprint?
+    /// The checkpoint this fine-tuner was resumed from, for messages.
+    var source: String?
     /// The run's random stream (shuffling and dropout masks).
     public let random: RandomSource
     var optimizer: OptimizerState
@@ -164,6 +170,13 @@ public final class FineTuner {
     /// The loop of `train`, with `save` writing the checkpoint (a DBN's carries its stack along).
     func train(_ data: Matrix<Float>, labels: [Int], validation: (Matrix<Float>, [Int])?, checkpoint: String?,
                progress: (any ProgressObserver)?, onEpoch: (EpochReport) throws -> Void, save: (String) throws -> Void) throws {
+        if let saved = trainingData {
+            let given = DataFingerprint(data, labels: labels)
+            guard given == saved else {
+                throw InputError(file: source ?? "the checkpoint", "the run started on other training data (\(saved)); this run gives \(given): "
+                                 + "resume with the same images, labels and limit")
+            }
+        }
         while !stopped {
             let report: EpochReport
             do {
@@ -183,6 +196,7 @@ public final class FineTuner {
     public func trainEpoch(_ data: Matrix<Float>, labels: [Int], validation: (Matrix<Float>, [Int])? = nil,
                            progress: (any ProgressObserver)? = nil) throws -> EpochReport {
         try check(data, labels: labels, source: "training data")
+        if trainingData == nil { trainingData = DataFingerprint(data, labels: labels) }
         if let (vx, vy) = validation { try check(vx, labels: vy, source: "validation data") }
         let start = Date()
         let lr = configuration.learningRate(epoch: epochsDone)

@@ -14,6 +14,8 @@ extension FineTuner {
         var optimizerSteps: Int
         var algorithm: String
         var configuration: Configuration
+        /// Absent in checkpoints written before it was recorded.
+        var trainingData: DataFingerprint?
     }
 
     /// Writes a checkpoint atomically; it also loads as a model file (of a network without a stack).
@@ -32,7 +34,8 @@ extension FineTuner {
         }
         archive.store(random)
         let state = State(epochsDone: epochsDone, bestValidationError: bestValidationError.isFinite ? bestValidationError : nil, epochsSinceBest: epochsSinceBest,
-                          optimizerSteps: optimizer.steps, algorithm: random.algorithm, configuration: configuration)
+                          optimizerSteps: optimizer.steps, algorithm: random.algorithm, configuration: configuration,
+                          trainingData: trainingData)
         try archive.setJSON(state, as: "training_state")
         try archive.write(to: path)
     }
@@ -70,6 +73,8 @@ extension FineTuner {
         bestValidationError = state.bestValidationError ?? .infinity
         epochsSinceBest = state.epochsSinceBest
         epochsDone = state.epochsDone
+        trainingData = state.trainingData
+        source = path
         optimizer.steps = state.optimizerSteps
         // The arrays `optimizer_{name}{k}`, each checked against the size of its zero-state twin.
         func stateArrays(_ name: String, like zero: [[Float]]) throws -> [[Float]] {

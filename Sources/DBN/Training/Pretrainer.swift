@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyFormats
 import Foundation
 import RBM
 
@@ -113,6 +114,8 @@ public final class Pretrainer {
     public private(set) var trained: [RestrictedBoltzmannMachine]
     /// Where the finished layers came from, for messages.
     var source = "the pretrained layers"
+    /// The fingerprint of the data (and labels, for a generative top) the run started on.
+    public internal(set) var trainingData: DataFingerprint?
 
     /// A pretrainer drawing from a stream seeded with `configuration.seed`.
     ///
@@ -146,6 +149,12 @@ public final class Pretrainer {
                       progress: (any ProgressObserver)? = nil, onEpoch: (EpochReport) throws -> Void = { _ in }) throws -> LayerStack {
         if configuration.generativeTop { try Classification.checkLabels(labels, rows: data.rows, classes: classes) }
         try checkTrained(inputs: data.columns, classes: classes)
+        let given = DataFingerprint(data, labels: configuration.generativeTop ? labels : nil)
+        if let saved = trainingData, saved != given {
+            throw InputError(file: source, "the pretraining started on other training data (\(saved)); this run gives \(given): "
+                             + "resume with the same images, labels and limit")
+        }
+        trainingData = given
         // The input of the first layer still to train (the top, which may hold label units, is never below one).
         var x = data
         if !finished { for rbm in trained { x = rbm.hiddenProbabilities(x) } }

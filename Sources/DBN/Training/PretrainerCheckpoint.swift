@@ -14,17 +14,21 @@ extension Pretrainer {
         var layers: Int
         /// Layers finished and stored.
         var layersDone: Int
+        /// The data (and labels, for a generative top) the run started on; absent in checkpoints
+        /// written before it was recorded.
+        var trainingData: DataFingerprint?
 
         enum CodingKeys: String, CodingKey {
             case format, layers
             case layersDone = "layers_done"
+            case trainingData = "training_data"
         }
     }
 
     /// Writes the finished layers atomically.
     public func writeCheckpoint(to path: String) throws {
         var archive = NumpyArchive(DBNModelFile.rbmArrays(trained))
-        try archive.setJSON(State(layers: configuration.layers.count, layersDone: trained.count))
+        try archive.setJSON(State(layers: configuration.layers.count, layersDone: trained.count, trainingData: trainingData))
         try archive.write(to: path)
     }
 
@@ -50,6 +54,7 @@ extension Pretrainer {
         }
         try self.init(configuration: configuration, random: random, trained: rbms)
         source = checkpoint
+        trainingData = state.trainingData
     }
 
     /// Throws unless the finished layers have the sizes of the configuration, the first one with

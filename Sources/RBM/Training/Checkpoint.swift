@@ -13,6 +13,8 @@ extension RBMTrainer {
         var epochsDone: Int
         var algorithm: String
         var configuration: Configuration
+        /// Absent in checkpoints written before it was recorded.
+        var trainingData: DataFingerprint?
     }
 
     /// Writes the checkpoint atomically.
@@ -27,7 +29,7 @@ extension RBMTrainer {
         archive["hidden_activity"] = NumpyArray(hiddenActivity, shape: [hiddenActivity.count])
         if let chains { archive["chains"] = NumpyArray(chains) }
         archive.store(random)
-        let state = State(epochsDone: epochsDone, algorithm: random.algorithm, configuration: configuration)
+        let state = State(epochsDone: epochsDone, algorithm: random.algorithm, configuration: configuration, trainingData: trainingData)
         try archive.setJSON(state, as: "training_state")
         try archive.write(to: path)
         lastCheckpoint = path
@@ -53,6 +55,7 @@ extension RBMTrainer {
         let random = try archive.restoreRandom(algorithm: state.algorithm, seed: configuration.seed, file: path)
         try self.init(model: model, configuration: configuration, random: random)
         epochsDone = state.epochsDone
+        trainingData = state.trainingData
         lastCheckpoint = path
         func vector(_ name: String, _ count: Int) throws -> [Float] {
             let v: [Float] = try archive.require(name, file: path).values() ?? []
@@ -74,6 +77,18 @@ extension RBMTrainer {
             }
             chains = m
         }
+    }
+
+    /// Throws unless `data` is the data the run started on (when that is known): a resumed run on
+    /// other examples, fewer of them, or differently binarised ones would silently train another model.
+    ///
+    /// - Throws: `InputError` naming the checkpoint the run was resumed from.
+    func checkTrainingData(_ data: Matrix<Float>) throws {
+        guard let saved = trainingData else { return }
+        let given = DataFingerprint(data)
+        guard given != saved else { return }
+        throw InputError(file: lastCheckpoint ?? "the checkpoint", "the run started on other training data (\(saved)); "
+                         + "this run gives \(given): resume with the same examples, limit and binarisation")
     }
 
     private static func describe(_ c: Configuration) -> String {

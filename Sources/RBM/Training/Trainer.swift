@@ -1,4 +1,5 @@
 import EnergyCore
+import EnergyFormats
 import Foundation
 
 /// Training of an RBM by contrastive divergence (Hinton 2002) or persistent contrastive divergence
@@ -58,6 +59,9 @@ public final class RBMTrainer {
     public internal(set) var lastCheckpoint: String?
     /// The run's random stream.
     package let random: RandomSource
+    /// The fingerprint of the training data the run started on (saved in checkpoints; a resumed run
+    /// must be given the same data).
+    public internal(set) var trainingData: DataFingerprint?
 
     var weightVelocity: Matrix<Float>
     var visibleVelocity: [Float]
@@ -139,6 +143,7 @@ public final class RBMTrainer {
     ///   NaN or infinity, whose message names the last good checkpoint, which is kept.
     public func train(data: Matrix<Float>, validation: Matrix<Float>? = nil, checkpoint: String? = nil,
                       progress: (any ProgressObserver)? = nil, onEpoch: (EpochReport) throws -> Void = { _ in }) throws {
+        try checkTrainingData(data)
         while epochsDone < configuration.epochs {
             let report = try trainEpoch(data, validation: validation, progress: progress)
             if let checkpoint { try writeCheckpoint(to: checkpoint) }
@@ -154,6 +159,7 @@ public final class RBMTrainer {
     public func trainEpoch(_ data: Matrix<Float>, validation: Matrix<Float>? = nil,
                            progress: (any ProgressObserver)? = nil) throws -> EpochReport {
         try checkWidth(data, validation: validation)
+        if trainingData == nil { trainingData = DataFingerprint(data) }
         let epoch = epochsDone
         let lr = configuration.learningRate(epoch: epoch), mu = configuration.momentum(epoch: epoch)
         let start = Date()

@@ -13,16 +13,11 @@ struct BLASBench: ParsableCommand {
         With --reference it also times GSL's reference CBLAS on a smaller size, for comparison.
         """)
 
-    @Option(help: "Matrix size n.") var size = 2048
-    @Option(help: "Timed repetitions (the best is reported).") var repeats = 5
-    @Option(help: "OpenBLAS threads (default: all cores).") var threads: Int?
+    @Option(help: "Matrix size n.", transform: OptionRange.integer(16...16384)) var size = 2048
+    @Option(help: "Timed repetitions (the best is reported).", transform: OptionRange.integer(1...1000)) var repeats = 5
+    @Option(help: "OpenBLAS threads (default: all cores).", transform: OptionRange.integer(1...1024)) var threads: Int?
     @Flag(help: "Also time GSL's reference CBLAS (libgslcblas) at n = 512.") var reference = false
-    @Option(help: "Fail (exit 1) when sgemm is below this many GFLOP/s.") var minimumGflops: Double?
-
-    func validate() throws {
-        guard size >= 16 && size <= 16384 else { throw ValidationError("--size must be between 16 and 16384") }
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
-    }
+    @Option(help: "Fail (exit 1) when sgemm is below this many GFLOP/s.", transform: OptionRange.real(0...)) var minimumGflops: Double?
 
     func run() throws {
         if let threads { BLAS.setThreads(threads) }

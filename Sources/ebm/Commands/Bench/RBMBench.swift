@@ -12,10 +12,10 @@ struct RBMBench: ParsableCommand {
         discussion: "A CD-k mini-batch costs 2k + 3 GEMMs of B×D×H multiply-adds (the positive phase, k Gibbs steps of two products, and the two gradient products); GFLOP/s counts those.")
 
     @Option(help: "Training data.") var data = "Data/mnist/train-images-idx3-ubyte.gz"
-    @Option(help: "Hidden units.") var hidden = 500
-    @Option(help: "Mini-batch size.") var batch = 100
-    @Option(name: .customLong("cd"), help: "Gibbs steps k.") var steps = 1
-    @Option(help: "Epochs to time (the best is reported).") var repeats = 2
+    @Option(help: "Hidden units.", transform: OptionRange.integer(1...100_000)) var hidden = 500
+    @Option(help: "Mini-batch size.", transform: OptionRange.integer(1...1_000_000)) var batch = 100
+    @Option(name: .customLong("cd"), help: "Gibbs steps k.", transform: OptionRange.integer(1...10_000)) var steps = 1
+    @Option(help: "Epochs to time (the best is reported).", transform: OptionRange.integer(1...1000)) var repeats = 2
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
     /// The option that sets each field of `RBMTrainer.Configuration` (and `hidden`).

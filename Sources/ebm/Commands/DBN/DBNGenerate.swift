@@ -11,22 +11,17 @@ struct DBNGenerate: ParsableCommand {
 
     @Option(help: "The model (.npz).") var model: String
     @Option(help: "The class to clamp.") var label: Int
-    @Option(help: "Samples.") var count = 16
-    @Option(help: "Gibbs steps in the top RBM.") var steps = 1000
-    @Option(help: "Image width (height = inputs / width).") var width = 28
+    @Option(help: "Samples.", transform: OptionRange.integer(1...10_000)) var count = 16
+    @Option(help: "Gibbs steps in the top RBM.", transform: OptionRange.integer(1...100_000_000)) var steps = 1000
+    @Option(help: "Image width (height = inputs / width).", transform: OptionRange.integer(1...1_000_000)) var width = 28
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "The PNG to write.") var png: String
-
-    func validate() throws {
-        guard count >= 1 else { throw ValidationError("--count: expected at least 1 sample, got \(count)") }
-        guard width >= 1 else { throw ValidationError("--width: expected at least 1, got \(width)") }
-    }
 
     func run() throws {
         try AtomicFile.checkOutput(png, isNotAnyOf: [model])
         let (m, _) = try DBNModelFile.read(model)
         guard let stack = m.stack else { throw InputError(file: model, "the model was trained with --no-pretrain and has no generative layers") }
-        guard m.inputs % width == 0 else { throw InputError(file: "--width", "expected a divisor of the \(m.inputs) inputs, got \(width)") }
+        guard m.inputs % width == 0 else { throw ValidationError("--width: expected a divisor of the model's \(m.inputs) inputs, got \(width)") }
         let x = try ConfigurationFlags(["label": "--label", "count": "--count"]).map {
             try DBNSampler.samples(stack, label: label, count: count, steps: steps, random: RandomSource(seed: seed), source: model)
         }

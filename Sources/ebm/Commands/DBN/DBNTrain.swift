@@ -20,7 +20,7 @@ struct DBNTrain: ParsableCommand {
     @Option(help: "Training images.") var data: String
     @Option(help: "Training labels.") var labels: String
     @Option(help: "Images held out from the end of the training data for early stopping.") var validationSplit = DBNTrainer.Configuration().validationSplit
-    @Option(help: "Use only the first N training images (before the split).") var limit: Int?
+    @Option(help: "Use only the first N training images (before the split).", transform: OptionRange.integer(1...)) var limit: Int?
     @Option(help: "Classes (default: one more than the largest training label).") var classes: Int?
     @Option(help: "Test images, evaluated once at the end.") var test: String?
     @Option(help: "Test labels.") var testLabels: String?
@@ -117,7 +117,6 @@ struct DBNTrain: ParsableCommand {
     }
 
     func validate() throws {
-        if let limit, limit < 1 { throw ValidationError("--limit: expected at least 1 image, got \(limit)") }
         guard (test == nil) == (testLabels == nil) else { throw ValidationError("--test and --test-labels go together") }
         _ = try trainerConfiguration()
     }

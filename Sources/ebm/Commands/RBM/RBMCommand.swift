@@ -18,13 +18,13 @@ enum RBMCommandSupport {
         if let text {
             let parts = text.lowercased().split(separator: "x").compactMap { Int($0) }
             guard parts.count == 2, parts[0] > 0, parts[1] > 0, Sizes.product(parts) == visible else {
-                throw InputError(file: "--shape", "expected HxW with H·W = \(visible) visible units, got '\(text)'")
+                throw ValidationError("--shape: expected HxW with H·W = \(visible) visible units, got '\(text)'")
             }
             return (parts[0], parts[1])
         }
         let side = Int(Double(visible).squareRoot().rounded())
         guard side * side == visible else {
-            throw InputError(file: "--shape", "\(visible) visible units are not a square image; give --shape HxW")
+            throw ValidationError("--shape: the model's \(visible) visible units are not a square image; give --shape HxW")
         }
         return (side, side)
     }

@@ -11,7 +11,7 @@ struct RBMFilters: ParsableCommand {
         abstract: "Write the first hidden units' weights W[:, j] as a PNG grid of image tiles.")
 
     @Option(help: "The model file.") var model: String
-    @Option(help: "Number of hidden units to show.") var count = 100
+    @Option(help: "Number of hidden units to show.", transform: OptionRange.integer(1...100_000)) var count = 100
     @Option(help: "Image shape HxW (default: square).") var shape: String?
     @Option(help: "The PNG to write.") var png: String
 

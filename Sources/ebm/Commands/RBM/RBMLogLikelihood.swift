@@ -19,11 +19,11 @@ struct RBMLogLikelihood: ParsableCommand {
 
     @Option(help: "The model file.") var model: String
     @Option(help: "The data to score.") var data: String
-    @Option(help: "Use only the first N examples.") var limit: Int?
+    @Option(help: "Use only the first N examples.", transform: OptionRange.integer(1...)) var limit: Int?
     @Flag(help: "Compute log Z exactly by enumeration.") var exact = false
     @Flag(help: "Estimate log Z by annealed importance sampling.") var ais = false
-    @Option(help: "AIS runs.") var runs = 100
-    @Option(help: "AIS intermediate temperatures.") var betas = 14_500
+    @Option(help: "AIS runs.", transform: OptionRange.integer(2...1_000_000)) var runs = 100
+    @Option(help: "AIS intermediate temperatures.", transform: OptionRange.integer(3...100_000_000)) var betas = 14_500
     @Option(help: "Binarize the data: stochastic, threshold or none.") var binarize = Binarization.stochastic
     @Option(help: "Random seed (binarisation and AIS).") var seed: UInt64 = 1
     @Flag(help: "No progress bar.") var quiet = false
@@ -33,9 +33,6 @@ struct RBMLogLikelihood: ParsableCommand {
 
     func validate() throws {
         guard exact != ais else { throw ValidationError("give exactly one of --exact and --ais") }
-        guard runs >= 2 else { throw ValidationError("--runs must be at least 2") }
-        guard betas >= 3 else { throw ValidationError("--betas must be at least 3") }
-        if let limit, limit < 1 { throw ValidationError("--limit: expected at least 1 example, got \(limit)") }
     }
 
     func run() throws {

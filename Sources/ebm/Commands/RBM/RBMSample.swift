@@ -12,16 +12,11 @@ struct RBMSample: ParsableCommand {
         discussion: "Each chain starts from uniform random binary states and runs --steps alternating Gibbs steps h ~ P(h|v), v ~ P(v|h); the image shows E[v | h] of the last step.")
 
     @Option(help: "The model file.") var model: String
-    @Option(help: "Number of chains (images).") var count = 64
-    @Option(help: "Gibbs steps per chain.") var steps = 1000
+    @Option(help: "Number of chains (images).", transform: OptionRange.integer(1...10_000)) var count = 64
+    @Option(help: "Gibbs steps per chain.", transform: OptionRange.integer(1...100_000_000)) var steps = 1000
     @Option(help: "Image shape HxW (default: square).") var shape: String?
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "The PNG to write.") var png: String
-
-    func validate() throws {
-        guard count >= 1 && count <= 10_000 else { throw ValidationError("--count must be between 1 and 10000") }
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
-    }
 
     func run() throws {
         try AtomicFile.checkOutput(png, isNotAnyOf: [model])

@@ -19,7 +19,7 @@ struct RBMTrain: ParsableCommand {
 
     @Option(help: "Training data.") var data: String
     @Option(help: "Validation data (free-energy gap).") var validation: String?
-    @Option(help: "Use only the first N training examples.") var limit: Int?
+    @Option(help: "Use only the first N training examples.", transform: OptionRange.integer(1...)) var limit: Int?
     @Option(help: "Hidden units.") var hidden: Int
     @Option(help: "Visible units: bernoulli or gaussian.") var visibleUnits = VisibleUnits.bernoulli
     @Option(help: "Binarize the data: threshold, stochastic or none.") var binarize = Binarization.none
@@ -60,7 +60,6 @@ struct RBMTrain: ParsableCommand {
     }
 
     func validate() throws {
-        if let limit, limit < 1 { throw ValidationError("--limit: expected at least 1 example, got \(limit)") }
         guard hidden >= 1 else { throw ValidationError("--hidden: expected at least 1 hidden unit, got \(hidden)") }
         try Self.flags.map { try trainingConfiguration.validate() }
     }
