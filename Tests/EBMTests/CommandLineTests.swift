@@ -153,5 +153,7 @@ struct CommandLineTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("dense-exp"))
         #expect(FileManager.default.fileExists(atPath: dir.file("demo/hopfield-letters.png")))
+        #expect(run.stdout.contains("Modern Hopfield memory (Ramsauer et al. 2020): 10000 binarised MNIST training digits"))
+        #expect(FileManager.default.fileExists(atPath: dir.file("demo/hopfield-mnist.png")))
     }
 }
