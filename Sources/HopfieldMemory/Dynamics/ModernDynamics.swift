@@ -93,7 +93,11 @@ enum ModernDynamics {
                                                 m[r] = newMax
                                                 var sum = 0.0
                                                 for c in 0..<width {
-                                                    let e = Foundation.expf(row[c] - newMax)
+                                                    // Below −80 a term is under 10⁻³⁴ of the row maximum's 1 (and
+                                                    // the maximum only grows): far below Float rounding. Skipping
+                                                    // it avoids libm's slow underflow path.
+                                                    let d = row[c] - newMax
+                                                    let e = d < -80 ? 0 : Foundation.expf(d)
                                                     row[c] = e
                                                     sum += Double(e)
                                                 }
