@@ -44,7 +44,8 @@ extension HopfieldModelFile {
     ///   - seed: seeds the random stream of the update order and the Glauber noise.
     ///   - threads: workers; the results do not depend on them.
     /// - Returns: the memory, the probes and the result of each probe.
-    /// - Throws: `ConfigurationError` naming `maxSweeps` or `mode.schedule.…`; `InputError` when
+    /// - Throws: `ConfigurationError` naming `maxSweeps` or `mode.schedule.…`, or `rule` for a modern
+    ///   memory (recalled by `recallModern`); `InputError` when
     ///   `output` is one of the inputs, for a bad memory or probe file, or probes of another size.
     public static func recall(probesFrom probeFile: String, binary: Bool = false, memory memoryFile: String,
                               mode: RecallMode = .asynchronous, maxSweeps: Int = 100, seed: UInt64 = 1,
