@@ -91,7 +91,7 @@ extension AssociativeMemory {
         return modernEnergies(Matrix(rows: 1, columns: neurons, storage: state), beta: beta)[0]
     }
 
-    /// `modernEnergy` of each row of `states`.
+    /// `modernEnergy` of each row of `states`, streaming the stored patterns in blocks of `blockSize`.
     public func modernEnergies(_ states: Matrix<Float>, beta: Double, blockSize: Int = 4096) -> [Double] {
         let lse = ModernDynamics.logSumExp(states, patterns: patterns.values, beta: Float(beta), blockSize: blockSize)
         return (0..<states.rows).map { r in modernEnergy(logSumExp: lse[r], state: states, row: r, beta: beta) }
@@ -112,8 +112,11 @@ extension AssociativeMemory {
     /// Probes may be any finite values: ±1, or 0 where a pixel is unknown (a masked half).
     ///
     /// - Parameters:
+    ///   - probes: the starting states, one per row, with as many values as the memory has neurons.
+    ///   - configuration: β, the most updates, the tolerance, the block size and the reporting.
     ///   - threads: workers of the row-wise softmax; the results do not depend on them.
     ///   - source: the name errors give the probes.
+    ///   - progress: told of each chunk of probes updated.
     /// - Throws: `ConfigurationError` naming `rule` when the memory is not modern, or a field of the
     ///   configuration; `InputError` naming `source` for probes of another size or non-finite
     ///   values, and naming `memory` when no pattern is stored.

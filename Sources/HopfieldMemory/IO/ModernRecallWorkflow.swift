@@ -12,8 +12,13 @@ extension HopfieldModelFile {
     /// (a masked half of an image), which the text formats cannot.
     ///
     /// - Parameters:
+    ///   - probeFile: the probes (CSV, text grid, PBM or `.npy`, by its extension).
     ///   - binary: read and write CSV and `.npy` values as 0/1 instead of −1/1.
+    ///   - memoryFile: the memory file (`.npz`) of a modern memory.
+    ///   - configuration: β, the most updates and the streaming (`ModernRecallConfiguration`).
     ///   - threads: workers of the row-wise softmax; the results do not depend on them.
+    ///   - progress: told of each chunk of probes updated.
+    ///   - output: the file of the recalled patterns, written in the probes' format.
     /// - Returns: the memory, the probe values and the result of each probe.
     /// - Throws: `ConfigurationError` naming `rule` when the memory is not modern, or a field of the
     ///   configuration; `InputError` when `output` is one of the inputs, for a bad memory or probe

@@ -36,7 +36,10 @@ public enum PatternFormat: String, Sendable, CaseIterable {
 public enum PatternFile {
     /// Reads the patterns of a file in the given format (default: by its extension).
     ///
-    /// - Parameter binary: for CSV, read 0/1 values (0 → −1) instead of −1/1.
+    /// - Parameters:
+    ///   - path: the pattern file.
+    ///   - format: CSV, text grid or PBM; nil to choose by the file's extension (and PBM magic).
+    ///   - binary: for CSV, read 0/1 values (0 → −1) instead of −1/1.
     /// - Throws: `InputError` for an empty file, ragged rows, grids of different shapes, values other
     ///   than ±1 (or 0/1), unknown grid characters, or a malformed PBM.
     public static func read(_ path: String, format: PatternFormat? = nil, binary: Bool = false) throws -> PatternSet {

@@ -146,7 +146,9 @@ public struct CapacityExperiment: Sendable {
     /// Measures the curve at each load, `trials` networks per load, drawing everything from one
     /// stream seeded with `configuration.seed`.
     ///
-    /// - Parameter threads: workers of each batch recall; the curve does not depend on them.
+    /// - Parameters:
+    ///   - threads: workers of each batch recall; the curve does not depend on them.
+    ///   - progress: told of each network trained and recalled.
     public func run(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                     progress: (any ProgressObserver)? = nil) throws -> CapacityCurve {
         let c = configuration

@@ -107,7 +107,15 @@ public struct DigitRecallExperiment: Sendable {
     /// and their labels.
     ///
     /// - Parameters:
+    ///   - training: the training images, one per row, pixels in [0, 1]; the first `stored` are stored.
+    ///   - trainingLabels: their classes.
+    ///   - test: the test images, the same size.
+    ///   - testLabels: their classes.
     ///   - height: rows of each image (28 for MNIST); the width is N / height.
+    ///   - trainingSource: the name errors give the training images.
+    ///   - testSource: the name errors give the test images.
+    ///   - threads: workers of the row-wise softmax; the results do not depend on them.
+    ///   - progress: told of each chunk of probes recalled.
     /// - Returns: one case per set (training first) and corruption.
     /// - Throws: `InputError` naming `trainingSource` or `testSource` when there are fewer images than
     ///   asked for, labels and images disagree in number, or the sizes differ.
