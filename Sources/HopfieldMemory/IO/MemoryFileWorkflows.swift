@@ -51,7 +51,8 @@ extension HopfieldModelFile {
     ///   - threads: workers; the results do not depend on them.
     ///   - output: the file of the final states, written in the probes' format.
     /// - Returns: the memory, the probes and the result of each probe.
-    /// - Throws: `ConfigurationError` naming `maxSweeps` or `mode.schedule.…`; `InputError` when
+    /// - Throws: `ConfigurationError` naming `maxSweeps` or `mode.schedule.…`, or `rule` for a modern
+    ///   memory (recalled by `recallModern`); `InputError` when
     ///   `output` is one of the inputs, for a bad memory or probe file, or probes of another size.
     public static func recall(probesFrom probeFile: String, binary: Bool = false, memory memoryFile: String,
                               mode: RecallMode = .asynchronous, maxSweeps: Int = 100, seed: UInt64 = 1,
