@@ -118,25 +118,32 @@ public struct TrackFinder: Sendable {
     ///
     /// With a `secondPass`, the first network's tracks of at least `minConfidentHits` hits are kept,
     /// and a second network (same configuration, with the second pass's `skipLayers` and
-    /// `maxAngle`) runs on the other hits; `observe` sees the first. The reconstruction's network,
+    /// `maxAngle`) runs on the other hits; with `networks` > 1, each later network keeps its tracks
+    /// of at least `laterConfidentHits` hits and the next runs on what is left, the last keeping
+    /// all its tracks. `observe` sees the first. The reconstruction's network,
     /// activations and trace are the first network's; its tracks are both passes', its times their sums.
     public func reconstruct(_ hits: [Hit], random: RandomSource,
                             observe: ((Int, AnnealingStep, [Double]) -> Void)? = nil) throws -> Reconstruction {
         var first = try reconstructOnce(hits, random: random, observe: observe)
         guard let pass = configuration.secondPass else { return first }
-        let confident = first.tracks.filter { $0.count >= pass.minConfidentHits }
+        var kept = first.tracks.filter { $0.count >= pass.minConfidentHits }
         var used = [Bool](repeating: false, count: hits.count)
-        for track in confident { for h in track { used[h] = true } }
-        let rest = hits.indices.filter { !used[$0] }
         var c = configuration
         c.secondPass = nil
         c.cuts.skipLayers = pass.skipLayers
         c.energy.maxAngle = pass.maxAngle
-        let second = try TrackFinder(c).reconstructOnce(rest.map { hits[$0] }, random: random, observe: nil)
-        first.tracks = (confident + second.tracks.map { $0.map { rest[$0] } }).sorted { $0[0] < $1[0] }
-        first.candidateSegments += second.candidateSegments
-        first.seconds = (first.seconds.build + second.seconds.build, first.seconds.solve + second.seconds.solve,
-                         first.seconds.extract + second.seconds.extract)
+        let later = try TrackFinder(c)
+        for n in 1...pass.networks {
+            for track in kept { for h in track { used[h] = true } }
+            let rest = hits.indices.filter { !used[$0] }
+            let next = try later.reconstructOnce(rest.map { hits[$0] }, random: random, observe: nil)
+            let last = n == pass.networks
+            kept += next.tracks.filter { last || $0.count >= pass.laterConfidentHits }.map { $0.map { rest[$0] } }
+            first.candidateSegments += next.candidateSegments
+            first.seconds = (first.seconds.build + next.seconds.build, first.seconds.solve + next.seconds.solve,
+                             first.seconds.extract + next.seconds.extract)
+        }
+        first.tracks = kept.sorted { $0[0] < $1[0] }
         return first
     }
 

@@ -16,19 +16,47 @@ public struct SecondPass: Codable, Equatable, Sendable {
     public var skipLayers: Bool
     /// The largest kink of the second network, rad. Default 0.015.
     public var maxAngle: Double
+    /// How many networks run after the first, each on the hits the previous ones left. Every one
+    /// but the last keeps only its tracks of at least `laterConfidentHits` hits; the last keeps all
+    /// of its tracks. Default 1 (the second network only).
+    public var networks: Int
+    /// Fewest hits of a track that a later network other than the last keeps. Default 5.
+    public var laterConfidentHits: Int
 
-    public init(minConfidentHits: Int = 6, skipLayers: Bool = true, maxAngle: Double = 0.015) {
+    public init(minConfidentHits: Int = 6, skipLayers: Bool = true, maxAngle: Double = 0.015, networks: Int = 1,
+                laterConfidentHits: Int = 5) {
         self.minConfidentHits = minConfidentHits
         self.skipLayers = skipLayers
         self.maxAngle = maxAngle
+        self.networks = networks
+        self.laterConfidentHits = laterConfidentHits
+    }
+
+    enum CodingKeys: String, CodingKey { case minConfidentHits, skipLayers, maxAngle, networks, laterConfidentHits }
+
+    /// Decodes the settings; `networks` and `laterConfidentHits` may be missing (files written
+    /// before they existed) and then take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = SecondPass()
+        minConfidentHits = try c.decodeIfPresent(Int.self, forKey: .minConfidentHits) ?? defaults.minConfidentHits
+        skipLayers = try c.decodeIfPresent(Bool.self, forKey: .skipLayers) ?? defaults.skipLayers
+        maxAngle = try c.decodeIfPresent(Double.self, forKey: .maxAngle) ?? defaults.maxAngle
+        networks = try c.decodeIfPresent(Int.self, forKey: .networks) ?? defaults.networks
+        laterConfidentHits = try c.decodeIfPresent(Int.self, forKey: .laterConfidentHits) ?? defaults.laterConfidentHits
     }
 
     /// Throws unless the settings are usable.
     ///
-    /// - Throws: `ConfigurationError` naming the field, `minConfidentHits` or `maxAngle`.
+    /// - Throws: `ConfigurationError` naming the field, `minConfidentHits`, `maxAngle`, `networks`
+    ///   or `laterConfidentHits`.
     public func validate() throws {
         guard minConfidentHits >= 2, minConfidentHits <= 1000 else {
             throw ConfigurationError(field: "minConfidentHits", "expected 2 to 1000 hits, found \(minConfidentHits)")
+        }
+        guard networks >= 1, networks <= 10 else { throw ConfigurationError(field: "networks", "expected 1 to 10 networks, found \(networks)") }
+        guard laterConfidentHits >= 2, laterConfidentHits <= 1000 else {
+            throw ConfigurationError(field: "laterConfidentHits", "expected 2 to 1000 hits, found \(laterConfidentHits)")
         }
         guard maxAngle > 0, maxAngle <= .pi else { throw ConfigurationError(field: "maxAngle", "expected an angle in (0, π] rad, found \(maxAngle)") }
     }

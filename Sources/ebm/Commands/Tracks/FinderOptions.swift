@@ -44,6 +44,10 @@ struct FinderOptions: ParsableArguments {
     @Option(help: "Second pass: largest kink, rad.", transform: OptionRange.real(1e-6...3.14159)) var secondMaxAngle = SecondPass().maxAngle
     @Flag(name: .customLong("second-skip-layers"), inversion: .prefixedNo, help: "Second pass: also join hits two layers apart.")
     var secondSkipLayers = SecondPass().skipLayers
+    @Option(help: "Second pass: networks after the first, each on the hits the previous ones left.", transform: OptionRange.integer(1...10))
+    var laterNetworks = SecondPass().networks
+    @Option(help: "Second pass: fewest hits of a track that a later network other than the last keeps.", transform: OptionRange.integer(2...1000))
+    var laterConfidentHits = SecondPass().laterConfidentHits
 
     /// The option that sets each field of `TrackFinderConfiguration`.
     static let flags: ConfigurationFlags = {
@@ -56,6 +60,7 @@ struct FinderOptions: ParsableArguments {
             "extraction.threshold": "--threshold", "extraction.minHits": "--min-hits",
             "layerGraph": "--layer-map", "workers": "--threads",
             "secondPass.minConfidentHits": "--confident-hits", "secondPass.maxAngle": "--second-max-angle",
+            "secondPass.networks": "--later-networks", "secondPass.laterConfidentHits": "--later-confident-hits",
         ]
         for solver in ["meanField", "annealing"] {
             names[solver + ".schedule.initialTemperature"] = "--t-initial"
@@ -78,7 +83,8 @@ struct FinderOptions: ParsableArguments {
             meanField: MeanFieldAnnealing.Configuration(update: update, damping: damping, tolerance: tolerance),
             extraction: TrackExtractor.Configuration(threshold: threshold, minHits: minHits, linkOrder: linkOrder, overlapMerging: overlapMerging),
             workers: threads,
-            secondPass: secondPass ? SecondPass(minConfidentHits: confidentHits, skipLayers: secondSkipLayers, maxAngle: secondMaxAngle) : nil)
+            secondPass: secondPass ? SecondPass(minConfidentHits: confidentHits, skipLayers: secondSkipLayers, maxAngle: secondMaxAngle,
+                                                 networks: laterNetworks, laterConfidentHits: laterConfidentHits) : nil)
         for schedule in [\TrackFinderConfiguration.meanField.schedule, \TrackFinderConfiguration.annealing.schedule] {
             if let tInitial { c[keyPath: schedule].initialTemperature = tInitial }
             if let muT { c[keyPath: schedule].coolingFactor = muT }
