@@ -143,8 +143,55 @@ public struct TrackFinder: Sendable {
             first.seconds = (first.seconds.build + next.seconds.build, first.seconds.solve + next.seconds.solve,
                              first.seconds.extract + next.seconds.extract)
         }
+        if pass.joinAcrossPasses {
+            let t = Date()
+            kept = try later.joinedAcrossPasses(kept, hits: hits)
+            first.seconds.extract += Date().timeIntervalSince(t)
+        }
         first.tracks = kept.sorted { $0[0] < $1[0] }
         return first
+    }
+
+    /// The tracks of all passes, joined where one continues another and extended by hits on no
+    /// track (`TrackExtractor.completed`). A network is built on the two first and two last hits of
+    /// every track and on the hits no track holds; each track is represented by those end hits.
+    /// Track A is joined to track B when the network has a segment from A's last hit to B's first
+    /// that is a chain partner (within the maximum kink) of A's last segment and of B's first; it is
+    /// extended by a free hit whose segment is a chain partner of its last. Fragments of one
+    /// particle found by different passes are thereby joined.
+    func joinedAcrossPasses(_ tracks: [[Int]], hits: [Hit]) throws -> [[Int]] {
+        var owner = [Int](repeating: -1, count: hits.count)
+        for (t, track) in tracks.enumerated() { for h in track { owner[h] = t } }
+        // The subset: end hits of every track, and every free hit.
+        var ends: [[Int]] = tracks.map { track in
+            track.count <= 4 ? track : [track[0], track[1], track[track.count - 2], track[track.count - 1]]
+        }
+        var inSubset = [Bool](repeating: false, count: hits.count)
+        for e in ends { for h in e { inSubset[h] = true } }
+        for h in hits.indices where owner[h] == -1 { inSubset[h] = true }
+        let subset = hits.indices.filter { inSubset[$0] }
+        var local = [Int](repeating: -1, count: hits.count)
+        for (k, h) in subset.enumerated() { local[h] = k }
+        ends = ends.map { $0.map { local[$0] } }
+        let sub = subset.map { hits[$0] }
+        guard let graph = configuration.layerGraph else { return tracks }
+        let segments = GraphSegmentBuilder.segments(hits: sub, graph: graph, cuts: configuration.cuts, workers: configuration.workers)
+        let layout = LayerLayout(hits: sub, graph: graph)
+        let helix = layout.geometry == .barrel && configuration.cuts.magneticField > 0 && configuration.energy.helixKinks
+        let network = SegmentNetwork(hits: sub, segments: segments, parameters: configuration.energy, helix: helix,
+                                     dropIsolated: false, lengthsPerLink: true)
+        let joined = TrackExtractor.completed(ends, network: network, hitCount: sub.count)
+        var out: [[Int]] = []
+        out.reserveCapacity(joined.count)
+        for chain in joined {
+            var track: [Int] = []
+            for k in chain {
+                let h = subset[k], t = owner[h]
+                if t == -1 { track.append(h) } else if tracks[t][0] == h { track += tracks[t] }
+            }
+            out.append(track)
+        }
+        return out
     }
 
     /// One network: segments, settling, extraction.

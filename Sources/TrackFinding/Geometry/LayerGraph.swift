@@ -26,8 +26,13 @@ public struct LayerGraph: Codable, Equatable, Sendable {
         public var shape: DetectorLayer.Shape
         public var position: Double
         public var lower: Double, upper: Double
+        /// The resolution of a hit along the layer (z on a cylinder, r on a disk), mm, when known
+        /// (maps built from a detector description); nil otherwise. Lets the network weigh the r–z
+        /// kink by the precision of the hits (`EnergyParameters.rzResolution`).
+        public var sigmaAlong: Double?
 
-        public init(id: LayerID, shape: DetectorLayer.Shape, position: Double, lower: Double, upper: Double) {
+        public init(id: LayerID, shape: DetectorLayer.Shape, position: Double, lower: Double, upper: Double, sigmaAlong: Double? = nil) {
+            self.sigmaAlong = sigmaAlong
             self.id = id
             self.shape = shape
             self.position = position
@@ -199,7 +204,7 @@ extension LayerGraph {
     public init(detector: DetectorDescription, propagation: Propagation = Propagation()) throws {
         try propagation.validate()
         try detector.validate()
-        let layers = detector.layers.map { Layer(id: $0.id, shape: $0.shape, position: $0.position, lower: $0.lower, upper: $0.upper) }.sorted { $0.id < $1.id }
+        let layers = detector.layers.map { Layer(id: $0.id, shape: $0.shape, position: $0.position, lower: $0.lower, upper: $0.upper, sigmaAlong: $0.sigmaAlong) }.sorted { $0.id < $1.id }
         var sequences: [LinkedSequence: Int] = [:]
         let p = propagation
         let pts = detector.magneticField > 0 ? [1, 2, 4, 10].map { $0 * p.minPT } + [1000] : [1000]

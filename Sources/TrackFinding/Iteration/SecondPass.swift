@@ -22,9 +22,13 @@ public struct SecondPass: Codable, Equatable, Sendable {
     public var networks: Int
     /// Fewest hits of a track that a later network other than the last keeps. Default 5.
     public var laterConfidentHits: Int
+    /// Whether the tracks of all passes are finally joined where one continues another, and
+    /// extended by free hits (`TrackFinder.joinedAcrossPasses`). Default false.
+    public var joinAcrossPasses: Bool
 
     public init(minConfidentHits: Int = 6, skipLayers: Bool = true, maxAngle: Double = 0.015, networks: Int = 1,
-                laterConfidentHits: Int = 5) {
+                laterConfidentHits: Int = 5, joinAcrossPasses: Bool = false) {
+        self.joinAcrossPasses = joinAcrossPasses
         self.minConfidentHits = minConfidentHits
         self.skipLayers = skipLayers
         self.maxAngle = maxAngle
@@ -32,9 +36,9 @@ public struct SecondPass: Codable, Equatable, Sendable {
         self.laterConfidentHits = laterConfidentHits
     }
 
-    enum CodingKeys: String, CodingKey { case minConfidentHits, skipLayers, maxAngle, networks, laterConfidentHits }
+    enum CodingKeys: String, CodingKey { case minConfidentHits, skipLayers, maxAngle, networks, laterConfidentHits, joinAcrossPasses }
 
-    /// Decodes the settings; `networks` and `laterConfidentHits` may be missing (files written
+    /// Decodes the settings; `networks`, `laterConfidentHits` and `joinAcrossPasses` may be missing (files written
     /// before they existed) and then take their defaults.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -44,6 +48,7 @@ public struct SecondPass: Codable, Equatable, Sendable {
         maxAngle = try c.decodeIfPresent(Double.self, forKey: .maxAngle) ?? defaults.maxAngle
         networks = try c.decodeIfPresent(Int.self, forKey: .networks) ?? defaults.networks
         laterConfidentHits = try c.decodeIfPresent(Int.self, forKey: .laterConfidentHits) ?? defaults.laterConfidentHits
+        joinAcrossPasses = try c.decodeIfPresent(Bool.self, forKey: .joinAcrossPasses) ?? defaults.joinAcrossPasses
     }
 
     /// Throws unless the settings are usable.

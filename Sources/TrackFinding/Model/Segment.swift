@@ -27,6 +27,9 @@ public struct Segment: Equatable, Sendable {
     public var transverseLength: Double
     /// Direction in the r–z plane, atan2(Δr, Δz).
     public var rzAngle: Double
+    /// The error of `rzAngle` from the hits' resolution along their layers, √(σ_a² + σ_b²)/length
+    /// (rad); 0 when the resolutions are not known.
+    public var rzError: Double = 0
 
     /// The segment from `a` (index `i`, on layer `fromLayer` in flight order) to `b` (index `j`,
     /// `layerStep` layers further, on layer `toLayer`, by default `fromLayer + layerStep`).
@@ -60,8 +63,17 @@ public struct Segment: Equatable, Sendable {
     /// and the longitudinal part the kink in the r–z plane, θ_rz; θ² = (θ_xy sin ϑ)² + θ_rz², with ϑ the
     /// polar angle. A helix from the beam line has θ = 0 whatever its p_T; scattering and resolution
     /// make it small.
-    @inlinable public func helixKink(with next: Segment) -> Double {
-        let rz = next.rzAngle - rzAngle
+    ///
+    /// With `rzResolution` > 0, θ_rz is scaled by min(1, rzResolution / √(e_a² + e_b²)), e being
+    /// each segment's `rzError`: where hits are measured coarsely along the layer (strips: σ = 0.5 mm
+    /// against 0.05 mm for pixels) the r–z kink of a true track is mostly resolution, and it is
+    /// weighed as a pull against the pixels' error instead of as an angle.
+    @inlinable public func helixKink(with next: Segment, rzResolution: Double = 0) -> Double {
+        var rz = next.rzAngle - rzAngle
+        if rzResolution > 0 {
+            let e = (rzError * rzError + next.rzError * next.rzError).squareRoot()
+            if e > rzResolution { rz *= rzResolution / e }
+        }
         let xy = (next.curvature - curvature) * 0.5 * (transverseLength + next.transverseLength)
         let sinPolar = (transverseLength + next.transverseLength) / max(length + next.length, 1e-12)
         return ((xy * sinPolar) * (xy * sinPolar) + rz * rz).squareRoot()

@@ -37,6 +37,11 @@ public struct EnergyParameters: Codable, Equatable, Sendable {
     /// In a barrel in a field, measure θ against a helix from the beam line rather than a straight
     /// line (`Segment.helixKink`), so that curved tracks are not penalised. Default true.
     public var helixKinks: Bool
+    /// With helix kinks along a layer graph whose layers know their resolution, the error (rad)
+    /// of the r–z kink below which it counts as an angle; kinks with a larger error from the hits'
+    /// resolution are scaled down to it (`Segment.helixKink`). 0 (the default) leaves the r–z kink
+    /// as measured.
+    public var rzResolution: Double
     /// The fork and join penalty α. Default 0.6 (a chain of two direct segments weighs about ½).
     public var alpha: Double
     /// The strength β of the global constraint Σ V ≈ N_hits. Default 0.
@@ -44,7 +49,8 @@ public struct EnergyParameters: Codable, Equatable, Sendable {
 
     /// Constants with the defaults above, or the values given.
     public init(angleExponent: Double = 50, lengthExponent: Double = 1, lengthForm: LengthForm = .sum, maxAngle: Double = 0.05,
-                helixKinks: Bool = true, alpha: Double = 0.6, beta: Double = 0) {
+                helixKinks: Bool = true, alpha: Double = 0.6, beta: Double = 0, rzResolution: Double = 0) {
+        self.rzResolution = rzResolution
         self.angleExponent = angleExponent
         self.lengthExponent = lengthExponent
         self.lengthForm = lengthForm
@@ -75,5 +81,25 @@ public struct EnergyParameters: Codable, Equatable, Sendable {
         guard maxAngle > 0, maxAngle <= .pi else { throw ConfigurationError(field: "maxAngle", "expected an angle in (0, π] rad, found \(maxAngle)") }
         guard alpha >= 0, alpha.isFinite else { throw ConfigurationError(field: "alpha", "expected α ≥ 0, found \(alpha)") }
         guard beta >= 0, beta.isFinite else { throw ConfigurationError(field: "beta", "expected β ≥ 0, found \(beta)") }
+        guard rzResolution >= 0, rzResolution <= 1 else {
+            throw ConfigurationError(field: "rzResolution", "expected 0 to 1 rad, found \(rzResolution)")
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case angleExponent, lengthExponent, lengthForm, maxAngle, helixKinks, alpha, beta, rzResolution }
+
+    /// Decodes the constants; any may be missing (e.g. `rzResolution` in files written before it
+    /// existed) and then takes its default.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = EnergyParameters()
+        angleExponent = try c.decodeIfPresent(Double.self, forKey: .angleExponent) ?? d.angleExponent
+        lengthExponent = try c.decodeIfPresent(Double.self, forKey: .lengthExponent) ?? d.lengthExponent
+        lengthForm = try c.decodeIfPresent(LengthForm.self, forKey: .lengthForm) ?? d.lengthForm
+        maxAngle = try c.decodeIfPresent(Double.self, forKey: .maxAngle) ?? d.maxAngle
+        helixKinks = try c.decodeIfPresent(Bool.self, forKey: .helixKinks) ?? d.helixKinks
+        alpha = try c.decodeIfPresent(Double.self, forKey: .alpha) ?? d.alpha
+        beta = try c.decodeIfPresent(Double.self, forKey: .beta) ?? d.beta
+        rzResolution = try c.decodeIfPresent(Double.self, forKey: .rzResolution) ?? d.rzResolution
     }
 }

@@ -38,6 +38,8 @@ public struct SegmentNetwork: Sendable {
     public let helix: Bool
     /// Whether lengths were normalised per link (see `init`): segments along a `LayerGraph`.
     public let lengthsPerLink: Bool
+    /// The r–z resolution of helix kinks (`EnergyParameters.rzResolution`).
+    public let rzResolution: Double
 
     /// Builds the network of `segments` on `hits`. With `helix`, θ is the kink left after removing
     /// the bending of a primary track in a solenoid (barrel detectors in a field); otherwise the
@@ -53,6 +55,7 @@ public struct SegmentNetwork: Sendable {
                 dropIsolated: Bool = false, lengthsPerLink: Bool = false) {
         self.helix = helix
         self.lengthsPerLink = lengthsPerLink
+        self.rzResolution = parameters.rzResolution
         self.beta = parameters.beta
         self.alpha = parameters.alpha
         self.hitCount = hits.count
@@ -126,7 +129,7 @@ public struct SegmentNetwork: Sendable {
                     let b = outgoing.segments[y], sb = candidates[Int(b)]
                     let cosine: Double
                     if helix {
-                        let theta = sa.helixKink(with: sb)
+                        let theta = sa.helixKink(with: sb, rzResolution: parameters.rzResolution)
                         guard theta <= maxAngle else { continue }
                         cosine = cos(theta)
                     } else {
@@ -198,7 +201,7 @@ public struct SegmentNetwork: Sendable {
 
     /// cos θ of the kink from `a` into `b` (see `helix`).
     public func kinkCosine(_ a: Segment, _ b: Segment) -> Double {
-        helix ? cos(a.helixKink(with: b)) : a.cosine(with: b)
+        helix ? cos(a.helixKink(with: b, rzResolution: rzResolution)) : a.cosine(with: b)
     }
 
     /// The number of neurons.

@@ -116,6 +116,11 @@ public enum GraphSegmentBuilder {
         let outer = binned[link.to]
         let maxStep = cuts.skipLayers ? 2 : 1
         let between = intermediateLayers(link, graph: graph)
+        // The hits' resolution along their layers, when the map knows it (for `Segment.rzError`).
+        let sigma: Double = {
+            guard let a = graph.layers[link.from].sigmaAlong, let b = target.sigmaAlong else { return 0 }
+            return (a * a + b * b).squareRoot()
+        }()
         var out: [Segment] = []
         for i in byLayer[link.from] {
             let a = hits[i]
@@ -134,7 +139,11 @@ public enum GraphSegmentBuilder {
             outer.forEach(phi: phi[i], halfWidth: cuts.maxDeltaPhi(ra, rMax), along: window) { j in
                 if accepts(a, hits[j], cuts) {
                     let step = 1 + layersCrossed(between: a, hits[j], candidates: between)
-                    if step <= maxStep { out.append(Segment(from: i, to: j, a, hits[j], fromLayer: link.from, layerStep: step, toLayer: link.to)) }
+                    if step <= maxStep {
+                        var s = Segment(from: i, to: j, a, hits[j], fromLayer: link.from, layerStep: step, toLayer: link.to)
+                        if sigma > 0, s.length > 0 { s.rzError = sigma / s.length }
+                        out.append(s)
+                    }
                 }
             }
         }

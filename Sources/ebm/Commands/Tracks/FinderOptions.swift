@@ -19,6 +19,8 @@ struct FinderOptions: ParsableArguments {
     @Option(help: "Length form: sum (1/(r^λ + r'^λ)) or product (1/(r r')).") var lengthForm = EnergyParameters().lengthForm
     @Option(help: "Largest kink that connects two segments, rad.") var maxAngle = EnergyParameters().maxAngle
     @Flag(name: .customLong("helix-kinks"), inversion: .prefixedNo, help: "Barrel in a field: measure kinks against a helix from the beam line.") var helixKinks = EnergyParameters().helixKinks
+    @Option(help: "Helix kinks along a map with resolutions: error of the r-z kink (rad) above which it is scaled down to it; 0: off.", transform: OptionRange.real(0...1))
+    var rzResolution = EnergyParameters().rzResolution
     @Option(help: "Fork and join penalty α.") var alpha = EnergyParameters().alpha
     @Option(help: "Global constraint strength β on (Σ V − N_hits)².") var beta = EnergyParameters().beta
     @Option(name: .customLong("t-initial"), help: "Initial temperature (default: 1 for both solvers).") var tInitial: Double?
@@ -48,6 +50,8 @@ struct FinderOptions: ParsableArguments {
     var laterNetworks = SecondPass().networks
     @Option(help: "Second pass: fewest hits of a track that a later network other than the last keeps.", transform: OptionRange.integer(2...1000))
     var laterConfidentHits = SecondPass().laterConfidentHits
+    @Flag(name: .customLong("join-passes"), inversion: .prefixedNo, help: "Second pass: finally join tracks of all passes where one continues another.")
+    var joinPasses = SecondPass().joinAcrossPasses
 
     /// The option that sets each field of `TrackFinderConfiguration`.
     static let flags: ConfigurationFlags = {
@@ -60,7 +64,7 @@ struct FinderOptions: ParsableArguments {
             "extraction.threshold": "--threshold", "extraction.minHits": "--min-hits",
             "layerGraph": "--layer-map", "workers": "--threads",
             "secondPass.minConfidentHits": "--confident-hits", "secondPass.maxAngle": "--second-max-angle",
-            "secondPass.networks": "--later-networks", "secondPass.laterConfidentHits": "--later-confident-hits",
+            "energy.rzResolution": "--rz-resolution", "secondPass.joinAcrossPasses": "--join-passes", "secondPass.networks": "--later-networks", "secondPass.laterConfidentHits": "--later-confident-hits",
         ]
         for solver in ["meanField", "annealing"] {
             names[solver + ".schedule.initialTemperature"] = "--t-initial"
@@ -78,13 +82,14 @@ struct FinderOptions: ParsableArguments {
             cuts: SegmentCuts(skipLayers: skipLayers, maxLength: maxLength, minPT: minPT, magneticField: magneticField, maxZ0: maxZ0,
                               maxSlope: maxSlope, targetZ: targetZ, targetRadius: targetRadius),
             energy: EnergyParameters(angleExponent: angleExponent, lengthExponent: lengthExponent, lengthForm: lengthForm, maxAngle: maxAngle,
-                                     helixKinks: helixKinks, alpha: alpha, beta: beta),
+                                     helixKinks: helixKinks, alpha: alpha, beta: beta, rzResolution: rzResolution),
             solver: solver,
             meanField: MeanFieldAnnealing.Configuration(update: update, damping: damping, tolerance: tolerance),
             extraction: TrackExtractor.Configuration(threshold: threshold, minHits: minHits, linkOrder: linkOrder, overlapMerging: overlapMerging),
             workers: threads,
             secondPass: secondPass ? SecondPass(minConfidentHits: confidentHits, skipLayers: secondSkipLayers, maxAngle: secondMaxAngle,
-                                                 networks: laterNetworks, laterConfidentHits: laterConfidentHits) : nil)
+                                                 networks: laterNetworks, laterConfidentHits: laterConfidentHits,
+                                                 joinAcrossPasses: joinPasses) : nil)
         for schedule in [\TrackFinderConfiguration.meanField.schedule, \TrackFinderConfiguration.annealing.schedule] {
             if let tInitial { c[keyPath: schedule].initialTemperature = tInitial }
             if let muT { c[keyPath: schedule].coolingFactor = muT }
