@@ -52,7 +52,8 @@ struct TracksCommandTests {
         #expect(r.status == 0 && r.stdout.contains("truth of 1 event"), "\(r.stdout) \(r.stderr)")
         let sub = dir.file("full-sub.csv")
         r = try ebm(["tracks", "find", "--hits", prefix + "-hits.csv", "--output", sub, "--layer-map", map, "--threads", "2", "--min-pt", "0.9",
-                     "--max-z0", "150", "--no-skip-layers", "--max-angle", "0.01", "--second-pass", "--confident-hits", "8", "--second-max-angle", "0.02"])
+                     "--max-z0", "150", "--no-skip-layers", "--max-angle", "0.007", "--rz-resolution", "0.003", "--second-pass", "--confident-hits", "8",
+                     "--second-max-angle", "0.02", "--join-passes"])
         #expect(r.status == 0, "\(r.stderr)")
         r = try ebm(["tracks", "score", "--truth", prefix + "-truth.csv", "--submission", sub])
         let score = Double(r.stdout.split(separator: " ")[2].trimmingCharacters(in: CharacterSet(charactersIn: ";"))) ?? 0

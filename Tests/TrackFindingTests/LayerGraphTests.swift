@@ -105,6 +105,60 @@ struct LayerGraphTests {
         #expect(plainScore.score < score.score)
     }
 
+    @Test("the geometric map knows each layer's resolution, and the r–z kink is weighed by it")
+    func resolutionAlongLayers() throws {
+        let sigma = Dictionary(uniqueKeysWithValues: DetectorDescription.trackMLFull.layers.map { ($0.id, $0.sigmaAlong) })
+        #expect(geometric.layers.allSatisfy { $0.sigmaAlong == sigma[$0.id] })
+        // A map file without resolutions (written before they existed) still reads.
+        let folder = TemporaryFolder()
+        var old = geometric
+        for k in old.layers.indices { old.layers[k].sigmaAlong = nil }
+        try old.write(to: folder.file("old.json"))
+        #expect(try !String(contentsOfFile: folder.file("old.json"), encoding: .utf8).contains("sigmaAlong"))
+        #expect(try LayerGraph.read(folder.file("old.json")) == old)
+        // Segments along the map carry the r–z error of their hits: strips (0.5 mm) far above pixels (0.05 mm).
+        let event = fullDetectorEvent(particles: 30, seed: 7)
+        let segments = GraphSegmentBuilder.segments(hits: event.hits, graph: geometric, cuts: SegmentCuts(minPT: 1), workers: 1)
+        let pixel = segments.filter { event.hits[Int($0.from)].layer.volume == 8 && event.hits[Int($0.to)].layer.volume == 8 }
+        let strip = segments.filter { event.hits[Int($0.from)].layer.volume == 13 && event.hits[Int($0.to)].layer.volume == 13 }
+        #expect(!pixel.isEmpty && !strip.isEmpty)
+        let mean = { (s: [Segment]) in s.reduce(0) { $0 + $1.rzError } / Double(max(s.count, 1)) }
+        #expect(pixel.allSatisfy { $0.rzError > 0 } && mean(strip) > 3 * mean(pixel), "\(mean(pixel)) \(mean(strip))")
+        // A kink whose r–z error is above rzResolution is scaled down to it; a precise one is not.
+        var a = Segment(from: 0, to: 1, Hit(id: 1, x: 260, y: 0, z: 0, layer: LayerID(volume: 13, layer: 2)),
+                        Hit(id: 2, x: 360, y: 0, z: 0, layer: LayerID(volume: 13, layer: 4)), fromLayer: 0, layerStep: 1)
+        var b = Segment(from: 1, to: 2, Hit(id: 2, x: 360, y: 0, z: 0, layer: LayerID(volume: 13, layer: 4)),
+                        Hit(id: 3, x: 460, y: 0, z: 2, layer: LayerID(volume: 13, layer: 6)), fromLayer: 1, layerStep: 1)
+        #expect(a.helixKink(with: b, rzResolution: 0.003) == a.helixKink(with: b))
+        a.rzError = 0.006; b.rzError = 0.008
+        #expect(abs(a.helixKink(with: b, rzResolution: 0.003) - a.helixKink(with: b) * 0.003 / 0.01) < 1e-12)
+        #expect(a.helixKink(with: b) > 0.015)
+    }
+
+    @Test("later networks and joining across passes keep a full-detector event reconstructed; their settings are checked")
+    func laterNetworksAndJoining() throws {
+        let event = fullDetectorEvent(particles: 80, noise: 10, seed: 11)
+        var c = TrackFinderConfiguration(cuts: SegmentCuts(minPT: 1), energy: EnergyParameters(maxAngle: 0.007, rzResolution: 0.003),
+                                         layerGraph: geometric, workers: 2,
+                                         secondPass: SecondPass(minConfidentHits: 8, maxAngle: 0.02, networks: 2, joinAcrossPasses: true))
+        c.cuts.maxZ0 = 150
+        let r = try TrackFinder(c).reconstruct(event.hits, random: RandomSource(seed: 1))
+        let score = TrackingScore.evaluate(hits: event.hits, truth: event.truth, trackIDs: r.trackIDs(hitCount: event.hits.count))
+        #expect(score.score >= 0.95, "\(score)")
+        var seen = Set<Int>()
+        #expect(r.tracks.allSatisfy { $0.allSatisfy { seen.insert($0).inserted } })
+        for (pass, field) in [(SecondPass(networks: 0), "secondPass.networks"), (SecondPass(laterConfidentHits: 1), "secondPass.laterConfidentHits")] {
+            #expect(throws: ConfigurationError.self) { try TrackFinder(TrackFinderConfiguration(secondPass: pass)) }
+            do { _ = try TrackFinder(TrackFinderConfiguration(secondPass: pass)) } catch let e as ConfigurationError { #expect(e.field == field) }
+        }
+        #expect(throws: ConfigurationError.self) { try TrackFinder(TrackFinderConfiguration(energy: EnergyParameters(rzResolution: -1))) }
+        // Settings written before the new fields existed still decode, with the defaults.
+        let decoded = try JSONDecoder().decode(SecondPass.self, from: Data(#"{"minConfidentHits": 8, "skipLayers": true, "maxAngle": 0.02}"#.utf8))
+        #expect(decoded == SecondPass(minConfidentHits: 8, skipLayers: true, maxAngle: 0.02))
+        let energy = try JSONDecoder().decode(EnergyParameters.self, from: Data(#"{"maxAngle": 0.01}"#.utf8))
+        #expect(energy == EnergyParameters(maxAngle: 0.01))
+    }
+
     @Test("segments do not depend on the number of threads")
     func threads() throws {
         let event = fullDetectorEvent(particles: 50, noise: 20, seed: 5)
