@@ -6,9 +6,12 @@ public struct RAISEEstimate: Sendable, Codable {
     /// The mean over the examples of log p̂_ann(v), in nats: a stochastic lower bound on the average
     /// log-likelihood, in expectation.
     public var averageLogLikelihood: Double
-    /// The standard error of that mean over the examples, s/√N (s the standard deviation of the
-    /// examples' estimates).
+    /// The Monte Carlo standard error of that mean: √(Σₙ σₙ²)/N, with σₙ the delta-method standard
+    /// error of example n's log mean(w), (sd(w)/√R)/mean(w).
     public var standardError: Double
+    /// The standard deviation of the examples' estimates over √N: how far the mean over these
+    /// examples may lie from the mean over a larger set they were taken from.
+    public var exampleStandardError: Double
     /// The examples scored, the runs per example and the intermediate distributions.
     public var examples: Int
     public var runs: Int
@@ -52,6 +55,7 @@ public enum ReverseAnnealedImportanceSampling {
         let chunks = (data.rows + perChunk - 1) / perChunk
         var scores: [Double] = []
         scores.reserveCapacity(data.rows)
+        var monteCarloVariance = 0.0
         progress?.begin("reverse AIS", total: chunks * (betas.count - 1))
         defer { progress?.end() }
         for first in stride(from: 0, to: data.rows, by: perChunk) {
@@ -67,12 +71,18 @@ public enum ReverseAnnealedImportanceSampling {
             for e in 0..<examples.rows {
                 let logW = (0..<runs).map { r in chains.logWeights[e * runs + r] - f[e * runs + r] - baseLogZ }
                 scores.append(logSumExp(logW) - log(Double(runs)))
+                let top = logW.max() ?? 0
+                let w = logW.map { exp($0 - top) }
+                let m = w.reduce(0, +) / Double(runs)
+                let v = w.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(runs - 1)
+                monteCarloVariance += v / Double(runs) / (m * m)
             }
         }
         let n = Double(scores.count)
         let mean = scores.reduce(0, +) / n
         let variance = scores.count > 1 ? scores.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1) : 0
-        return RAISEEstimate(averageLogLikelihood: mean, standardError: (variance / n).squareRoot(), examples: scores.count,
+        return RAISEEstimate(averageLogLikelihood: mean, standardError: monteCarloVariance.squareRoot() / n,
+                             exampleStandardError: (variance / n).squareRoot(), examples: scores.count,
                              runs: runs, temperatures: betas.count)
     }
 }

@@ -45,6 +45,13 @@ struct TemperedChains {
         return (0..<t).map { m in m == 0 ? 1 : pow(minimumBeta, Double(m) / Double(t - 1)) }
     }
 
+    /// The Metropolis probability of exchanging a state of energy `e1` at inverse temperature `b1`
+    /// with one of energy `e2` at `b2`: min(1, exp((b1 − b2)(e1 − e2))).
+    static func swapProbability(_ b1: Double, _ e1: Double, _ b2: Double, _ e2: Double) -> Double {
+        let logRatio = (b1 - b2) * (e1 - e2)
+        return logRatio >= 0 ? 1 : exp(logRatio)
+    }
+
     /// The fraction of accepted swaps of each neighbouring pair since `resetCounts` (0 for a pair
     /// with no attempts).
     var acceptanceRates: [Double] {
@@ -98,10 +105,9 @@ struct TemperedChains {
         for chain in 0..<c {
             for m in 0..<(betas.count - 1) {
                 let lo = m * c + chain, hi = (m + 1) * c + chain
-                let logRatio = (betas[m] - betas[m + 1]) * (energy[lo] - energy[hi])
                 attempted[m] += 1
                 let u = random.uniform()
-                if logRatio >= 0 || u < exp(logRatio) {
+                if u < Self.swapProbability(betas[m], energy[lo], betas[m + 1], energy[hi]) {
                     accepted[m] += 1
                     energy.swapAt(lo, hi)
                     for i in 0..<d {

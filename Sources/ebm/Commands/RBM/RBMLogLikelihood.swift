@@ -64,8 +64,9 @@ struct RBMLogLikelihood: ParsableCommand {
             print(String(format: "  AIS (optimistic): %.4f nats, ±3 s.e. of log Z: [%.4f, %.4f]", report.averageLogLikelihood, low, high))
         }
         if let r = report.reverse, let same = report.averageLogLikelihoodOfReverseExamples {
-            print(String(format: "  reverse AIS (pessimistic): %.4f ± %.4f nats (±3 s.e. over %d examples, %d runs each, %d temperatures); "
-                         + "%@ over the same examples: %.4f", r.averageLogLikelihood, 3 * r.standardError, r.examples, r.runs, r.temperatures,
+            print(String(format: "  reverse AIS (pessimistic): %.4f ± %.4f nats (±3 Monte Carlo s.e.; %d examples, %d runs each, %d temperatures; "
+                         + "the examples' own spread gives ±%.4f); %@ over the same examples: %.4f",
+                         r.averageLogLikelihood, 3 * r.standardError, r.examples, r.runs, r.temperatures, 3 * r.exampleStandardError,
                          report.estimate == nil ? "exact" : "AIS", same))
         }
     }
