@@ -17,6 +17,11 @@ import Foundation
 /// hidden unit's activation adds −ε c (q − p) to the hidden biases and −ε c mean(v₀)(q − p)ᵀ to W
 /// (Hinton 2010 §11).
 ///
+/// The negative samples may also come from parallel tempering (`GibbsSampling.tempered`,
+/// `TemperedChains`; Desjardins et al. 2010), and with `centring` the step is the centred gradient of
+/// Melchior et al. (2016), mapped to the ordinary parameters (`CentringOffsets`); the model is always
+/// kept, checkpointed and saved in the ordinary parameterisation above.
+///
 /// Every random draw comes from one `RandomSource`, started from `configuration.seed`; with its
 /// state saved in a checkpoint, a resumed run continues bit for bit.
 ///
