@@ -85,6 +85,35 @@ struct TracksCommandTests {
         }
     }
 
+    @Test("generate --detector full --pileup 2 writes barrel and endcap hits with weights, and checks its options")
+    func fullDetector() throws {
+        let prefix = dir.file("full")
+        var r = try ebm(["tracks", "generate", "--detector", "full", "--pileup", "2", "--noise", "0.1", "--focus-pt", "0.5", "--seed", "3", "--out", prefix])
+        #expect(r.status == 0 && r.stdout.contains("particles"), "\(r.stderr)")
+        let hits = try HitFile.read(prefix + "-hits.csv")
+        let truth = try TruthFile.read(prefix + "-truth.csv")
+        #expect(Set(hits.map(\.layer.volume)).isSuperset(of: [8, 13]) && hits.contains { [7, 9, 12, 14, 16, 18].contains($0.layer.volume) })
+        #expect(hits.allSatisfy { $0.module >= 1 } && truth.contains { $0.particleID == 0 && $0.weight == 0 })
+        #expect(abs(truth.map(\.weight).reduce(0, +) - 1) < 1e-6)
+        let particles = try String(contentsOfFile: prefix + "-particles.csv", encoding: .utf8)
+        #expect(particles.hasPrefix("particle_id,vx,vy,vz,px,py,pz,q,nhits\n"))
+        // The same detector from a file gives the same event.
+        try DetectorDescription.trackMLFull.write(to: dir.file("detector.json"))
+        r = try ebm(["tracks", "generate", "--detector", "full", "--detector-file", dir.file("detector.json"), "--pileup", "2", "--noise", "0.1",
+                     "--focus-pt", "0.5", "--seed", "3", "--out", dir.file("again")])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try String(contentsOfFile: dir.file("again-hits.csv"), encoding: .utf8) == String(contentsOfFile: prefix + "-hits.csv", encoding: .utf8))
+        for (options, message) in [(["--pileup=-1"], "--pileup"), (["--tracks", "5"], "--tracks"), (["--overlap", "1.5"], "--overlap"),
+                                   (["--focus-pt=-1"], "--focus-pt"), (["--eta-max", "0"], "--eta-max")] {
+            r = try ebm(["tracks", "generate", "--detector", "full", "--out", dir.file("g")] + options)
+            #expect(r.status == 2 && r.stderr.contains(message), "\(options): \(r.stderr)")
+        }
+        r = try ebm(["tracks", "generate", "--detector", "barrel", "--out", dir.file("g")])
+        #expect(r.status == 2 && r.stderr.contains("--tracks"), "\(r.stderr)")
+        r = try ebm(["tracks", "generate", "--detector", "full", "--detector-file", dir.file("missing.json"), "--out", dir.file("g")])
+        #expect(r.status == 1 && r.stderr.contains("missing.json"), "\(r.stderr)")
+    }
+
     @Test("a folder with a bad event writes the others, names the bad file and exits 1")
     func failingEvent() throws {
         let prefix = dir.file("events/event")

@@ -21,16 +21,36 @@ public struct GeneratedEvent: Sendable {
     public var truth: [TruthHit]
     public var particles: [Particle]
 
-    /// Writes `PREFIX-hits.csv`, `PREFIX-truth.csv` and `PREFIX-particles.csv`, each atomically.
+    /// Writes `PREFIX-hits.csv`, `PREFIX-truth.csv` and `PREFIX-particles.csv`, each atomically:
+    /// positions as `%.4f` (mm), the particles' vertices and momenta as `%.5f`.
     public func write(prefix: String) throws {
-        try AtomicFile.write(CSVTable.format(header: ["hit_id", "x", "y", "z", "volume_id", "layer_id", "module_id"], rows: hits.map {
-            ["\($0.id)", String(format: "%.4f", $0.x), String(format: "%.4f", $0.y), String(format: "%.4f", $0.z),
-             "\($0.layer.volume)", "\($0.layer.layer)", "\($0.module)"]
-        }), to: prefix + "-hits.csv")
+        var out = TextWriter(capacity: 56 * (hits.count + 1))
+        func real(_ v: Double, _ decimals: Int) {
+            out.append(byte: UInt8(ascii: ","))
+            out.append(v, decimals: decimals)
+        }
+        func integer(_ v: Int) {
+            out.append(byte: UInt8(ascii: ","))
+            out.append(v)
+        }
+        out.append("hit_id,x,y,z,volume_id,layer_id,module_id\n")
+        for h in hits {
+            out.append(h.id)
+            real(h.x, 4); real(h.y, 4); real(h.z, 4)
+            integer(h.layer.volume); integer(h.layer.layer); integer(h.module)
+            out.append(byte: UInt8(ascii: "\n"))
+        }
+        try AtomicFile.write(out.data, to: prefix + "-hits.csv")
         try AtomicFile.write(TruthFile.format(truth), to: prefix + "-truth.csv")
-        try AtomicFile.write(CSVTable.format(header: ["particle_id", "vx", "vy", "vz", "px", "py", "pz", "q", "nhits"], rows: particles.map {
-            ["\($0.id)"] + [$0.vx, $0.vy, $0.vz, $0.px, $0.py, $0.pz].map { String(format: "%.5f", $0) } + ["\($0.charge)", "\($0.hitCount)"]
-        }), to: prefix + "-particles.csv")
+        out = TextWriter(capacity: 80 * (particles.count + 1))
+        out.append("particle_id,vx,vy,vz,px,py,pz,q,nhits\n")
+        for p in particles {
+            out.append(p.id)
+            real(p.vx, 5); real(p.vy, 5); real(p.vz, 5); real(p.px, 5); real(p.py, 5); real(p.pz, 5)
+            integer(p.charge); integer(p.hitCount)
+            out.append(byte: UInt8(ascii: "\n"))
+        }
+        try AtomicFile.write(out.data, to: prefix + "-particles.csv")
     }
 }
 
@@ -44,22 +64,44 @@ public struct GeneratedEvent: Sendable {
 ///   σ_z = 0.5 mm) in a 2 T solenoid. Particles come from the beam line (σ_z = 55 mm) with
 ///   p_T ∈ [`minPT`, `maxPT`] drawn ∝ 1/p_T², |η| ≤ `maxEta`, charge ±1, and follow helices with
 ///   multiple scattering (Highland formula, x/X₀ = 2% per layer) until they leave the barrel.
+/// - **Full**: a whole collider detector, by default `DetectorDescription.trackMLFull` (the
+///   TrackML-like barrel and endcap disks, 2 T), at LHC luminosity: `pileup` collisions per event
+///   (exactly that many, so events differ only by their content), each with its vertex at
+///   (σ_x = σ_y = 0.015 mm, σ_z = 55 mm) and a Poisson number of charged particles with mean
+///   `multiplicity` · 2 `maxEta` (dN/dη flat over |η| ≤ `maxEta`, default 4), p_T from
+///   `spectrum` (Tsallis, ⟨p_T⟩ = 0.5 GeV; see `MinimumBiasSpectrum`). μ = 200 gives about 10,000
+///   particles (9,600 primaries and the secondaries). A `secondaries` fraction of the primaries' number adds neutral decays (a V⁰-like
+///   parent from the same spectrum, decaying at a transverse distance uniform in 10–100 mm into
+///   a +/− pair sharing its momentum with a 0.2 GeV relative kick). Particles are propagated as
+///   helices through cylinders and disks in the order they meet them (`HelixPropagator`: exact
+///   crossings, Highland scattering with the path through each layer at its incidence angle,
+///   hits smeared by the layer's σ_rφ and σ along z or r) until they leave the detector, or,
+///   for low-p_T loopers, at the end of their first outward half-turn. With probability
+///   `overlap` a crossing also leaves a hit in the overlapping neighbour module (the next module
+///   in φ, mounted 4 mm further out on a cylinder or 4 mm further along the flight on a disk):
+///   same particle and layer, another `module_id`; it adds no material. Module ids number
+///   modules of 20 mm (rφ) × 60 mm (along z or r) on pixel layers (σ_along < 0.1 mm) and
+///   50 × 100 mm on strip layers, from 1 by ring (z or r bin) and φ bin.
 ///
 /// `noise` is the number of noise hits as a fraction of the particle hits, spread uniformly over
-/// the layers; `inefficiency` is the chance that a layer misses a hit. Hit ids are shuffled.
-/// Truth weights are uniform over hits of particles with at least 4 hits and 0 otherwise
-/// (TrackML gives particles with 3 hits or fewer no weight).
+/// the layers (by area for the full detector); `inefficiency` is the chance that a layer misses a
+/// hit. Hit ids are shuffled.
+///
+/// Truth weights follow TrackML's rule for which hits count (Amrouche et al. 2019): zero for noise,
+/// for particles with 3 hits or fewer, and for particles with p_T < `focusPT` at their vertex;
+/// the other hits share the weight uniformly, summing to 1. (TrackML's real weights also vary
+/// along the track, favouring its first and last hits; here every counted hit weighs the same.)
 ///
 /// The settings are a `Configuration`; the generator draws events from them.
 public struct EventGenerator: Sendable {
     /// The simulated detector.
-    public enum Detector: String, Codable, CaseIterable, Sendable { case planar, barrel }
+    public enum Detector: String, Codable, CaseIterable, Sendable { case planar, barrel, full }
 
     /// The settings of the simulation.
     public struct Configuration: Codable, Equatable, Sendable {
         /// The detector. Default `.barrel`.
         public var detector: Detector
-        /// Particles per event. Default 100.
+        /// Planar and barrel: particles per event. Default 100.
         public var tracks: Int
         /// Noise hits as a fraction of the particle hits. Default 0.1.
         public var noise: Double
@@ -67,23 +109,50 @@ public struct EventGenerator: Sendable {
         public var inefficiency: Double
         /// Barrel: lowest and highest transverse momentum, GeV. Default 0.5 and 10.
         public var minPT: Double, maxPT: Double
-        /// Barrel: largest |η|. Default 1.
+        /// Barrel and full: largest |η|. Default 1 for the barrel, 4 for the full detector.
         public var maxEta: Double
-        /// Barrel: solenoid field, tesla. Default 2.
+        /// Barrel: solenoid field, tesla. Default 2. (The full detector's field is its description's.)
         public var magneticField: Double
+        /// Full: collisions per event (exactly). Default 200.
+        public var pileup: Int
+        /// Full: charged particles per unit of η per collision, dN/dη. Default 6.
+        public var multiplicity: Double
+        /// Full: the particles' p_T spectrum. Default ⟨p_T⟩ = 0.5 GeV.
+        public var spectrum: MinimumBiasSpectrum
+        /// Full: neutral decays into a charged pair, as a fraction of the primary particles. Default 0.02.
+        public var secondaries: Double
+        /// Full: the chance that a crossing also leaves a hit in the overlapping module. Default 0.08.
+        public var overlap: Double
+        /// Full: the detector; nil is `DetectorDescription.trackMLFull`.
+        public var detectorDescription: DetectorDescription?
+        /// Truth weights go only to particles with p_T ≥ this at their vertex, GeV. Default 0 (all).
+        public var focusPT: Double
 
         /// Settings with the defaults above, or the values given.
         public init(detector: Detector = .barrel, tracks: Int = 100, noise: Double = 0.1, inefficiency: Double = 0,
-                    minPT: Double = 0.5, maxPT: Double = 10, maxEta: Double = 1, magneticField: Double = 2) {
+                    minPT: Double = 0.5, maxPT: Double = 10, maxEta: Double? = nil, magneticField: Double = 2,
+                    pileup: Int = 200, multiplicity: Double = 6, spectrum: MinimumBiasSpectrum = MinimumBiasSpectrum(),
+                    secondaries: Double = 0.02, overlap: Double = 0.08, detectorDescription: DetectorDescription? = nil,
+                    focusPT: Double = 0) {
             self.detector = detector
             self.tracks = tracks
             self.noise = noise
             self.inefficiency = inefficiency
             self.minPT = minPT
             self.maxPT = maxPT
-            self.maxEta = maxEta
+            self.maxEta = maxEta ?? (detector == .full ? 4 : 1)
             self.magneticField = magneticField
+            self.pileup = pileup
+            self.multiplicity = multiplicity
+            self.spectrum = spectrum
+            self.secondaries = secondaries
+            self.overlap = overlap
+            self.detectorDescription = detectorDescription
+            self.focusPT = focusPT
         }
+
+        /// The detector the full simulation uses.
+        public var collider: DetectorDescription { detectorDescription ?? .trackMLFull }
 
         /// Throws unless the settings make sense.
         ///
@@ -98,6 +167,23 @@ public struct EventGenerator: Sendable {
             }
             guard minPT > 0 else { throw ConfigurationError(field: "minPT", "expected a positive p_T, found \(minPT)") }
             guard maxPT >= minPT else { throw ConfigurationError(field: "maxPT", "expected at least the lowest p_T, \(minPT), found \(maxPT)") }
+            guard maxEta > 0, maxEta <= 10 else { throw ConfigurationError(field: "maxEta", "expected a largest |η| in (0, 10], found \(maxEta)") }
+            guard (0...10_000).contains(pileup) else { throw ConfigurationError(field: "pileup", "expected 0 to 10,000 collisions, found \(pileup)") }
+            guard multiplicity >= 0, multiplicity <= 1000 else {
+                throw ConfigurationError(field: "multiplicity", "expected a dN/dη from 0 to 1000, found \(multiplicity)")
+            }
+            try ConfigurationError.nesting("spectrum") { try spectrum.validate() }
+            guard secondaries >= 0, secondaries <= 1 else {
+                throw ConfigurationError(field: "secondaries", "expected a fraction in [0, 1], found \(secondaries)")
+            }
+            guard overlap >= 0, overlap <= 1 else { throw ConfigurationError(field: "overlap", "expected a probability in [0, 1], found \(overlap)") }
+            guard focusPT >= 0, focusPT.isFinite else { throw ConfigurationError(field: "focusPT", "expected a p_T ≥ 0, found \(focusPT)") }
+            if let d = detectorDescription { try ConfigurationError.nesting("detectorDescription") { try d.validate() } }
+            // At most 2·10⁶ particles per event on average (about 2·10⁷ hits, a few GB): a bound on
+            // memory, not physics; μ = 200 is about 10⁴.
+            guard Double(pileup) * multiplicity * 2 * maxEta <= 2e6 else {
+                throw ConfigurationError(field: "pileup", "expected at most 2,000,000 particles per event on average, found \(pileup) collisions of \(multiplicity * 2 * maxEta) particles")
+            }
         }
     }
 
@@ -113,46 +199,60 @@ public struct EventGenerator: Sendable {
         self.configuration = configuration
     }
 
-    /// The barrel layers: (volume, layer, radius mm, half-length mm, σ_rφ mm, σ_z mm).
-    static let barrelLayers: [(Int, Int, Double, Double, Double, Double)] = [
-        (8, 2, 32, 455, 0.05, 0.05), (8, 4, 72, 455, 0.05, 0.05), (8, 6, 116, 455, 0.05, 0.05), (8, 8, 172, 455, 0.05, 0.05),
-        (13, 2, 260, 1030, 0.1, 0.5), (13, 4, 360, 1030, 0.1, 0.5), (13, 6, 500, 1030, 0.1, 0.5), (13, 8, 660, 1030, 0.1, 0.5),
-        (17, 2, 820, 1030, 0.1, 0.5), (17, 4, 1020, 1030, 0.1, 0.5),
-    ]
+    /// The barrel layers, from `DetectorDescription.trackMLBarrel`: (volume, layer, radius mm,
+    /// half-length mm, σ_rφ mm, σ_z mm).
+    static let barrelLayers: [(Int, Int, Double, Double, Double, Double)] = DetectorDescription.trackMLBarrel.layers.map {
+        ($0.id.volume, $0.id.layer, $0.position, $0.upper, $0.sigmaRPhi, $0.sigmaAlong)
+    }
     /// The planar chambers' z, mm.
     static let chambers: [Double] = [600, 800, 1000, 1200, 1400, 1600]
 
     /// Generates one event from `random`.
     public func generate(random: RandomSource) -> GeneratedEvent {
         let tracks = configuration.tracks, inefficiency = configuration.inefficiency
-        var raw: [(x: Double, y: Double, z: Double, layer: LayerID, truth: TruthHit)] = []
+        var raw: [RawHit] = []
         var particles: [Particle] = []
-        for p in stride(from: 1, through: tracks, by: 1) {
-            let (particle, hits) = detector == .planar ? planarTrack(id: p, random) : barrelTrack(id: p, random)
-            var kept = 0
-            for h in hits where !random.bernoulli(inefficiency) {
-                raw.append((h.x, h.y, h.z, h.layer, TruthHit(hitID: 0, particleID: p, tx: h.x, ty: h.y, tz: h.z,
-                                                               tpx: h.p.0, tpy: h.p.1, tpz: h.p.2, weight: 1)))
-                kept += 1
+        switch detector {
+        case .planar, .barrel:
+            for p in stride(from: 1, through: tracks, by: 1) {
+                let (particle, hits) = detector == .planar ? planarTrack(id: p, random) : barrelTrack(id: p, random)
+                var kept = 0
+                for h in hits where !random.bernoulli(inefficiency) {
+                    raw.append(RawHit(x: h.x, y: h.y, z: h.z, layer: h.layer, module: 0,
+                                      truth: TruthHit(hitID: 0, particleID: p, tx: h.x, ty: h.y, tz: h.z, tpx: h.p.0, tpy: h.p.1, tpz: h.p.2, weight: 1)))
+                    kept += 1
+                }
+                var pp = particle
+                pp.hitCount = kept
+                particles.append(pp)
             }
-            var pp = particle
-            pp.hitCount = kept
-            particles.append(pp)
+        case .full:
+            CollisionSimulation(configuration).simulate(random, hits: &raw, particles: &particles)
         }
         let noiseCount = Int((configuration.noise * Double(raw.count)).rounded())
+        let noise = detector == .full ? CollisionSimulation(configuration).noise : nil
+        raw.reserveCapacity(raw.count + noiseCount)
         for _ in 0..<noiseCount {
-            let h = noiseHit(random)
-            raw.append((h.x, h.y, h.z, h.layer, TruthHit(hitID: 0, particleID: 0, tx: h.x, ty: h.y, tz: h.z, weight: 0)))
+            if let noise {
+                raw.append(noise.hit(random))
+            } else {
+                let h = noiseHit(random)
+                raw.append(RawHit(x: h.x, y: h.y, z: h.z, layer: h.layer, module: 0, truth: TruthHit(hitID: 0, particleID: 0, tx: h.x, ty: h.y, tz: h.z, weight: 0)))
+            }
         }
         random.shuffle(&raw)
-        let counts = Dictionary(particles.map { ($0.id, $0.hitCount) }, uniquingKeysWith: { a, _ in a })
-        let eligible = raw.filter { $0.truth.particleID != 0 && (counts[$0.truth.particleID] ?? 0) >= 4 }.count
+        // Which particles carry weight: at least 4 hits, and p_T ≥ focusPT at the vertex.
+        let focusPT = configuration.focusPT
+        let counted = Set(particles.filter { $0.hitCount >= 4 && ($0.px * $0.px + $0.py * $0.py).squareRoot() >= focusPT }.map(\.id))
+        let eligible = raw.filter { $0.truth.particleID != 0 && counted.contains($0.truth.particleID) }.count
         var hits: [Hit] = [], truth: [TruthHit] = []
+        hits.reserveCapacity(raw.count)
+        truth.reserveCapacity(raw.count)
         for (k, r) in raw.enumerated() {
-            hits.append(Hit(id: k + 1, x: r.x, y: r.y, z: r.z, layer: r.layer, module: 0))
+            hits.append(Hit(id: k + 1, x: r.x, y: r.y, z: r.z, layer: r.layer, module: r.module))
             var t = r.truth
             t.hitID = k + 1
-            t.weight = t.particleID != 0 && (counts[t.particleID] ?? 0) >= 4 && eligible > 0 ? 1 / Double(eligible) : 0
+            t.weight = t.particleID != 0 && counted.contains(t.particleID) && eligible > 0 ? 1 / Double(eligible) : 0
             truth.append(t)
         }
         return GeneratedEvent(hits: hits, truth: truth, particles: particles)
@@ -202,6 +302,14 @@ public struct EventGenerator: Sendable {
     }
 
     typealias SimHit = (x: Double, y: Double, z: Double, layer: LayerID, p: (Double, Double, Double))
+
+    /// A hit before the ids are shuffled: measured position, layer, module and truth.
+    struct RawHit {
+        var x: Double, y: Double, z: Double
+        var layer: LayerID
+        var module: Int
+        var truth: TruthHit
+    }
 
     func planarTrack(id: Int, _ random: RandomSource) -> (Particle, [SimHit]) {
         let x0 = random.gaussian(sigma: 2), y0 = random.gaussian(sigma: 2)
@@ -281,7 +389,7 @@ public struct EventGenerator: Sendable {
         case .planar:
             let k = random.integer(below: Self.chambers.count)
             return (random.uniform(-500, 500), random.uniform(-500, 500), Self.chambers[k], LayerID(volume: 1, layer: k + 1))
-        case .barrel:
+        case .barrel, .full:
             let l = Self.barrelLayers[random.integer(below: Self.barrelLayers.count)]
             let phi = random.uniform(-Double.pi, Double.pi)
             return (l.2 * cos(phi), l.2 * sin(phi), random.uniform(-l.3, l.3), LayerID(volume: l.0, layer: l.1))

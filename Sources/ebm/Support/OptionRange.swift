@@ -14,7 +14,7 @@ enum OptionRange {
     }
 
     /// An integer in `range`.
-    static func integer(_ range: ClosedRange<Int>) -> (String) throws -> Int {
+    static func integer(_ range: ClosedRange<Int>) -> @Sendable (String) throws -> Int {
         { text in
             guard let n = Int(text.trimmingCharacters(in: .whitespaces)) else { throw Invalid(description: "expected an integer, got '\(text)'") }
             guard range.contains(n) else { throw Invalid(description: "expected an integer from \(range.lowerBound) to \(range.upperBound), got \(n)") }
@@ -23,12 +23,12 @@ enum OptionRange {
     }
 
     /// An integer of at least `range.lowerBound`.
-    static func integer(_ range: PartialRangeFrom<Int>) -> (String) throws -> Int {
+    static func integer(_ range: PartialRangeFrom<Int>) -> @Sendable (String) throws -> Int {
         integer(range.lowerBound...Int.max)
     }
 
     /// A finite number in `range` (NaN and infinities are refused).
-    static func real(_ range: ClosedRange<Double>) -> (String) throws -> Double {
+    static func real(_ range: ClosedRange<Double>) -> @Sendable (String) throws -> Double {
         { text in
             guard let x = Double(text.trimmingCharacters(in: .whitespaces)) else { throw Invalid(description: "expected a number, got '\(text)'") }
             guard x.isFinite, range.contains(x) else {
@@ -39,7 +39,7 @@ enum OptionRange {
     }
 
     /// A finite number of at least `range.lowerBound`.
-    static func real(_ range: PartialRangeFrom<Double>) -> (String) throws -> Double {
+    static func real(_ range: PartialRangeFrom<Double>) -> @Sendable (String) throws -> Double {
         { text in
             guard let x = Double(text.trimmingCharacters(in: .whitespaces)) else { throw Invalid(description: "expected a number, got '\(text)'") }
             guard x.isFinite, x >= range.lowerBound else { throw Invalid(description: "expected a finite number ≥ \(describe(range.lowerBound)), got \(text)") }
