@@ -1,7 +1,14 @@
 # EnergyModels: the two commands of the README, and the benchmarks.
 #   make demo   install missing Debian packages, build (release), run `ebm demo` on Data/
-#   make test   install missing Debian packages, run the test suite (release build), then every fuzz
-#               harness for TEST_FUZZ_SECONDS (default 10) with a fixed seed, so a reader regression shows
+#   make test   install missing Debian packages, run the test suite (release build), build the
+#               documentation with warnings as errors and build and run its snippets (make docs), then
+#               every fuzz harness for TEST_FUZZ_SECONDS (default 10) with a fixed seed, so a reader
+#               regression shows
+#   make docs   the DocC documentation of every library module as a static site in out/docs/
+#               (view: python3 -m http.server -d out/docs 8000, http://localhost:8000/documentation/);
+#               each module's guide article is generated from docs/*.md. See scripts/docs.sh.
+#   make docs-check  make docs, then render its pages in headless Chromium (installed if missing),
+#               screenshots in out/docs-check/; fails if a landing page shows no Topics. Not in make test.
 #   make bench  install missing Debian packages, build (release), run the benchmarks
 #   make fuzz   install missing Debian packages, build the fuzz harnesses (Fuzz/, libFuzzer + ASan) and
 #               run each for FUZZ_SECONDS (default 60); FUZZ_TARGETS="FuzzNumpy FuzzNpz" runs only
@@ -12,7 +19,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 TEST_FUZZ_SECONDS ?= 10
 
-.PHONY: deps build demo test bench fuzz clean
+.PHONY: deps build demo test docs docs-check bench fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -27,7 +34,14 @@ demo: build
 # real MNIST-sized models. -enable-testing keeps @testable imports working in release.
 test: deps
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+	SWIFT="$(SWIFT)" bash scripts/docs.sh
 	SWIFT="$(SWIFT)" FUZZ_SECONDS="$(TEST_FUZZ_SECONDS)" FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_FLAGS="-seed=1" bash scripts/fuzz.sh
+
+docs: deps
+	SWIFT="$(SWIFT)" bash scripts/docs.sh
+
+docs-check: docs
+	bash scripts/docs-check.sh
 
 bench: build
 	bash scripts/bench.sh

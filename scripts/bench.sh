@@ -40,6 +40,17 @@ run "$EBM" hopfield capacity --neurons 1000 --rule pseudoinverse --trials 5 --qu
 echo "== Dense associative memory, n = 3, N = 200: 2N = 400 patterns (target >= 95% recalled)"
 run "$EBM" hopfield capacity --neurons 200 --rule dense --degree 3 --loads 1:3:0.5 --trials 3 --probes 400 --quiet --plot "$OUT/capacity-dense3.svg"
 
+echo "== Modern Hopfield (Ramsauer et al. 2020), N = 200, 20% flipped probes, one update: P up to 100N (target: success >= 0.99 at P = 20N, beta 1)"
+run "$EBM" hopfield capacity --rule modern --neurons 200 --noise 0.2 --beta 1 --trials 3 --quiet
+run "$EBM" hopfield capacity --rule modern --neurons 200 --noise 0.2 --beta 0.05 --trials 3 --quiet --plot "$OUT/capacity-modern.svg"
+echo "== Modern Hopfield: 10,000 MNIST probes (20% flipped) against the 60,000 stored training digits, one update, through .npy files (target <= 15 s)"
+run python3 Benchmarks/modern_hopfield_numpy.py prepare --data Data/mnist --out "$OUT/modern"
+run /usr/bin/time -f "store took %e s" "$EBM" hopfield store --rule modern --patterns "$OUT/modern/stored.npy" --out "$OUT/modern/memory.npz"
+run /usr/bin/time -f "recall took %e s (user %U s)" "$EBM" hopfield recall --memory "$OUT/modern/memory.npz" --probes "$OUT/modern/probes.npy" --beta 1 --brief --quiet --output "$OUT/modern/recalled.npy"
+run python3 Benchmarks/modern_hopfield_numpy.py time --out "$OUT/modern" --compare "$OUT/modern/recalled.npy"
+echo "== Modern Hopfield on MNIST: own digit and same class from masked and 20%-flipped probes"
+run "$EBM" hopfield mnist --data Data/mnist --probes 1000 --quiet --png "$OUT/hopfield-mnist.png"
+
 echo "== RBM speed: one CD-1 epoch, 60,000 MNIST digits, 500 hidden, batch 100 (target: >= 2x scikit-learn, >= PyTorch)"
 run "$EBM" bench rbm --hidden 500 --batch 100 --cd 1
 # The Python peers live in a benchmark-only virtualenv (never in the library's runtime).

@@ -6,6 +6,8 @@
 #   libpng-dev       libpng (and zlib): PNG image grids, gzip'd IDX files, .npz archives
 #   NumPy            for the tests that check NumPy reads our .npy/.npz files and we read its own:
 #                    Debian's python3-numpy for the system python3, else pip for the python3 on PATH
+# Optional tools, only when named as arguments (for targets that need them, not for build or test):
+#   chromium         Debian's Chromium, headless, for `make docs-check`
 set -euo pipefail
 
 # Whether any of the given paths (globs) exists.
@@ -20,6 +22,13 @@ exists /usr/include/zlib.h || need+=(zlib1g-dev)
 
 numpy_missing() { ! python3 -c "import numpy" >/dev/null 2>&1; }
 if numpy_missing && [ "$(command -v python3 || true)" = /usr/bin/python3 ]; then need+=(python3-numpy); fi
+
+for tool in "$@"; do
+  case "$tool" in
+    chromium) command -v chromium >/dev/null 2>&1 || need+=(chromium) ;;
+    *) echo "install-deps: unknown optional tool '$tool' (known: chromium)" >&2; exit 2 ;;
+  esac
+done
 
 if [ ${#need[@]} -eq 0 ]; then
   if numpy_missing && command -v python3 >/dev/null 2>&1; then

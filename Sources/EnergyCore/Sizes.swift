@@ -53,7 +53,8 @@ public enum Sizes {
     /// - Parameters:
     ///   - factors: the dimensions as the input states them (e.g. an `.npy` shape).
     ///   - elementSize: bytes per element.
-    ///   - file: the file (or option) the sizes come from; `field`: which of its fields.
+    ///   - file: the file (or option) the sizes come from.
+    ///   - field: which of its fields.
     /// - Returns: the number of elements.
     /// - Throws: `InputError` naming the file, the field and the limit when the product overflows
     ///   or the bytes exceed `allocationLimit`.

@@ -137,7 +137,10 @@ public struct CSVTable: Sendable {
 
     /// Reads a numeric CSV file straight into a matrix (one row per line), without building strings.
     ///
-    /// - Parameter hasHeader: skip the first line.
+    /// - Parameters:
+    ///   - path: the CSV file.
+    ///   - hasHeader: skip the first line.
+    ///   - as: the element type of the matrix, `Float` or `Double`.
     /// - Throws: `InputError` naming line and column of a ragged row or a value that is not a finite number.
     public static func readMatrix<T: BLASScalar>(_ path: String, hasHeader: Bool = false, as: T.Type = T.self) throws -> Matrix<T> {
         let data = try AtomicFile.read(path)

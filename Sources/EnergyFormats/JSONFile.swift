@@ -19,7 +19,11 @@ public enum JSONFile {
 
     /// The document in `path` decoded as `T`, after checking that its `format` field is `format`.
     ///
-    /// - Parameter what: the kind of document, for messages: "a detector description".
+    /// - Parameters:
+    ///   - type: the type the document decodes to.
+    ///   - path: the JSON file.
+    ///   - format: the value its `format` field must have.
+    ///   - what: the kind of document, for messages: "a detector description".
     /// - Throws: `InputError` naming the file (and the field) when it cannot be read, is not JSON, is
     ///   another kind of document, or does not have the expected shape.
     public static func read<T: Decodable>(_ type: T.Type, from path: String, format: String, what: String) throws -> T {

@@ -27,6 +27,9 @@ extension NumpyArchive {
     /// The JSON member `name` decoded as `T`, after checking that its `format` field is `format`.
     ///
     /// - Parameters:
+    ///   - type: the type the member decodes to.
+    ///   - name: the member of the archive holding the JSON string.
+    ///   - format: the value its `format` field must have.
     ///   - what: the kind of file, for messages: "an RBM", "a DBN checkpoint".
     ///   - file: the archive's path, for messages.
     /// - Throws: `InputError` naming the file and the member when the member is missing, is not

@@ -25,11 +25,21 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
     public var annealing: BinaryAnnealing.Configuration
     /// How tracks are read off the settled network.
     public var extraction: TrackExtractor.Configuration
+    /// Which layer can follow which (`LayerGraph`). With a graph, segments are built along its
+    /// links by `GraphSegmentBuilder` (barrel and endcap disks alike) and `geometry` is not used;
+    /// without one (the default), layers are ordered by `LayerLayout`. Default nil.
+    public var layerGraph: LayerGraph?
+    /// Threads that build the segments of one event. Default 1.
+    public var workers: Int
+    /// A second network on the hits the first one's confident tracks leave (`SecondPass`).
+    /// Default nil (one network).
+    public var secondPass: SecondPass?
 
     /// A configuration with the defaults of each part, or the values given.
     public init(geometry: DetectorGeometry = .auto, cuts: SegmentCuts = SegmentCuts(), energy: EnergyParameters = EnergyParameters(),
                 solver: Solver = .meanField, meanField: MeanFieldAnnealing.Configuration = .init(),
-                annealing: BinaryAnnealing.Configuration = .init(), extraction: TrackExtractor.Configuration = .init()) {
+                annealing: BinaryAnnealing.Configuration = .init(), extraction: TrackExtractor.Configuration = .init(),
+                layerGraph: LayerGraph? = nil, workers: Int = 1, secondPass: SecondPass? = nil) {
         self.geometry = geometry
         self.cuts = cuts
         self.energy = energy
@@ -37,6 +47,9 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
         self.meanField = meanField
         self.annealing = annealing
         self.extraction = extraction
+        self.layerGraph = layerGraph
+        self.workers = workers
+        self.secondPass = secondPass
     }
 
     /// Throws unless every part is usable.
@@ -49,6 +62,9 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
         try ConfigurationError.nesting("meanField") { try meanField.validate() }
         try ConfigurationError.nesting("annealing") { try annealing.validate() }
         try ConfigurationError.nesting("extraction") { try extraction.validate() }
+        if let layerGraph { try ConfigurationError.nesting("layerGraph") { try layerGraph.validate() } }
+        if let secondPass { try ConfigurationError.nesting("secondPass") { try secondPass.validate() } }
+        guard workers >= 1, workers <= 1024 else { throw ConfigurationError(field: "workers", "expected 1 to 1024 threads, found \(workers)") }
     }
 }
 
@@ -99,14 +115,52 @@ public struct TrackFinder: Sendable {
 
     /// Reconstructs the tracks of one event. `observe` sees the mean-field state after every
     /// temperature: its index, the step, and the activations (for a trace or annealing frames).
+    ///
+    /// With a `secondPass`, the first network's tracks of at least `minConfidentHits` hits are kept,
+    /// and a second network (same configuration, with the second pass's `skipLayers` and
+    /// `maxAngle`) runs on the other hits; `observe` sees the first. The reconstruction's network,
+    /// activations and trace are the first network's; its tracks are both passes', its times their sums.
     public func reconstruct(_ hits: [Hit], random: RandomSource,
                             observe: ((Int, AnnealingStep, [Double]) -> Void)? = nil) throws -> Reconstruction {
+        var first = try reconstructOnce(hits, random: random, observe: observe)
+        guard let pass = configuration.secondPass else { return first }
+        let confident = first.tracks.filter { $0.count >= pass.minConfidentHits }
+        var used = [Bool](repeating: false, count: hits.count)
+        for track in confident { for h in track { used[h] = true } }
+        let rest = hits.indices.filter { !used[$0] }
+        var c = configuration
+        c.secondPass = nil
+        c.cuts.skipLayers = pass.skipLayers
+        c.energy.maxAngle = pass.maxAngle
+        let second = try TrackFinder(c).reconstructOnce(rest.map { hits[$0] }, random: random, observe: nil)
+        first.tracks = (confident + second.tracks.map { $0.map { rest[$0] } }).sorted { $0[0] < $1[0] }
+        first.candidateSegments += second.candidateSegments
+        first.seconds = (first.seconds.build + second.seconds.build, first.seconds.solve + second.seconds.solve,
+                         first.seconds.extract + second.seconds.extract)
+        return first
+    }
+
+    /// One network: segments, settling, extraction.
+    func reconstructOnce(_ hits: [Hit], random: RandomSource,
+                         observe: ((Int, AnnealingStep, [Double]) -> Void)?) throws -> Reconstruction {
         let t0 = Date()
-        let layout = LayerLayout(hits: hits, geometry: configuration.geometry)
-        let segments = SegmentBuilder.segments(hits: hits, layout: layout, cuts: configuration.cuts)
+        let layout: LayerLayout, segments: [Segment]
+        if let graph = configuration.layerGraph {
+            layout = LayerLayout(hits: hits, graph: graph)
+            segments = GraphSegmentBuilder.segments(hits: hits, graph: graph, cuts: configuration.cuts, workers: configuration.workers)
+        } else {
+            layout = LayerLayout(hits: hits, geometry: configuration.geometry)
+            segments = SegmentBuilder.segments(hits: hits, layout: layout, cuts: configuration.cuts)
+        }
+        // The network numbers neurons in 32 bits and holds several arrays per neuron: refuse an
+        // event whose cuts leave more candidates than that, or than the allocation limit allows.
+        guard segments.count < Int(Int32.max) else {
+            throw InputError(file: "the event", "\(segments.count) candidate segments pass the cuts, above 2³¹ − 1; tighten the cuts")
+        }
+        try Sizes.checkAllocation([segments.count, 4], elementSize: MemoryLayout<Segment>.stride, file: "the event", field: "candidate segments")
         let helix = layout.geometry == .barrel && configuration.cuts.magneticField > 0 && configuration.energy.helixKinks
         let network = SegmentNetwork(hits: hits, segments: segments, parameters: configuration.energy, helix: helix,
-                                     dropIsolated: configuration.extraction.minHits >= 3)
+                                     dropIsolated: configuration.extraction.minHits >= 3, lengthsPerLink: configuration.layerGraph != nil)
         let t1 = Date()
         let activations: [Double], trace: [AnnealingStep]
         switch configuration.solver {

@@ -45,4 +45,22 @@ extension HopfieldGuideTests {
         #expect(criticalLoad.map { String(format: "%.3f", $0) } == "0.158")
         #expect(try sourceExample(#filePath, named: "hopfield-capacity") == guideExample("hopfield.md", named: "hopfield-capacity"))
     }
+
+    @Test("docs/hopfield.md's modern-memory example recalls every letter in one update, and is the text of the guide")
+    func modernExample() throws {
+        let letters = try PatternFile.read(dataFolder + "/patterns/letters.txt")
+        let probes = letters.corrupted(fraction: 0.2, random: RandomSource(seed: 1))
+        // example: hopfield-modern
+        // The letters in a modern Hopfield memory (Ramsauer et al. 2020): it keeps the patterns, no weights.
+        var modern = AssociativeMemory(neurons: letters.neurons, rule: .modern)
+        try modern.store(letters)
+        // One update ξ ← X softmax(β Xᵀ ξ) of all 26 probes at once, at β = 1.
+        let recalled = try modern.recallModern(probes.values, configuration: ModernRecallConfiguration(beta: 1))
+        let exact = recalled.filter(\.isExact).count        // probes whose sign is a stored letter
+        let nearest = recalled.map(\.nearest)               // the letter of the largest softmax weight
+        let metastable = recalled.filter(\.isMetastable)   // mixtures: largest weight below ½
+        // end of example
+        #expect(exact == 26 && nearest == Array(0..<26) && metastable.isEmpty)
+        #expect(try sourceExample(#filePath, named: "hopfield-modern") == guideExample("hopfield.md", named: "hopfield-modern"))
+    }
 }

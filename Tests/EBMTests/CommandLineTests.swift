@@ -99,7 +99,7 @@ struct CommandLineTests {
               (["bench", "hopfield", "--noise", "nan"], "--noise: expected a fraction of flipped bits in [0, 1], got nan"),
               (["bench", "hopfield", "--mode", "random"], "The value 'random' is invalid for '--mode <mode>'. Please provide one of 'async', 'sync' or 'stochastic'."),
               (["bench", "hopfield", "--rule", "dense", "--degree", "1"], "--degree: expected a degree of at least 2 (or 0 for the exponential F), got 1"),
-              (["hopfield", "capacity", "--rule", "oja"], "The value 'oja' is invalid for '--rule <rule>'. Please provide one of 'hebb', 'storkey', 'pseudoinverse', 'dense' or 'dense-exp'."),
+              (["hopfield", "capacity", "--rule", "oja"], "The value 'oja' is invalid for '--rule <rule>'. Please provide one of the following: - hebb - storkey - pseudoinverse - dense - dense-exp - modern (see 'ebm hopfield capacity --help')"),
               (["hopfield", "capacity", "--noise", "0.7"], "--noise: expected a fraction of flipped bits in [0, 0.5), got 0.7"),
               (["hopfield", "capacity", "--probes", "0"], "--probes: expected at least 1 probe per network, got 0"),
               (["hopfield", "capacity", "--loads", "0.3:0.1:0.1"], "The value '0.3:0.1:0.1' is invalid for '--loads <loads>': expected start:end:step"),
@@ -153,5 +153,7 @@ struct CommandLineTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("dense-exp"))
         #expect(FileManager.default.fileExists(atPath: dir.file("demo/hopfield-letters.png")))
+        #expect(run.stdout.contains("Modern Hopfield memory (Ramsauer et al. 2020): 10000 binarised MNIST training digits"))
+        #expect(FileManager.default.fileExists(atPath: dir.file("demo/hopfield-mnist.png")))
     }
 }

@@ -23,4 +23,13 @@ struct ProgressTests {
         #expect(text.contains("ETA 0:3"))  // 150 steps left at about 5 steps/s
         #expect(text.hasSuffix("loss 0.3"))
     }
+
+    @Test("counts beyond 32 bits print in full")
+    func wideCounts() {
+        let total = 6_000_000_000
+        let p = ProgressReporter("segments", total: total, quiet: true)
+        p.advance(by: 3_000_000_001)
+        let text = p.line(now: Date().addingTimeInterval(10), note: "")
+        #expect(text.contains(" 50% 3000000001/6000000000"), "\(text)")
+    }
 }

@@ -40,6 +40,29 @@ struct TracksCommandTests {
         #expect(r.status == 0 && frames.contains("stroke-opacity"))
     }
 
+    @Test("map from geometry and from truth, then find along the map on a full-detector pile-up event")
+    func layerMap() throws {
+        let prefix = dir.file("full/event")
+        var r = try ebm(["tracks", "generate", "--detector", "full", "--pileup", "10", "--noise", "0.1", "--focus-pt", "1", "--seed", "5", "--out", prefix])
+        #expect(r.status == 0, "\(r.stderr)")
+        let map = dir.file("map.json"), learned = dir.file("learned.json")
+        r = try ebm(["tracks", "map", "--detector", "trackml-full", "--min-pt", "0.9", "--output", map])
+        #expect(r.status == 0 && r.stdout.contains("48 layers"), "\(r.stdout) \(r.stderr)")
+        r = try ebm(["tracks", "map", "--events", dir.file("full"), "--output", learned])
+        #expect(r.status == 0 && r.stdout.contains("truth of 1 event"), "\(r.stdout) \(r.stderr)")
+        let sub = dir.file("full-sub.csv")
+        r = try ebm(["tracks", "find", "--hits", prefix + "-hits.csv", "--output", sub, "--layer-map", map, "--threads", "2", "--min-pt", "0.9",
+                     "--max-z0", "150", "--no-skip-layers", "--max-angle", "0.01", "--second-pass", "--confident-hits", "8", "--second-max-angle", "0.02"])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try ebm(["tracks", "score", "--truth", prefix + "-truth.csv", "--submission", sub])
+        let score = Double(r.stdout.split(separator: " ")[2].trimmingCharacters(in: CharacterSet(charactersIn: ";"))) ?? 0
+        #expect(score > 0.9, "\(r.stdout)")
+        r = try ebm(["tracks", "map", "--output", map])
+        #expect(r.status == 2)
+        r = try ebm(["tracks", "find", "--hits", prefix + "-hits.csv", "--output", sub, "--layer-map", dir.write("bad.json", "{}")])
+        #expect(r.status == 1 && r.stderr.contains("bad.json"), "\(r.stderr)")
+    }
+
     @Test("bad hit files and mismatched truth exit 1 with the file and line; the input is never overwritten")
     func errors() throws {
         let bad = dir.write("bad.csv", "hit_id,x,y,z,layer\n1,0,0,1,1\n2,0,abc,2,2\n")

@@ -39,6 +39,9 @@ public final class Pretrainer {
         ///     20 per layer and `associativeTopEpochs` for a label-joined top.
         ///   - training: each layer's RBM training; nil for the defaults above (which follow
         ///     `generativeTop`: the label-joined top gets CD-`associativeTopSteps`).
+        ///   - visibleUnits: the units of the first layer's visible side: Bernoulli, or Gaussian for
+        ///     standardised real-valued data.
+        ///   - generativeTop: join the top RBM's visible layer to one-hot label units (Hinton et al. 2006).
         ///   - seed: the pretraining's seed, written into every layer's `training` (see `seed`).
         public init(layers: [Int] = [500, 500, 2000], epochs: [Int]? = nil, training: [RBMTrainer.Configuration]? = nil,
                     visibleUnits: VisibleUnits = .bernoulli, generativeTop: Bool = true, seed: UInt64 = 1) {

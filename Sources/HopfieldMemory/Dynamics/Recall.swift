@@ -11,15 +11,25 @@ extension AssociativeMemory {
     /// `random`, so the output depends on the seed only, not on the number of threads.
     ///
     /// - Parameters:
+    ///   - probes: the starting states, one per probe, with as many neurons as the memory.
+    ///   - mode: the update rule: asynchronous, synchronous or stochastic (Glauber) dynamics.
+    ///   - maxSweeps: the most sweeps over the neurons before a probe is given up as not converged.
+    ///   - random: the stream from which each probe's generator is seeded, in order.
     ///   - input: an external input x added to every local field (pairwise rules only).
-    /// - Throws: `ConfigurationError` naming `maxSweeps`, `mode.schedule.…` (an unusable stochastic
-    ///   schedule) or `input` (an external input of another size); `InputError` naming `source` when
+    ///   - threads: workers; the results do not depend on them.
+    ///   - source: the name of the probes for messages, e.g. their file.
+    /// - Throws: `ConfigurationError` naming `rule` for a modern memory (see `recallModern`),
+    ///   `maxSweeps`, `mode.schedule.…` (an unusable stochastic schedule) or `input` (an external
+    ///   input of another size); `InputError` naming `source` when
     ///   the probes have a different number of neurons.
     public func recall(_ probes: PatternSet, mode: RecallMode = .asynchronous, maxSweeps: Int = 100,
                        random: RandomSource, input: [Float]? = nil,
                        threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                        source: String = "probes") throws -> [RecallResult] {
         try Self.validateRecall(mode: mode, maxSweeps: maxSweeps)
+        guard !isModern else {
+            throw ConfigurationError(field: "rule", "the memory uses the modern rule, which recalls with an inverse temperature β")
+        }
         if let input, input.count != neurons {
             throw ConfigurationError(field: "input", "expected \(neurons) values, one per neuron, got \(input.count)")
         }

@@ -4,11 +4,11 @@ import Foundation
 
 /// A stored memory as a NumPy `.npz` archive, loadable with `numpy.load`:
 ///
-/// - `weights`: N × N float32 (absent for the dense memory);
+/// - `weights`: N × N float32 (absent for the dense and the modern memory);
 /// - `patterns`: P × N float32, ±1;
 /// - `thresholds`: N float32;
 /// - `metadata`: a JSON string with the `rule` (its name, which for the dense memory holds the
-///   function and degree: `dense-poly3`, `dense-exp`), `neurons`, `patterns`, the pattern `shape`
+///   function and degree: `dense-poly3`, `dense-exp`; `modern`), `neurons`, `patterns`, the pattern `shape`
 ///   and the projection `rank`.
 public enum HopfieldModelFile {
     /// What the `metadata` member says about the memory: its rule, its size and how its patterns
@@ -41,7 +41,7 @@ public enum HopfieldModelFile {
     public static func write(_ memory: AssociativeMemory, to path: String) throws {
         var archive = NumpyArchive()
         try archive.setJSON(Metadata(model: memory))
-        if !memory.isDense { archive["weights"] = NumpyArray(memory.weights) }
+        if AssociativeMemory.hasWeights(memory.rule) { archive["weights"] = NumpyArray(memory.weights) }
         archive["patterns"] = NumpyArray(memory.patterns.values)
         archive["thresholds"] = NumpyArray(memory.thresholds, shape: [memory.neurons])
         try archive.write(to: path)
@@ -72,7 +72,7 @@ public enum HopfieldModelFile {
         }
         guard thresholds.allFinite else { throw InputError(file: path, .entry("thresholds"), "expected finite thresholds, found NaN or infinity") }
         var weights = Matrix<Float>(rows: 0, columns: 0)
-        if case .dense = rule {} else {
+        if AssociativeMemory.hasWeights(rule) {
             weights = try archive.require("weights", file: path).matrix(as: Float.self, file: path, what: "weights")
             guard weights.rows == n, weights.columns == n else {
                 throw InputError(file: path, .entry("weights"), "expected \(n)×\(n) weights, found \(weights.rows)×\(weights.columns)")

@@ -9,9 +9,11 @@ extension HopfieldModelFile {
     /// Stores the patterns of a pattern file (CSV, text grid or PBM) in a memory and writes it to `path`.
     ///
     /// - Parameters:
+    ///   - patternFile: the pattern file (CSV, text grid or PBM, by its extension).
     ///   - binary: read CSV values as 0/1 instead of −1/1.
     ///   - rule: the learning rule; nil for Hebb's, or the rule of `existing`.
     ///   - existing: a memory file to add the patterns to, instead of starting an empty memory.
+    ///   - path: the memory file written (`.npz`).
     /// - Returns: the memory written, and how many patterns were added to it.
     /// - Throws: `ConfigurationError` naming `rule.degree` for an unusable dense degree; `InputError`
     ///   when `path` is one of the inputs, for a bad pattern or memory file, patterns of another size
@@ -40,11 +42,17 @@ extension HopfieldModelFile {
     /// with the probes' 2-D shape (or the stored patterns').
     ///
     /// - Parameters:
+    ///   - probeFile: the pattern file of the probes (CSV, text grid or PBM, by its extension).
     ///   - binary: read and write CSV values as 0/1 instead of −1/1.
+    ///   - memoryFile: the memory file (`.npz`) to recall from.
+    ///   - mode: the update rule: asynchronous, synchronous or stochastic (Glauber) dynamics.
+    ///   - maxSweeps: the most sweeps over the neurons before a probe is given up as not converged.
     ///   - seed: seeds the random stream of the update order and the Glauber noise.
     ///   - threads: workers; the results do not depend on them.
+    ///   - output: the file of the final states, written in the probes' format.
     /// - Returns: the memory, the probes and the result of each probe.
-    /// - Throws: `ConfigurationError` naming `maxSweeps` or `mode.schedule.…`; `InputError` when
+    /// - Throws: `ConfigurationError` naming `maxSweeps` or `mode.schedule.…`, or `rule` for a modern
+    ///   memory (recalled by `recallModern`); `InputError` when
     ///   `output` is one of the inputs, for a bad memory or probe file, or probes of another size.
     public static func recall(probesFrom probeFile: String, binary: Bool = false, memory memoryFile: String,
                               mode: RecallMode = .asynchronous, maxSweeps: Int = 100, seed: UInt64 = 1,

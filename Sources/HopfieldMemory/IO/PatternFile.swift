@@ -12,12 +12,16 @@ public enum PatternFormat: String, Sendable, CaseIterable {
     case grid
     /// PBM images (netpbm P1 plain or P4 raw), one or more per file; black (1) is +1.
     case pbm
+    /// A NumPy `.npy` array, P × N (or P × height × width for images), for large pattern sets:
+    /// values −1/1 (or 0/1 when read or written as binary); written as float32.
+    case npy
 
-    /// The format of a path by its extension (`.csv`, `.pbm`, anything else a text grid), or by a
-    /// PBM magic number at the start of an existing file.
+    /// The format of a path by its extension (`.csv`, `.pbm`, `.npy`, anything else a text grid), or
+    /// by a PBM magic number at the start of an existing file.
     public static func of(_ path: String) -> PatternFormat {
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
         if ext == "csv" { return .csv }
+        if ext == "npy" { return .npy }
         if ext == "pbm" { return .pbm }
         if let h = FileHandle(forReadingAtPath: path) {
             defer { try? h.close() }
@@ -28,11 +32,14 @@ public enum PatternFormat: String, Sendable, CaseIterable {
     }
 }
 
-/// Reads and writes `PatternSet`s in the three pattern formats, with errors that name the file and line.
+/// Reads and writes `PatternSet`s in the four pattern formats, with errors that name the file and line.
 public enum PatternFile {
     /// Reads the patterns of a file in the given format (default: by its extension).
     ///
-    /// - Parameter binary: for CSV, read 0/1 values (0 → −1) instead of −1/1.
+    /// - Parameters:
+    ///   - path: the pattern file.
+    ///   - format: CSV, text grid or PBM; nil to choose by the file's extension (and PBM magic).
+    ///   - binary: for CSV, read 0/1 values (0 → −1) instead of −1/1.
     /// - Throws: `InputError` for an empty file, ragged rows, grids of different shapes, values other
     ///   than ±1 (or 0/1), unknown grid characters, or a malformed PBM.
     public static func read(_ path: String, format: PatternFormat? = nil, binary: Bool = false) throws -> PatternSet {
@@ -41,7 +48,31 @@ public enum PatternFile {
         case .csv: return try parseCSV(data, file: path, binary: binary)
         case .grid: return try parseGrid(String(decoding: data, as: UTF8.self), file: path)
         case .pbm: return try parsePBM(data, file: path)
+        case .npy:
+            let (values, shape) = try npyValues(NumpyArray.decode(data, file: path), file: path, binary: binary)
+            if let bad = values.storage.firstIndex(where: { $0 != 1 && $0 != -1 }) {
+                throw InputError(file: path, .record(bad / max(1, values.columns)),
+                                 "expected \(binary ? "0 or 1" : "-1 or 1"), found \(binary ? (values.storage[bad] + 1) / 2 : values.storage[bad])")
+            }
+            return PatternSet(values, shape: shape)
         }
+    }
+
+    /// The values of a `.npy` array of patterns or probes, one per row, with the image shape of a
+    /// 3-D array; `binary` maps v to 2v − 1 (0/1 to −1/1). Any finite values pass (probes may hold
+    /// 0 for unknown pixels).
+    ///
+    /// - Throws: `InputError` for a string array, an array that is not 2-D or 3-D, no values per
+    ///   pattern, or non-finite values.
+    public static func npyValues(_ array: NumpyArray, file: String, binary: Bool = false) throws -> (values: Matrix<Float>, shape: (height: Int, width: Int)?) {
+        guard var values: [Float] = array.values() else { throw InputError(file: file, "expected numbers, found a string") }
+        let shape = array.shape
+        guard shape.count == 2 || shape.count == 3, let columns = Sizes.product(Array(shape.dropFirst())), columns > 0 else {
+            throw InputError(file: file, "expected an array of patterns, P × N or P × height × width, found shape \(shape)")
+        }
+        guard values.allFinite else { throw InputError(file: file, "expected finite values, found NaN or infinity") }
+        if binary { values.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = 2 * p[i] - 1 } } }
+        return (Matrix(rows: shape[0], columns: columns, storage: values), shape.count == 3 ? (height: shape[1], width: shape[2]) : nil)
     }
 
     /// Writes patterns atomically in the given format (default: by the path's extension).
@@ -53,6 +84,12 @@ public enum PatternFile {
         case .csv: text = formatCSV(patterns, binary: binary)
         case .grid: text = formatGrid(patterns)
         case .pbm: text = formatPBM(patterns)
+        case .npy:
+            var values = patterns.values.storage
+            if binary { values = values.map { ($0 + 1) / 2 } }
+            let shape = patterns.shape.map { [patterns.count, $0.height, $0.width] } ?? [patterns.count, patterns.neurons]
+            try NumpyArray(values, shape: shape).write(to: path)
+            return
         }
         try AtomicFile.write(text.data, to: path)
     }

@@ -49,6 +49,8 @@ public struct CapacityCurve: Equatable, Sendable, Codable {
 /// fraction of its bits flipped, and measure how often recall succeeds as the load α = P/N grows.
 ///
 /// For Hebb's rule the retrieval phase ends near α_c ≈ 0.138 (Amit, Gutfreund & Sompolinsky 1985).
+/// The modern rule recalls in one update at the configuration's β, and its final state's sign is
+/// compared with the original.
 public struct CapacityExperiment: Sendable {
     /// A recall succeeds when its final overlap with the original pattern is at least this.
     public static let successOverlap = 0.98
@@ -71,10 +73,14 @@ public struct CapacityExperiment: Sendable {
         public var loads: [Double]?
         /// Seeds the one random stream that draws the patterns, the probes and the recall.
         public var seed: UInt64
+        /// The inverse temperature β of the modern rule's one-step recall (`ModernRecallConfiguration`);
+        /// `mode` and `maxSweeps` apply to the other rules.
+        public var beta: Double
 
         public init(neurons: Int = 1000, rule: LearningRule = .hebbian, noise: Double = 0.1, trials: Int = 5,
                     probesPerNetwork: Int = 100, mode: RecallMode = .asynchronous, maxSweeps: Int = 100,
-                    loads: [Double]? = nil, seed: UInt64 = 1) {
+                    loads: [Double]? = nil, seed: UInt64 = 1, beta: Double = 1) {
+            self.beta = beta
             self.neurons = neurons
             self.rule = rule
             self.noise = noise
@@ -92,7 +98,7 @@ public struct CapacityExperiment: Sendable {
         /// Refuses settings the experiment cannot run.
         ///
         /// - Throws: `ConfigurationError` naming the field: `neurons`, `rule.degree`, `noise`, `trials`,
-        ///   `probesPerNetwork`, `mode.schedule.…`, `maxSweeps` or `loads`.
+        ///   `probesPerNetwork`, `mode.schedule.…`, `maxSweeps`, `beta` or `loads`.
         public func validate() throws {
             guard neurons >= 2 else { throw ConfigurationError(field: "neurons", "expected at least 2 neurons, got \(neurons)") }
             try ConfigurationError.nesting("rule") { try rule.validate() }
@@ -104,6 +110,7 @@ public struct CapacityExperiment: Sendable {
                 throw ConfigurationError(field: "probesPerNetwork", "expected at least 1 probe per network, got \(probesPerNetwork)")
             }
             try AssociativeMemory.validateRecall(mode: mode, maxSweeps: maxSweeps)
+            try ModernRecallConfiguration(beta: beta).validate()
             let scan = scannedLoads
             guard !scan.isEmpty else { throw ConfigurationError(field: "loads", "expected at least one load") }
             if let bad = scan.first(where: { !($0 > 0 && $0 * Double(neurons) <= Self.maximumPatterns) }) {
@@ -132,13 +139,16 @@ public struct CapacityExperiment: Sendable {
         case .storkey: return stride(from: 0.05, through: 0.60, by: 0.05).map { $0 }
         case .pseudoinverse: return stride(from: 0.05, through: 0.95, by: 0.05).map { $0 }
         case .dense: return stride(from: 0.5, through: 4.0, by: 0.5).map { $0 }
+        case .modern: return [1, 2, 5, 10, 20, 50, 100]
         }
     }
 
     /// Measures the curve at each load, `trials` networks per load, drawing everything from one
     /// stream seeded with `configuration.seed`.
     ///
-    /// - Parameter threads: workers of each batch recall; the curve does not depend on them.
+    /// - Parameters:
+    ///   - threads: workers of each batch recall; the curve does not depend on them.
+    ///   - progress: told of each network trained and recalled.
     public func run(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                     progress: (any ProgressObserver)? = nil) throws -> CapacityCurve {
         let c = configuration
@@ -176,6 +186,10 @@ public struct CapacityExperiment: Sendable {
         try memory.store(stored)
         let originals = PatternSet(stored.values.rows(0..<min(p, c.probesPerNetwork)))
         let noisy = originals.corrupted(fraction: c.noise, random: random)
+        if memory.isModern {
+            let results = try memory.recallModern(noisy.values, configuration: ModernRecallConfiguration(beta: c.beta), threads: threads)
+            return results.enumerated().map { r, result in Double(result.pattern.dot(originals.pattern(r))) / Double(c.neurons) }
+        }
         let results = try memory.recall(noisy, mode: c.mode, maxSweeps: c.maxSweeps, random: random, threads: threads)
         return results.enumerated().map { r, result in Double(result.state.dot(originals.pattern(r))) / Double(c.neurons) }
     }

@@ -40,10 +40,13 @@ public struct RecallBenchmark: Sendable {
         /// Refuses settings the benchmark cannot run.
         ///
         /// - Throws: `ConfigurationError` naming the field: `neurons`, `patterns`, `probes`, `noise`,
-        ///   `rule.degree`, `mode.schedule.…`, `maxSweeps` or `repeats`.
+        ///   `rule` (the modern rule), `rule.degree`, `mode.schedule.…`, `maxSweeps` or `repeats`.
         public func validate() throws {
             for (field, value) in [("neurons", neurons), ("patterns", patterns), ("probes", probes), ("repeats", repeats)] where value < 1 {
                 throw ConfigurationError(field: field, "expected at least 1, got \(value)")
+            }
+            guard rule != .modern else {
+                throw ConfigurationError(field: "rule", "the recall benchmark times the classical dynamics; the modern rule's one-update recall is timed from files (docs/benchmarks.md)")
             }
             guard noise.isFinite, noise >= 0, noise <= 1 else {
                 throw ConfigurationError(field: "noise", "expected a fraction of flipped bits in [0, 1], got \(noise)")

@@ -30,9 +30,7 @@ public struct AssociativeMemory: Sendable {
         self.rule = rule
         self.neurons = neurons
         self.patterns = PatternSet(Matrix(rows: 0, columns: neurons))
-        let isDense: Bool
-        if case .dense = rule { isDense = true } else { isDense = false }
-        self.weights = isDense ? Matrix(rows: 0, columns: 0) : Matrix(rows: neurons, columns: neurons)
+        self.weights = Self.hasWeights(rule) ? Matrix(rows: neurons, columns: neurons) : Matrix(rows: 0, columns: 0)
         self.thresholds = [Float](repeating: 0, count: neurons)
     }
 
@@ -49,8 +47,21 @@ public struct AssociativeMemory: Sendable {
     /// Whether the memory is a dense associative memory.
     public var isDense: Bool { if case .dense = rule { return true } else { return false } }
 
+    /// Whether the memory is a modern Hopfield network (Ramsauer et al. 2020), recalled by
+    /// `recallModern` with an inverse temperature β.
+    public var isModern: Bool { rule == .modern }
+
+    /// Whether a rule keeps a weight matrix: the pairwise rules do; the dense and modern memories
+    /// keep only their patterns.
+    public static func hasWeights(_ rule: LearningRule) -> Bool {
+        switch rule {
+        case .hebbian, .storkey, .pseudoinverse: return true
+        case .dense, .modern: return false
+        }
+    }
+
     /// Stores more patterns. Hebb and Storkey add to the weights; the projection rule recomputes
-    /// them from all stored patterns; the dense memory keeps the patterns themselves.
+    /// them from all stored patterns; the dense and modern memories keep the patterns themselves.
     ///
     /// - Throws: `ConfigurationError` naming `rule.degree` when the rule cannot be run (see
     ///   `LearningRule.validate()`); `InputError` naming `source` when the patterns have a different
@@ -68,14 +79,17 @@ public struct AssociativeMemory: Sendable {
         case .hebbian: WeightRules.hebbian(&weights, adding: new.values)
         case .storkey: WeightRules.storkey(&weights, adding: new.values)
         case .pseudoinverse: rank = try WeightRules.projection(&weights, patterns: all)
-        case .dense: break
+        case .dense, .modern: break
         }
     }
 
-    /// The energy of a state (see the type's documentation).
+    /// The energy of a state (see the type's documentation). For the modern memory it is the energy
+    /// at β = 1; `modernEnergy(_:beta:)` takes any β.
     public func energy(_ state: [Float], input: [Float]? = nil) -> Double {
         precondition(state.count == neurons, "energy: state has \(state.count) neurons, memory has \(neurons)")
         switch rule {
+        case .modern:
+            return modernEnergy(state, beta: 1)
         case .dense(let f):
             let m = patterns.values.multiplied(by: state)
             return DenseDynamics.energy(overlaps: m.map(Double.init), f)

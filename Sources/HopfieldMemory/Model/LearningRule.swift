@@ -20,6 +20,10 @@ public enum LearningRule: Equatable, Sendable, Codable {
     case pseudoinverse
     /// A dense associative memory with energy E = −Σ_μ F(ξ^μ · σ) (Krotov & Hopfield 2016).
     case dense(InteractionFunction)
+    /// The modern (continuous) Hopfield network of Ramsauer et al. (2020), energy
+    /// E(ξ) = −β⁻¹ log Σ_μ exp(β x_μᵀ ξ) + ½ ξᵀξ + const: it keeps the patterns (no weights) and
+    /// recalls by ξ ← X softmax(β Xᵀ ξ) (`AssociativeMemory.recallModern`), with β chosen at recall.
+    case modern
 
     /// The rule's name as the command line spells it.
     public var name: String {
@@ -29,6 +33,7 @@ public enum LearningRule: Equatable, Sendable, Codable {
         case .pseudoinverse: return "pseudoinverse"
         case .dense(.polynomial(let n)): return "dense-poly\(n)"
         case .dense(.exponential): return "dense-exp"
+        case .modern: return "modern"
         }
     }
 
@@ -38,7 +43,7 @@ public enum LearningRule: Equatable, Sendable, Codable {
     }
 
     /// The rule of a name: `hebb` (or `hebbian`), `storkey`, `pseudoinverse` (or `pinv`,
-    /// `projection`), `dense` with a degree (polynomial; 0 means exponential), `dense-exp`, or
+    /// `projection`), `modern`, `dense` with a degree (polynomial; 0 means exponential), `dense-exp`, or
     /// `dense-polyN` with N ≥ 2 — every spelling `name` prints, and the memory file stores.
     public static func named(_ name: String, degree: Int = 3) -> LearningRule? {
         switch name.lowercased() {
@@ -47,6 +52,7 @@ public enum LearningRule: Equatable, Sendable, Codable {
         case "pseudoinverse", "pinv", "projection": return .pseudoinverse
         case "dense": return .dense(degree: degree)
         case "dense-exp": return .dense(.exponential)
+        case "modern": return .modern
         default:
             if name.hasPrefix("dense-poly"), let n = Int(name.dropFirst("dense-poly".count)), n >= 2 {
                 return .dense(.polynomial(degree: n))

@@ -58,7 +58,14 @@ public enum LogLikelihood {
     /// binarised data.
     ///
     /// - Parameters:
-    ///   - modelFile, dataFile: the names of the model and the data for messages.
+    ///   - rbm: the model scored.
+    ///   - data: the examples, one per row, with values in [0, 1].
+    ///   - binarization: how the data are binarised first; stochastic by default, as in the paper.
+    ///   - method: how log Z is found: exactly, or by AIS with its runs and temperatures.
+    ///   - seed: seeds the stream of the binarisation and of AIS.
+    ///   - modelFile: the name of the model for messages, e.g. its file.
+    ///   - dataFile: the name of the data for messages, e.g. their file.
+    ///   - progress: told of the progress of AIS (the exact sum reports none).
     /// - Throws: `InputError` naming `dataFile` when the examples do not fit the model, or
     ///   `modelFile` when log Z cannot be found this way for it; `ConfigurationError` naming `runs`
     ///   or `temperatures` for an AIS setting out of range, or `reverse.runs`, `reverse.temperatures`

@@ -155,8 +155,11 @@ public final class RBMTrainer {
     /// the checkpoint atomically after every epoch and then handing `onEpoch` the epoch's report.
     ///
     /// - Parameters:
+    ///   - data: the training examples, one per row.
     ///   - validation: examples whose mean free energy each report compares with the training data's.
     ///   - checkpoint: the checkpoint file, or nil for none.
+    ///   - progress: told of the mini-batches of each epoch.
+    ///   - onEpoch: handed each epoch's report, after the checkpoint is written.
     /// - Throws: `InputError` for data of the wrong width; `NumericalError` when an update produces
     ///   NaN or infinity, whose message names the last good checkpoint, which is kept.
     public func train(data: Matrix<Float>, validation: Matrix<Float>? = nil, checkpoint: String? = nil,

@@ -23,7 +23,14 @@ public struct RBMTrainingData: Sendable {
     /// Prepares `training` and `validation` (see the type's description).
     ///
     /// - Parameters:
-    ///   - trainingFile, validationFile: the names of the data for messages, e.g. their files.
+    ///   - training: the training examples, one per row.
+    ///   - validation: the validation examples, or nil for none.
+    ///   - binarization: threshold, stochastic or none.
+    ///   - visibleUnits: Bernoulli units require values in [0, 1].
+    ///   - configuration: the run's training settings, whose `seed` the stochastic binarisation derives from.
+    ///   - validationLimit: the most validation examples kept.
+    ///   - trainingFile: the name of the training data for messages, e.g. their file.
+    ///   - validationFile: the name of the validation data for messages, e.g. their file.
     /// - Throws: `InputError` naming the file and the example for a value outside [0, 1] with
     ///   Bernoulli units, or validation examples of another width; `ConfigurationError` naming
     ///   `validationLimit` when it is below 1.

@@ -30,10 +30,16 @@ public struct EventFolder: Sendable {
     }
 
     /// The submission's name for a hit file: `eventNNN-hits.csv` → `eventNNN-submission.csv`.
-    public static func submissionName(for hitFile: String) -> String {
+    public static func submissionName(for hitFile: String) -> String { sibling(of: hitFile, kind: "submission") }
+
+    /// The truth file's name for a hit file: `eventNNN-hits.csv` → `eventNNN-truth.csv`.
+    public static func truthName(for hitFile: String) -> String { sibling(of: hitFile, kind: "truth") }
+
+    /// `eventNNN-KIND.csv` for `eventNNN-hits.csv`.
+    static func sibling(of hitFile: String, kind: String) -> String {
         let name = (hitFile as NSString).lastPathComponent
         let stem = name.hasSuffix(hitsSuffix) ? String(name.dropLast(hitsSuffix.count)) : (name as NSString).deletingPathExtension
-        return stem + "-submission.csv"
+        return stem + "-" + kind + ".csv"
     }
 
     /// The number after `event` in a file name (`event000000042-hits.csv` → 42), or nil.

@@ -3,12 +3,15 @@ import EnergyCore
 /// Turns the settled network into tracks.
 ///
 /// 1. Neurons with V above `threshold` are on.
-/// 2. Forks left among them are resolved by the straightest continuation: every pair of on
-///    segments meeting at a hit (a ends where b starts, within the network's maximum kink) is a
-///    candidate link, and links are accepted straightest first (largest cos θ), as long as each hit
-///    keeps at most one incoming and one outgoing segment.
-/// 3. The accepted segments form disjoint chains of hits; chains of at least `minHits` hits are the
-///    tracks. An on segment with no accepted link is a two-hit track.
+/// 2. Forks left among them are resolved by the best continuation: every pair of on segments
+///    meeting at a hit (a ends where b starts, within the network's maximum kink) is a candidate
+///    link, and links are accepted best first, as long as each hit keeps at most one incoming and
+///    one outgoing segment. "Best" is the straightest (largest cos θ), or with `LinkOrder.heaviest`
+///    the largest chain weight T_ab = cos^m θ / (r_a^λ + r_b^λ), which also prefers two direct
+///    segments to one that skips a layer.
+/// 3. The accepted segments form disjoint chains of hits. Along a layer graph, chains broken at
+///    overlapping modules are joined (`Configuration.overlapMerging`). Chains of at least `minHits`
+///    hits are the tracks. An on segment with no accepted link is a two-hit track.
 ///
 /// Each hit therefore belongs to at most one track.
 ///
@@ -16,15 +19,38 @@ import EnergyCore
 public struct TrackExtractor: Sendable {
     /// The settings of the extraction.
     public struct Configuration: Codable, Equatable, Sendable {
+        /// Which links are accepted first.
+        public enum LinkOrder: String, Codable, CaseIterable, Sendable {
+            /// `heaviest` for networks along a `LayerGraph` (`SegmentNetwork.lengthsPerLink`), else `straightest`.
+            case auto
+            /// Largest cos θ first.
+            case straightest
+            /// Largest chain weight T_ab first.
+            case heaviest
+        }
+
         /// Activation above which a neuron is on. Default 0.5.
         public var threshold: Double
         /// Fewest hits of a track. Default 3.
         public var minHits: Int
+        /// Which links are accepted first. Default `.auto`.
+        public var linkOrder: LinkOrder
+        /// Whether chains broken where a track crosses two overlapping modules of one layer are
+        /// joined (`mergedAtOverlaps`): `.auto` (the default) does it for networks along a
+        /// `LayerGraph`.
+        public var overlapMerging: Choice
+
+        /// On, off, or chosen by the network (`.auto`: on for networks along a `LayerGraph`).
+        public enum Choice: String, Codable, CaseIterable, Sendable {
+            case auto, on, off
+        }
 
         /// Settings with the defaults above, or the values given.
-        public init(threshold: Double = 0.5, minHits: Int = 3) {
+        public init(threshold: Double = 0.5, minHits: Int = 3, linkOrder: LinkOrder = .auto, overlapMerging: Choice = .auto) {
             self.threshold = threshold
             self.minHits = minHits
+            self.linkOrder = linkOrder
+            self.overlapMerging = overlapMerging
         }
 
         /// Throws unless the settings are usable.
@@ -52,12 +78,13 @@ public struct TrackExtractor: Sendable {
         let segments = network.segments
         let threshold = configuration.threshold, minHits = configuration.minHits
         let on = v.map { $0 > threshold }
+        let heaviest = configuration.linkOrder == .heaviest || (configuration.linkOrder == .auto && network.lengthsPerLink)
         var links: [(cosine: Double, a: Int, b: Int)] = []
         for a in segments.indices where on[a] {
             for e in network.rowStart[a]..<network.rowStart[a + 1] where network.weights[e] > 0 {
                 let b = Int(network.neighbours[e])
                 if on[b], segments[b].from == segments[a].to {
-                    links.append((network.kinkCosine(segments[a], segments[b]), a, b))
+                    links.append((heaviest ? network.weights[e] : network.kinkCosine(segments[a], segments[b]), a, b))
                 }
             }
         }
@@ -83,7 +110,7 @@ public struct TrackExtractor: Sendable {
                 incoming[j] = a
             }
         }
-        var tracks: [[Int]] = []
+        var chains: [[Int]] = []
         for start in 0..<hitCount where incoming[start] == -1 && outgoing[start] != -1 {
             var track = [start]
             var h = start
@@ -91,8 +118,210 @@ public struct TrackExtractor: Sendable {
                 h = Int(segments[outgoing[h]].to)
                 track.append(h)
             }
-            if track.count >= minHits { tracks.append(track) }
+            chains.append(track)
         }
-        return tracks
+        let merge = configuration.overlapMerging == .on || (configuration.overlapMerging == .auto && network.lengthsPerLink)
+        if merge {
+            chains = Self.mergedAtOverlaps(chains, network: network, incoming: incoming, outgoing: outgoing)
+            chains = Self.completed(chains, network: network, hitCount: hitCount)
+            chains = Self.withHeadsAndOverlaps(chains, network: network, hitCount: hitCount)
+        }
+        return chains.filter { $0.count >= minHits }.sorted { $0[0] < $1[0] }.map { $0 }
+    }
+
+    /// Chains completed through candidate segments the network left off, where they continue
+    /// the track: a chain ending at hit e is joined to a chain starting at hit f when the network
+    /// has a segment g = e → f that is a chain partner (weight > 0, i.e. within the maximum kink)
+    /// of both the first chain's last segment and the second's first; otherwise it is extended by
+    /// a segment e → h to a hit h on no chain that is a chain partner of its last segment, the
+    /// heaviest first, as long as there is one. Fragments of one track split where the network
+    /// stayed undecided are joined, and hits it missed are picked up.
+    static func completed(_ chains: [[Int]], network: SegmentNetwork, hitCount: Int) -> [[Int]] {
+        let segments = network.segments
+        // Segment index of each (from, to) pair on the chains, and each hit's outgoing candidates.
+        var index: [Int64: Int] = [:]
+        var outStart = [Int](repeating: 0, count: hitCount + 1)
+        for s in segments { outStart[Int(s.from) + 1] += 1 }
+        for h in 0..<hitCount { outStart[h + 1] += outStart[h] }
+        var fill = outStart, outList = [Int](repeating: 0, count: segments.count)
+        for (a, s) in segments.enumerated() { outList[fill[Int(s.from)]] = a; fill[Int(s.from)] += 1; index[Int64(s.from) << 32 | Int64(s.to)] = a }
+        func weight(_ a: Int, _ b: Int) -> Double {
+            for e in network.rowStart[a]..<network.rowStart[a + 1] where Int(network.neighbours[e]) == b { return network.weights[e] }
+            return 0
+        }
+        var chains = chains
+        var owner = [Int](repeating: -1, count: hitCount)
+        for (c, chain) in chains.enumerated() { for h in chain { owner[h] = c } }
+        var startOf = [Int](repeating: -1, count: hitCount)
+        for (c, chain) in chains.enumerated() where chain.count >= 2 { startOf[chain[0]] = c }
+        var alive = [Bool](repeating: true, count: chains.count)
+        for c in chains.indices where chains[c].count >= 2 {
+            guard alive[c] else { continue }
+            while true {
+                let chain = chains[c]
+                guard let last = index[Int64(chain[chain.count - 2]) << 32 | Int64(chain[chain.count - 1])] else { break }
+                let e = chain[chain.count - 1]
+                var best: (score: Double, segment: Int, join: Int) = (0, -1, -1)
+                for k in outStart[e]..<outStart[e + 1] {
+                    let g = outList[k], f = Int(segments[g].to)
+                    let w = weight(last, g)
+                    guard w > 0 else { continue }
+                    if owner[f] == -1 {
+                        if w > best.score { best = (w, g, -1) }
+                    } else if let d = Optional(startOf[f]), d >= 0, d != c, alive[d], chains[d].count >= 2,
+                              let first = index[Int64(chains[d][0]) << 32 | Int64(chains[d][1])] {
+                        let w2 = weight(g, first)
+                        if w2 > 0, w + w2 > best.score { best = (w + w2, g, d) }
+                    }
+                }
+                guard best.segment >= 0 else { break }
+                if best.join >= 0 {
+                    let d = best.join
+                    startOf[chains[d][0]] = -1
+                    for h in chains[d] { owner[h] = c }
+                    chains[c] += chains[d]
+                    chains[d] = []
+                    alive[d] = false
+                } else {
+                    let h = Int(segments[best.segment].to)
+                    owner[h] = c
+                    chains[c].append(h)
+                }
+            }
+        }
+        return chains.indices.filter { alive[$0] && !chains[$0].isEmpty }.map { chains[$0] }
+    }
+
+    /// Chains given the hits the extraction left next to them: a hit h on no chain is put in
+    /// front of a chain starting with segment F = s → t when the network has a segment h → s
+    /// that is a chain partner of F; and a hit b on no chain is added beside a chain's hit k
+    /// (a second hit of the same crossing, where modules overlap) when the network has segments
+    /// from the hit before k to b and from b to the hit after k that are chain partners of each
+    /// other (or, at the ends of the chain, of the chain's first or last segment). Hits added
+    /// beside others do not change the chain's order.
+    static func withHeadsAndOverlaps(_ chains: [[Int]], network: SegmentNetwork, hitCount: Int) -> [[Int]] {
+        let segments = network.segments
+        var index: [Int64: Int] = [:]
+        index.reserveCapacity(segments.count)
+        var inStart = [Int](repeating: 0, count: hitCount + 1), outStart = inStart
+        for s in segments { inStart[Int(s.to) + 1] += 1; outStart[Int(s.from) + 1] += 1 }
+        for h in 0..<hitCount { inStart[h + 1] += inStart[h]; outStart[h + 1] += outStart[h] }
+        var inFill = inStart, outFill = outStart
+        var inList = [Int](repeating: 0, count: segments.count), outList = inList
+        for (a, s) in segments.enumerated() {
+            inList[inFill[Int(s.to)]] = a; inFill[Int(s.to)] += 1
+            outList[outFill[Int(s.from)]] = a; outFill[Int(s.from)] += 1
+            index[Int64(s.from) << 32 | Int64(s.to)] = a
+        }
+        func weight(_ a: Int, _ b: Int) -> Double {
+            for e in network.rowStart[a]..<network.rowStart[a + 1] where Int(network.neighbours[e]) == b { return network.weights[e] }
+            return 0
+        }
+        func segment(_ a: Int, _ b: Int) -> Int? { index[Int64(a) << 32 | Int64(b)] }
+        var free = [Bool](repeating: true, count: hitCount)
+        for chain in chains { for h in chain { free[h] = false } }
+        var out: [[Int]] = []
+        for var chain in chains {
+            guard chain.count >= 2, let first = segment(chain[0], chain[1]) else { out.append(chain); continue }
+            // A missed first hit.
+            var head: (w: Double, h: Int) = (0, -1)
+            for k in inStart[chain[0]]..<inStart[chain[0] + 1] {
+                let g = inList[k], h = Int(segments[g].from)
+                let w = free[h] ? weight(g, first) : 0
+                if w > head.w { head = (w, h) }
+            }
+            if head.h >= 0 { free[head.h] = false; chain.insert(head.h, at: 0) }
+            // Second hits of overlapping modules, beside each hit.
+            var extra = [Int](repeating: -1, count: chain.count), extraFirst = [Bool](repeating: false, count: chain.count)
+            for k in chain.indices {
+                let h = chain[k]
+                let before = k > 0 ? chain[k - 1] : nil, after = k + 1 < chain.count ? chain[k + 1] : nil
+                var best: (w: Double, b: Int) = (0, -1)
+                let candidates: [Int]
+                if let before {
+                    candidates = (outStart[before]..<outStart[before + 1]).map { Int(segments[outList[$0]].to) }
+                } else if let after {
+                    candidates = (inStart[after]..<inStart[after + 1]).map { Int(segments[inList[$0]].from) }
+                } else { continue }
+                for b in candidates where b != h && free[b] {
+                    let w: Double
+                    if let before, let after {
+                        guard let x = segment(before, b), let y = segment(b, after) else { continue }
+                        w = weight(x, y)
+                    } else if let after {
+                        guard let y = segment(b, after), k + 2 < chain.count, let next = segment(after, chain[k + 2]) else { continue }
+                        w = weight(y, next)
+                    } else if let before {
+                        guard let x = segment(before, b), k >= 2, let previous = segment(chain[k - 2], before) else { continue }
+                        w = weight(previous, x)
+                    } else { continue }
+                    if w > best.w { best = (w, b) }
+                }
+                if best.b >= 0 {
+                    free[best.b] = false
+                    extra[k] = best.b
+                    // Nearer the beam line: a shorter segment from the hit before, or a longer one to the hit after.
+                    if let before, let x = segment(before, best.b), let y = segment(before, h) {
+                        extraFirst[k] = segments[x].length < segments[y].length
+                    } else if let after, let x = segment(best.b, after), let y = segment(h, after) {
+                        extraFirst[k] = segments[x].length > segments[y].length
+                    }
+                }
+            }
+            var track: [Int] = []
+            track.reserveCapacity(2 * chain.count)
+            for (k, h) in chain.enumerated() {
+                let b = extra[k]
+                guard b >= 0 else { track.append(h); continue }
+                track += extraFirst[k] ? [b, h] : [h, b]
+            }
+            out.append(track)
+        }
+        return out
+    }
+
+    /// Chains joined where a track crosses two overlapping modules of one layer: chain A ends at
+    /// hit e and chain B starts at hit f on the same layer, and the network has a candidate
+    /// segment from e to B's second hit (or from A's second-last hit to f), i.e. both hits fit the
+    /// one track. The two hits compete for one place in the chain, and the extraction keeps one
+    /// in each piece; joined, the track holds both. Each chain is joined at most once at each end.
+    static func mergedAtOverlaps(_ chains: [[Int]], network: SegmentNetwork, incoming: [Int], outgoing: [Int]) -> [[Int]] {
+        let segments = network.segments
+        var exists = Set<Int64>()
+        exists.reserveCapacity(segments.count)
+        for s in segments { exists.insert(Int64(s.from) << 32 | Int64(s.to)) }
+        func linked(_ a: Int, _ b: Int) -> Bool { exists.contains(Int64(a) << 32 | Int64(b)) }
+        // Chains by the layer of their first hit, and each chain's first hit.
+        var startingOn: [Int: [Int]] = [:]
+        for (c, chain) in chains.enumerated() where chain.count >= 2 {
+            startingOn[segments[outgoing[chain[0]]].fromLayer, default: []].append(c)
+        }
+        var next = [Int](repeating: -1, count: chains.count), hasPrevious = [Bool](repeating: false, count: chains.count)
+        for (c, chain) in chains.enumerated() where chain.count >= 2 {
+            let e = chain[chain.count - 1], beforeE = chain[chain.count - 2]
+            let layer = segments[incoming[e]].toLayer
+            for d in startingOn[layer] ?? [] where d != c && !hasPrevious[d] {
+                let other = chains[d]
+                if linked(e, other[1]) || linked(beforeE, other[0]) {
+                    next[c] = d
+                    hasPrevious[d] = true
+                    break
+                }
+            }
+        }
+        var out: [[Int]] = []
+        var used = [Bool](repeating: false, count: chains.count)
+        for c in chains.indices where !hasPrevious[c] {
+            var track: [Int] = []
+            var k = c
+            while k != -1, !used[k] {
+                used[k] = true
+                track += chains[k]
+                k = next[k]
+            }
+            out.append(track)
+        }
+        for c in chains.indices where !used[c] { out.append(chains[c]) }
+        return out
     }
 }

@@ -71,3 +71,16 @@ public struct LayerLayout: Sendable {
         return spread / gap
     }
 }
+
+extension LayerLayout {
+    /// The layers of a `LayerGraph` (a collider in a solenoid, reported as `.barrel`: kinks are
+    /// measured against a helix from the beam line), each at its position (a cylinder's radius or
+    /// a disk's z). Hits on layers the graph does not have get index −1.
+    public init(hits: [Hit], graph: LayerGraph) {
+        let index = graph.layerIndex
+        self.geometry = .barrel
+        self.layers = graph.layers.map(\.id)
+        self.depths = graph.layers.map(\.position)
+        self.layerIndex = hits.map { index[$0.layer] ?? -1 }
+    }
+}

@@ -17,6 +17,9 @@ public struct Segment: Equatable, Sendable {
     public var fromLayer: Int
     /// How many layers the segment crosses: 1 for neighbouring layers, 2 when it skips one.
     public var layerStep: Int
+    /// The position, in the same numbering as `fromLayer`, of the layer of `to`: `fromLayer +
+    /// layerStep` in a layer order; the graph's layer index along a `LayerGraph`.
+    public var toLayer: Int
     /// Signed curvature (1/mm) of the circle through the beam line (x = y = 0) and both hits: the
     /// transverse curvature of a primary track that made them.
     public var curvature: Double
@@ -26,9 +29,10 @@ public struct Segment: Equatable, Sendable {
     public var rzAngle: Double
 
     /// The segment from `a` (index `i`, on layer `fromLayer` in flight order) to `b` (index `j`,
-    /// `layerStep` layers further).
-    public init(from i: Int, to j: Int, _ a: Hit, _ b: Hit, fromLayer: Int, layerStep: Int) {
+    /// `layerStep` layers further, on layer `toLayer`, by default `fromLayer + layerStep`).
+    public init(from i: Int, to j: Int, _ a: Hit, _ b: Hit, fromLayer: Int, layerStep: Int, toLayer: Int? = nil) {
         self.fromLayer = fromLayer
+        self.toLayer = toLayer ?? fromLayer + layerStep
         from = Int32(i)
         to = Int32(j)
         let x = b.x - a.x, y = b.y - a.y, z = b.z - a.z

@@ -36,19 +36,27 @@ public struct SegmentNetwork: Sendable {
     /// Whether kinks are measured against a helix from the beam line (`Segment.helixKink`)
     /// rather than a straight line (`Segment.cosine`).
     public let helix: Bool
+    /// Whether lengths were normalised per link (see `init`): segments along a `LayerGraph`.
+    public let lengthsPerLink: Bool
 
     /// Builds the network of `segments` on `hits`. With `helix`, θ is the kink left after removing
     /// the bending of a primary track in a solenoid (barrel detectors in a field); otherwise the
     /// plain 3D angle between the segments. With `dropIsolated`, segments with no chain partner are
     /// left out: they cannot be part of a track of 3 or more hits, and their field (penalties only)
     /// would keep them off anyway.
+    ///
+    /// With `lengthsPerLink` (segments along a `LayerGraph`, where one layer leads to layers at
+    /// very different distances), a segment's length is normalised by the mean length of the
+    /// segments joining the same two layers with the same step, times its step: a direct segment
+    /// is 1 and one skipping a layer 2, whichever layers it joins.
     public init(hits: [Hit], segments candidates: [Segment], parameters: EnergyParameters, helix: Bool = false,
-                dropIsolated: Bool = false) {
+                dropIsolated: Bool = false, lengthsPerLink: Bool = false) {
         self.helix = helix
+        self.lengthsPerLink = lengthsPerLink
         self.beta = parameters.beta
         self.alpha = parameters.alpha
         self.hitCount = hits.count
-        let lengths = Self.normalisedLengths(candidates)
+        let lengths = lengthsPerLink ? Self.normalisedLengthsPerLink(candidates) : Self.normalisedLengths(candidates)
         let pairs = Self.chainPairs(candidates, hitCount: hits.count, lengths: lengths, parameters: parameters, helix: helix)
         let kept = Self.keptNeurons(candidates, pairs: pairs, dropIsolated: dropIsolated)
         (rowStart, neighbours, weights) = Self.compressedRows(pairs, kept)
@@ -82,6 +90,22 @@ public struct SegmentNetwork: Sendable {
         return candidates.map { s in
             let u = s.fromLayer < unitOf.count ? unitOf[s.fromLayer] : overall
             return u > 0 ? s.length / u : 1
+        }
+    }
+
+    /// Segment lengths in units of the mean length of the segments joining the same two layers
+    /// with the same step, times the step.
+    static func normalisedLengthsPerLink(_ candidates: [Segment]) -> [Double] {
+        struct Key: Hashable { var from: Int, to: Int, step: Int }
+        var sum: [Key: (Double, Int)] = [:]
+        for s in candidates {
+            let k = Key(from: s.fromLayer, to: s.toLayer, step: s.layerStep)
+            let old = sum[k] ?? (0, 0)
+            sum[k] = (old.0 + s.length, old.1 + 1)
+        }
+        return candidates.map { s in
+            guard let (total, n) = sum[Key(from: s.fromLayer, to: s.toLayer, step: s.layerStep)], total > 0 else { return Double(s.layerStep) }
+            return Double(s.layerStep) * s.length * Double(n) / total
         }
     }
 

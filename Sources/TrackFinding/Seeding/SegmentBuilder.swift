@@ -49,14 +49,20 @@ public enum SegmentBuilder {
     /// Whether the pair passes the barrel cuts (exact Δφ, beam-line z₀ and length).
     static func barrelAccepts(_ a: Hit, _ b: Hit, _ cuts: SegmentCuts) -> Bool {
         let ra = a.r, rb = b.r
-        guard rb > ra else { return false }
-        var dphi = b.phi - a.phi
-        if dphi > .pi { dphi -= 2 * .pi } else if dphi < -.pi { dphi += 2 * .pi }
-        guard abs(dphi) <= cuts.maxDeltaPhi(ra, rb) else { return false }
+        guard outwardsWithinTurn(a, b, ra, rb, cuts) else { return false }
         let z0 = a.z - ra * (b.z - a.z) / (rb - ra)
         guard abs(z0) <= cuts.maxZ0 else { return false }
         let dx = b.x - a.x, dy = b.y - a.y, dz = b.z - a.z
         return dx * dx + dy * dy + dz * dz <= cuts.maxLength * cuts.maxLength
+    }
+
+    /// Whether `b` (at radius `rb`) lies further out than `a` (at `ra`) and within the azimuth
+    /// window `SegmentCuts.maxDeltaPhi` of it.
+    static func outwardsWithinTurn(_ a: Hit, _ b: Hit, _ ra: Double, _ rb: Double, _ cuts: SegmentCuts) -> Bool {
+        guard rb > ra else { return false }
+        var dphi = b.phi - a.phi
+        if dphi > .pi { dphi -= 2 * .pi } else if dphi < -.pi { dphi += 2 * .pi }
+        return abs(dphi) <= cuts.maxDeltaPhi(ra, rb)
     }
 
     /// Whether the pair passes the forward cuts (slopes, target and length).

@@ -54,11 +54,17 @@ public struct SegmentCuts: Codable, Equatable, Sendable {
 
     /// Largest azimuth turn, in rad, of an accepted track between radii `r1` and `r2` (mm), plus
     /// a margin of 2 mrad for resolution and scattering.
+    ///
+    /// A track of bending radius R from the beam line is at azimuth φ₀ ∓ asin(r / 2R) at radius r,
+    /// so it turns by asin(r₂/2R) − asin(r₁/2R) between r₁ < r₂. That turn grows as R shrinks, and
+    /// only tracks with 2R ≥ r₂ reach r₂, so the largest turn of an accepted track is at
+    /// R = max(R_min, r₂/2): the window is monotone in `minPT` (a looser cut never narrows it), and
+    /// past r₂ = 2R_min it is π/2 − asin(r₁/r₂) (issue #16: it used to collapse to the margin there).
     public func maxDeltaPhi(_ r1: Double, _ r2: Double) -> Double {
-        let twoR = 2 * minimumRadius
-        guard twoR.isFinite else { return 0.002 }
-        func turn(_ r: Double) -> Double { r >= twoR ? Double.pi / 2 : asin(r / twoR) }
-        return abs(turn(r2) - turn(r1)) + 0.002
+        let lo = min(abs(r1), abs(r2)), hi = max(abs(r1), abs(r2))
+        let twoR = max(2 * minimumRadius, hi)
+        guard twoR.isFinite, twoR > 0 else { return 0.002 }
+        return asin(min(1, hi / twoR)) - asin(min(1, lo / twoR)) + 0.002
     }
 
     /// Throws unless every cut is a sensible number.

@@ -23,6 +23,8 @@ struct Demo: ParsableCommand {
         print("BLAS: cblas_sgemm from \(BLASProbe.providerOfSgemm()) (\(BLAS.coreName), \(BLAS.threads) threads)\n")
         try hopfield()
         print()
+        try modernHopfield()
+        print()
         try tracks()
         print()
         try rbm()
@@ -68,6 +70,21 @@ struct Demo: ParsableCommand {
             print()
         }
         print("  wrote \(output)/hopfield-probes.txt, hopfield-recalled.txt, hopfield-letters.png (rows: letters, probes, recalled)")
+    }
+
+    /// A small version of `ebm hopfield mnist`: 10,000 binarised training digits in a modern Hopfield
+    /// memory, 100 probes per set and corruption, and the PNG of probes, recalls and originals.
+    func modernHopfield() throws {
+        let folder = data + "/mnist"
+        let settings = DigitRecallExperiment.Configuration(stored: 10_000, probes: 100, seed: seed)
+        let cases = try DigitRecallExperiment(configuration: settings)
+            .run(trainingImages: folder + "/train-images-idx3-ubyte.gz", trainingLabels: folder + "/train-labels-idx1-ubyte.gz",
+                 testImages: folder + "/t10k-images-idx3-ubyte.gz", testLabels: folder + "/t10k-labels-idx1-ubyte.gz")
+        print("Modern Hopfield memory (Ramsauer et al. 2020): \(settings.stored) binarised MNIST training digits from \(folder), "
+              + "beta \(settings.recall.beta), one update")
+        print(HopfieldMNIST.table(cases))
+        try HopfieldMNIST.picture(cases).write(to: output + "/hopfield-mnist.png")
+        print("  wrote \(output)/hopfield-mnist.png (per case: probes, recalled, originals)")
     }
 
     /// Reconstructs the shipped sample events of both geometries, scores them with the TrackML

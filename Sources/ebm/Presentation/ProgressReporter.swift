@@ -85,7 +85,7 @@ final class ProgressReporter: ProgressObserver {
             let filled = Int(fraction * Double(width))
             s += "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
         }
-        s += String(format: "%3.0f%% %d/%d  %.1f/s  elapsed %@  ETA %@", fraction * 100, done, total, rate,
+        s += String(format: "%3.0f%% %ld/%ld  %.1f/s  elapsed %@  ETA %@", fraction * 100, done, total, rate,
                     Self.clock(elapsed), Self.clock(left))
         if !note.isEmpty { s += "  " + note }
         return s
@@ -100,7 +100,7 @@ final class ProgressReporter: ProgressObserver {
     static func clock(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "--:--" }
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-                         : String(format: "%d:%02d", s / 60, s % 60)
+        return s >= 3600 ? String(format: "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60)
+                         : String(format: "%ld:%02ld", s / 60, s % 60)
     }
 }

@@ -4,5 +4,5 @@ import ArgumentParser
 struct Hopfield: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Store bipolar patterns and recall them from corrupted probes.",
-        subcommands: [HopfieldStore.self, HopfieldRecall.self, HopfieldCapacity.self])
+        subcommands: [HopfieldStore.self, HopfieldRecall.self, HopfieldCapacity.self, HopfieldMNIST.self])
 }

@@ -3,7 +3,7 @@ import EnergyCore
 import HopfieldMemory
 
 /// `--rule`: a learning rule by any name `LearningRule.named` knows (`hebb`/`hebbian`, `storkey`,
-/// `pseudoinverse`/`pinv`/`projection`, `dense`, `dense-exp`, `dense-polyN`, in any case); plain
+/// `pseudoinverse`/`pinv`/`projection`, `modern`, `dense`, `dense-exp`, `dense-polyN`, in any case); plain
 /// `dense` takes its degree from `--degree`.
 enum LearningRuleArgument: ExpressibleByArgument {
     /// `dense`: the dense memory of the degree `--degree` gives.
@@ -22,7 +22,7 @@ enum LearningRuleArgument: ExpressibleByArgument {
     }
 
     /// The names an invalid value's error message lists (the other spellings are accepted too).
-    static var allValueStrings: [String] { ["hebb", "storkey", "pseudoinverse", "dense", "dense-exp"] }
+    static var allValueStrings: [String] { ["hebb", "storkey", "pseudoinverse", "dense", "dense-exp", "modern"] }
 
     var defaultValueDescription: String {
         switch self {

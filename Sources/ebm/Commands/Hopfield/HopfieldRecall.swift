@@ -12,6 +12,11 @@ struct HopfieldRecall: ParsableCommand {
         discussion: """
         Prints one line per probe: the nearest stored pattern, the overlap, the sweeps, the final energy, \
         and whether recall converged. The output file has the format of the probes.
+
+        A modern memory (store --rule modern) recalls with --beta by xi <- X softmax(beta X^T xi), \
+        --steps updates at most (1 by default); each line names the stored pattern of the largest \
+        softmax weight and that weight, and lists the largest weights when they form a metastable \
+        mixture (beta too small to separate the patterns). Probes may be .npy arrays, with 0 for unknown values.
         """)
 
     @Option(help: "The memory file written by 'ebm hopfield store'.") var memory: String
@@ -27,12 +32,20 @@ struct HopfieldRecall: ParsableCommand {
     @Flag(help: "For grids, print each probe and its result side by side.") var show = false
     @Option(help: "Worker threads (the output does not depend on it).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Where to write the recalled states (format of the probes); never one of the inputs.") var output: String
+    @Option(help: "Modern memory: the inverse temperature beta (default 1).", transform: OptionRange.real(1e-6...1e6)) var beta: Double?
+    @Option(help: "Modern memory: at most this many updates (default 1); stops when the state stops changing.",
+            transform: OptionRange.integer(1...10_000)) var steps: Int?
+    @Option(help: "Modern memory: stored patterns per streamed block.", transform: OptionRange.integer(1...1_000_000))
+    var blockSize = ModernRecallConfiguration().blockSize
+    @Flag(help: "Print only the summary, not one line per probe.") var brief = false
+    @Flag(help: "No progress output.") var quiet = false
 
     /// The options that set the fields `HopfieldModelFile.recall` checks.
     static let flags = ConfigurationFlags([
         "mode": "--mode", "maxSweeps": "--max-sweeps",
         "mode.schedule.initialTemperature": "--t-initial", "mode.schedule.coolingFactor": "--mu-t",
         "mode.schedule.minimumTemperature": "--t-min", "mode.schedule.iterationsPerTemperature": "--iters-fixed-t",
+        "rule": "--beta", "beta": "--beta", "steps": "--steps", "blockSize": "--block-size",
     ])
 
     func validate() throws {
@@ -40,6 +53,7 @@ struct HopfieldRecall: ParsableCommand {
     }
 
     func run() throws {
+        if beta != nil || steps != nil { return try runModern() }
         let schedule = AnnealingSchedule(initialTemperature: tInitial, coolingFactor: muT,
                                          minimumTemperature: tMin, iterationsPerTemperature: itersFixedT)
         let (_, set, results) = try Self.flags.map {
@@ -49,7 +63,7 @@ struct HopfieldRecall: ParsableCommand {
         // One line per probe, formatted as "probe %d: nearest pattern %d (%@), overlap %+.3f, hamming %d,
         // sweeps %d, energy %.4f, %@" would, but into one buffer printed at once.
         var report = TextWriter(capacity: results.count * 120)
-        for (k, r) in results.enumerated() {
+        for (k, r) in results.enumerated() where !brief {
             report.append("probe ")
             report.append(k)
             report.append(": nearest pattern ")
@@ -71,6 +85,57 @@ struct HopfieldRecall: ParsableCommand {
         print(report.string, terminator: "")
         let stored = results.filter { $0.outcome == .stored }.count
         print("\(stored)/\(results.count) probes recalled a stored pattern exactly -> \(output)")
+    }
+
+    /// Recall from a modern memory (`HopfieldModelFile.recallModern`).
+    func runModern() throws {
+        let configuration = ModernRecallConfiguration(beta: beta ?? 1, steps: steps ?? 1, blockSize: blockSize)
+        let start = Date()
+        let (model, values, results) = try Self.flags.map {
+            try HopfieldModelFile.recallModern(probesFrom: probes, binary: binary, memory: memory, configuration: configuration,
+                                               threads: threads, progress: ProgressReporter(quiet: quiet), to: output)
+        }
+        let seconds = Date().timeIntervalSince(start)
+        var report = TextWriter(capacity: brief ? 0 : results.count * 100)
+        for (k, r) in results.enumerated() where !brief {
+            report.append("probe ")
+            report.append(k)
+            report.append(": nearest pattern ")
+            report.append(r.nearest)
+            report.append(", weight ")
+            report.append(r.weight, decimals: 4)
+            report.append(r.isExact ? " (recalled exactly)" : " (differs)")
+            report.append(", steps ")
+            report.append(r.steps)
+            report.append(r.converged ? ", fixed point" : "")
+            report.append(", energy ")
+            report.append(r.energies.first ?? 0, decimals: 4)
+            if r.energies.count > 1 {
+                report.append(" -> ")
+                report.append(r.energies.last ?? 0, decimals: 4)
+            }
+            if r.isMetastable {
+                report.append(", metastable mixture: weights")
+                for w in r.weights {
+                    report.append(" ")
+                    report.append(w.pattern)
+                    report.append(":")
+                    report.append(w.weight, decimals: 3)
+                }
+            }
+            report.append("\n")
+            if show, let shape = model.patterns.shape {
+                report.append(PatternText.sideBySide(values.row(k).map { $0 >= 0 ? 1 : -1 }, r.pattern, shape: shape) + "\n")
+            }
+        }
+        print(report.string, terminator: "")
+        let exact = results.filter(\.isExact).count, metastable = results.filter(\.isMetastable).count
+        print("\(exact)/\(results.count) probes recalled a stored pattern exactly (modern memory of \(model.patterns.count) patterns, "
+              + "beta \(configuration.beta), \(String(format: "%.2f", seconds)) s) -> \(output)")
+        if metastable > 0 {
+            print("\(metastable) probes ended in a metastable mixture (largest softmax weight below \(configuration.metastableWeight)): "
+                  + "beta \(configuration.beta) is too small to separate the patterns near them")
+        }
     }
 
     /// A probe grid and its recalled grid, side by side (`PatternText`, which the demo draws with too).

@@ -30,6 +30,20 @@ struct FinderOptions: ParsableArguments {
     @Option(help: "Convergence threshold on max |ΔV|.") var tolerance = MeanFieldAnnealing.Configuration().tolerance
     @Option(help: "Activation above which a segment is on.") var threshold = TrackExtractor.Configuration().threshold
     @Option(help: "Fewest hits of a track.") var minHits = TrackExtractor.Configuration().minHits
+    @Option(name: .customLong("layer-map"), help: "A layer map from ebm tracks map: segments follow its links (barrel and endcap disks); --geometry is then unused.")
+    var layerMap: String?
+    @Option(help: "Threads that build one event's segments with --layer-map.", transform: OptionRange.integer(1...1024))
+    var threads = 1
+    @Option(help: "Which links the extraction accepts first: auto (heaviest along a layer map, else straightest), straightest or heaviest.")
+    var linkOrder = TrackExtractor.Configuration().linkOrder
+    @Option(help: "Join chains broken at overlapping modules and complete them through candidate segments: auto (along a layer map), on or off.")
+    var overlapMerging = TrackExtractor.Configuration().overlapMerging
+    @Flag(name: .customLong("second-pass"), help: "Run a second network on the hits the first one's confident tracks leave.") var secondPass = false
+    @Option(help: "Second pass: fewest hits of a first-pass track that is kept.", transform: OptionRange.integer(2...1000))
+    var confidentHits = SecondPass().minConfidentHits
+    @Option(help: "Second pass: largest kink, rad.", transform: OptionRange.real(1e-6...3.14159)) var secondMaxAngle = SecondPass().maxAngle
+    @Flag(name: .customLong("second-skip-layers"), inversion: .prefixedNo, help: "Second pass: also join hits two layers apart.")
+    var secondSkipLayers = SecondPass().skipLayers
 
     /// The option that sets each field of `TrackFinderConfiguration`.
     static let flags: ConfigurationFlags = {
@@ -40,6 +54,8 @@ struct FinderOptions: ParsableArguments {
             "energy.maxAngle": "--max-angle", "energy.alpha": "--alpha", "energy.beta": "--beta",
             "meanField.damping": "--damping", "meanField.tolerance": "--tolerance",
             "extraction.threshold": "--threshold", "extraction.minHits": "--min-hits",
+            "layerGraph": "--layer-map", "workers": "--threads",
+            "secondPass.minConfidentHits": "--confident-hits", "secondPass.maxAngle": "--second-max-angle",
         ]
         for solver in ["meanField", "annealing"] {
             names[solver + ".schedule.initialTemperature"] = "--t-initial"
@@ -60,7 +76,9 @@ struct FinderOptions: ParsableArguments {
                                      helixKinks: helixKinks, alpha: alpha, beta: beta),
             solver: solver,
             meanField: MeanFieldAnnealing.Configuration(update: update, damping: damping, tolerance: tolerance),
-            extraction: TrackExtractor.Configuration(threshold: threshold, minHits: minHits))
+            extraction: TrackExtractor.Configuration(threshold: threshold, minHits: minHits, linkOrder: linkOrder, overlapMerging: overlapMerging),
+            workers: threads,
+            secondPass: secondPass ? SecondPass(minConfidentHits: confidentHits, skipLayers: secondSkipLayers, maxAngle: secondMaxAngle) : nil)
         for schedule in [\TrackFinderConfiguration.meanField.schedule, \TrackFinderConfiguration.annealing.schedule] {
             if let tInitial { c[keyPath: schedule].initialTemperature = tInitial }
             if let muT { c[keyPath: schedule].coolingFactor = muT }
@@ -74,6 +92,8 @@ struct FinderOptions: ParsableArguments {
     ///
     /// - Throws: a usage error naming the option whose value the configuration refuses.
     func finder() throws -> TrackFinder {
-        try Self.flags.map { try TrackFinder(configuration) }
+        var c = configuration
+        if let layerMap { c.layerGraph = try LayerGraph.read(layerMap) }
+        return try Self.flags.map { try TrackFinder(c) }
     }
 }

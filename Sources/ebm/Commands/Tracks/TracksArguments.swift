@@ -8,6 +8,8 @@ extension TrackFinderConfiguration.Solver: ExpressibleByArgument {}
 extension EnergyParameters.LengthForm: ExpressibleByArgument {}
 extension MeanFieldAnnealing.Update: ExpressibleByArgument {}
 extension EventGenerator.Detector: ExpressibleByArgument {}
+extension TrackExtractor.Configuration.LinkOrder: ExpressibleByArgument {}
+extension TrackExtractor.Configuration.Choice: ExpressibleByArgument {}
 
 /// `--shard i/n`, with 1 ≤ i ≤ n.
 extension Shard: ExpressibleByArgument {

@@ -1,0 +1,35 @@
+import EnergyCore
+
+/// A second network on what is left after the confident tracks of the first are removed.
+///
+/// At high density the first network (with tight cuts: a small `EnergyParameters.maxAngle`, no
+/// layer skips) settles the clean tracks well and leaves fragments where tracks cross or lose a
+/// hit. Tracks of at least `minConfidentHits` hits are kept and their hits removed; the rest of
+/// the hits get a fresh network with `skipLayers` and `maxAngle`, whose tracks join the kept
+/// ones. With fewer hits and segments, the looser second network stays sharp (the iterative
+/// approach of track finders at hadron colliders, e.g. the ATLAS and CMS iterative tracking,
+/// applied to the Denby–Peterson network).
+public struct SecondPass: Codable, Equatable, Sendable {
+    /// Fewest hits of a first-pass track that is kept. Default 6.
+    public var minConfidentHits: Int
+    /// Whether the second network joins hits two layers apart. Default true.
+    public var skipLayers: Bool
+    /// The largest kink of the second network, rad. Default 0.015.
+    public var maxAngle: Double
+
+    public init(minConfidentHits: Int = 6, skipLayers: Bool = true, maxAngle: Double = 0.015) {
+        self.minConfidentHits = minConfidentHits
+        self.skipLayers = skipLayers
+        self.maxAngle = maxAngle
+    }
+
+    /// Throws unless the settings are usable.
+    ///
+    /// - Throws: `ConfigurationError` naming the field, `minConfidentHits` or `maxAngle`.
+    public func validate() throws {
+        guard minConfidentHits >= 2, minConfidentHits <= 1000 else {
+            throw ConfigurationError(field: "minConfidentHits", "expected 2 to 1000 hits, found \(minConfidentHits)")
+        }
+        guard maxAngle > 0, maxAngle <= .pi else { throw ConfigurationError(field: "maxAngle", "expected an angle in (0, π] rad, found \(maxAngle)") }
+    }
+}

@@ -1,0 +1,232 @@
+import EnergyCore
+import Foundation
+
+/// Builds the candidate segments of a collider event along a `LayerGraph` (barrel cylinders and
+/// endcap disks in a solenoid), with helix-consistent doublet cuts, in time that grows with the
+/// number of hits and of segments kept rather than with the square of the hit count.
+///
+/// Each layer's hits are binned in φ and, within a bin, sorted along the layer (z on a cylinder, r on
+/// a disk). For each link of the graph and each hit a on its inner layer, only the bins within the
+/// azimuth window `SegmentCuts.maxDeltaPhi` of a track of p_T ≥ `minPT` are visited, and on a
+/// cylinder only the z range a helix from |z₀| ≤ `maxZ0` through a can reach. A pair (a, b) is a
+/// segment when
+///
+/// - r_b > r_a (a track from the beam line moves outwards on its outgoing half-turn);
+/// - |Δφ| ≤ `maxDeltaPhi(r_a, r_b)` (the p_T window);
+/// - the helix through the beam line and both hits meets the beam line within |z₀| ≤ `maxZ0`:
+///   with ρ the radius of the circle through the beam line, a and b, and s(r) = 2ρ asin(r / 2ρ) the
+///   transverse arc length, z₀ = z_a − s_a (z_b − z_a) / (s_b − s_a) (the r–z slope, i.e. θ, must
+///   point back to the luminous region);
+/// - the segment crosses at most one layer of the graph between its hits (`layersCrossed`), none
+///   without `skipLayers`; the graph, not `maxLength`, says which layers are neighbours, so
+///   `maxLength` is not applied (a track may fly 1.5 m from the last pixel disk to a strip disk).
+///
+/// The same cuts hold for barrel → barrel, barrel → disk and disk → disk links.
+public enum GraphSegmentBuilder {
+    /// One layer's hits, binned in φ and sorted along the layer within each bin.
+    struct BinnedLayer {
+        var binCount: Int
+        /// Bin b holds `hits[binStart[b]..<binStart[b + 1]]`.
+        var binStart: [Int]
+        var hits: [Int32]
+        /// The coordinate along the layer (z on a cylinder, r on a disk), aligned with `hits`.
+        var along: [Double]
+
+        init(_ indices: [Int], hits all: [Hit], phi: [Double], shape: DetectorLayer.Shape) {
+            let binCount = max(1, min(1024, indices.count / 4))
+            self.binCount = binCount
+            var counts = [Int](repeating: 0, count: binCount + 1)
+            let bins = indices.map { Self.bin(phi[$0], binCount) }
+            for b in bins { counts[b + 1] += 1 }
+            for b in 0..<binCount { counts[b + 1] += counts[b] }
+            binStart = counts
+            let alongOf: (Int) -> Double = shape == .cylinder ? { all[$0].z } : { all[$0].r }
+            var fill = counts
+            var placed = [Int](repeating: 0, count: indices.count)
+            for (k, b) in bins.enumerated() { placed[fill[b]] = indices[k]; fill[b] += 1 }
+            for b in 0..<binCount {
+                placed[counts[b]..<counts[b + 1]].sort { (alongOf($0), $0) < (alongOf($1), $1) }
+            }
+            hits = placed.map { Int32($0) }
+            along = placed.map(alongOf)
+        }
+
+        static func bin(_ phi: Double, _ count: Int) -> Int {
+            let b = Int(((phi + .pi) / (2 * .pi) * Double(count)).rounded(.down))
+            return min(max(b, 0), count - 1)
+        }
+
+        /// Calls `body` with every hit whose bin overlaps [φ − halfWidth, φ + halfWidth] (wrapping)
+        /// and whose coordinate along the layer lies in `range`.
+        func forEach(phi: Double, halfWidth: Double, along range: ClosedRange<Double>, _ body: (Int) -> Void) {
+            guard !hits.isEmpty else { return }
+            let width = 2 * Double.pi / Double(binCount)
+            let first: Int, last: Int
+            if 2 * halfWidth + width >= 2 * .pi {
+                first = 0; last = binCount - 1
+            } else {
+                first = Int(((phi - halfWidth + .pi) / width).rounded(.down))
+                last = Int(((phi + halfWidth + .pi) / width).rounded(.down))
+            }
+            for k in first...last {
+                let b = ((k % binCount) + binCount) % binCount
+                var p = lowerBound(range.lowerBound, in: binStart[b]..<binStart[b + 1])
+                while p < binStart[b + 1], along[p] <= range.upperBound { body(Int(hits[p])); p += 1 }
+            }
+        }
+
+        private func lowerBound(_ x: Double, in range: Range<Int>) -> Int {
+            var lo = range.lowerBound, hi = range.upperBound
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if along[mid] < x { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+    }
+
+    /// The segments of `hits` along `graph`'s links that pass `cuts`, link by link (in the graph's
+    /// order), each link's segments by inner hit in hit order, then by outer hit in layer order.
+    /// `workers` threads share the links; the result does not depend on their number. Hits on
+    /// layers the graph does not have take part in no segment.
+    public static func segments(hits: [Hit], graph: LayerGraph, cuts: SegmentCuts, workers: Int = 1) -> [Segment] {
+        let index = graph.layerIndex
+        var byLayer = Array(repeating: [Int](), count: graph.layers.count)
+        for (i, h) in hits.enumerated() { if let k = index[h.layer] { byLayer[k].append(i) } }
+        let phi = hits.map(\.phi)
+        let binned = graph.layers.indices.map { BinnedLayer(byLayer[$0], hits: hits, phi: phi, shape: graph.layers[$0].shape) }
+        let links = graph.links.filter { cuts.skipLayers || $0.step == 1 }
+        var perLink = [[Segment]](repeating: [], count: links.count)
+        let workers = max(1, min(workers, links.count))
+        perLink.withUnsafeMutableBufferPointer { out in
+            let out = UnsafeSendableBuffer(out)
+            Parallel.run(workers: workers) { w in
+                for k in stride(from: w, to: links.count, by: workers) {
+                    out.buffer[k] = segments(along: links[k], graph: graph, byLayer: byLayer, binned: binned, hits: hits, phi: phi, cuts: cuts)
+                }
+            }
+        }
+        return perLink.flatMap { $0 }
+    }
+
+    /// The segments of one link.
+    static func segments(along link: LayerGraph.Link, graph: LayerGraph, byLayer: [[Int]], binned: [BinnedLayer], hits: [Hit],
+                         phi: [Double], cuts: SegmentCuts) -> [Segment] {
+        let target = graph.layers[link.to]
+        let outer = binned[link.to]
+        let maxStep = cuts.skipLayers ? 2 : 1
+        let between = intermediateLayers(link, graph: graph)
+        var out: [Segment] = []
+        for i in byLayer[link.from] {
+            let a = hits[i]
+            let ra = a.r
+            let window: ClosedRange<Double>, rMax: Double
+            switch target.shape {
+            case .cylinder:
+                guard target.position > ra, let z = zWindow(a, radius: target.position, cuts: cuts) else { continue }
+                window = z
+                rMax = target.position
+            case .disk:
+                window = ra...Double.infinity
+                rMax = target.upper
+            }
+            guard rMax > ra else { continue }
+            outer.forEach(phi: phi[i], halfWidth: cuts.maxDeltaPhi(ra, rMax), along: window) { j in
+                if accepts(a, hits[j], cuts) {
+                    let step = 1 + layersCrossed(between: a, hits[j], candidates: between)
+                    if step <= maxStep { out.append(Segment(from: i, to: j, a, hits[j], fromLayer: link.from, layerStep: step, toLayer: link.to)) }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The layers that may lie between the two layers of `link` along a track: cylinders whose
+    /// radius lies between theirs (a disk's r range counts), and disks whose z lies between theirs
+    /// (a cylinder's z range counts).
+    static func intermediateLayers(_ link: LayerGraph.Link, graph: LayerGraph) -> [LayerGraph.Layer] {
+        let a = graph.layers[link.from], b = graph.layers[link.to]
+        func rRange(_ l: LayerGraph.Layer) -> (Double, Double) { l.shape == .cylinder ? (l.position, l.position) : (l.lower, l.upper) }
+        func zRange(_ l: LayerGraph.Layer) -> (Double, Double) { l.shape == .disk ? (l.position, l.position) : (l.lower, l.upper) }
+        let (ra, rb) = (rRange(a), rRange(b)), (za, zb) = (zRange(a), zRange(b))
+        let rLo = ra.0, rHi = rb.1, zLo = min(za.0, zb.0), zHi = max(za.1, zb.1)
+        return graph.layers.enumerated().filter { k, l in
+            guard k != link.from, k != link.to else { return false }
+            switch l.shape {
+            case .cylinder: return l.position > rLo && l.position < rHi
+            case .disk: return l.position > zLo && l.position < zHi
+            }
+        }.map(\.element)
+    }
+
+    /// How many of `candidates` the helix through the beam line, `a` and `b` crosses strictly
+    /// between them, at least 2 mm inside the layer's sensitive area (so a crossing at an edge,
+    /// where the track may pass between modules, is not required to leave a hit). A segment that
+    /// crosses one layer skips it (step 2); its length is then about twice a direct segment's.
+    static func layersCrossed(between a: Hit, _ b: Hit, candidates: [LayerGraph.Layer]) -> Int {
+        guard !candidates.isEmpty else { return 0 }
+        let ra = a.r, rb = b.r
+        let margin = 2.0
+        var n = 0
+        for l in candidates {
+            switch l.shape {
+            case .cylinder:
+                let R = l.position
+                guard R > ra + margin, R < rb - margin else { continue }
+                let z = a.z + (b.z - a.z) * (R - ra) / (rb - ra)
+                if z > l.lower + margin, z < l.upper - margin { n += 1 }
+            case .disk:
+                let Z = l.position
+                guard (Z - a.z) * (b.z - Z) > 0, abs(Z - a.z) > margin, abs(b.z - Z) > margin else { continue }
+                let r = ra + (rb - ra) * (Z - a.z) / (b.z - a.z)
+                if r > l.lower + margin, r < l.upper - margin { n += 1 }
+            }
+        }
+        return n
+    }
+
+    /// The z range on a cylinder of radius `radius` that a helix through the beam line within
+    /// |z₀| ≤ `maxZ0` and through `a` can reach, p_T ≥ `minPT`; nil when it misses the cylinder's
+    /// reach. z − z₀ grows with the arc length s(r) = 2ρ asin(r/2ρ), and s(R)/s(r_a) lies between
+    /// R/r_a (straight) and its value at the smallest ρ that reaches R.
+    static func zWindow(_ a: Hit, radius: Double, cuts: SegmentCuts) -> ClosedRange<Double>? {
+        let ra = a.r
+        guard ra > 0 else { return nil }
+        let rho = max(cuts.minimumRadius, radius / 2)
+        let kMin = radius / ra
+        let kMax = rho.isFinite ? asin(min(1, radius / (2 * rho))) / asin(min(1, ra / (2 * rho))) : kMin
+        var lo = Double.infinity, hi = -Double.infinity
+        for z0 in [-cuts.maxZ0, cuts.maxZ0] {
+            for k in [kMin, kMax] {
+                let z = z0 + (a.z - z0) * k
+                lo = min(lo, z); hi = max(hi, z)
+            }
+        }
+        let margin = 1 + 0.01 * (hi - lo)
+        return (lo - margin)...(hi + margin)
+    }
+
+    /// Whether the pair (a inner, b outer) passes the doublet cuts (see the type's description).
+    static func accepts(_ a: Hit, _ b: Hit, _ cuts: SegmentCuts) -> Bool {
+        let ra = a.r, rb = b.r
+        guard SegmentBuilder.outwardsWithinTurn(a, b, ra, rb, cuts) else { return false }
+        let dx = b.x - a.x, dy = b.y - a.y, dz = b.z - a.z
+        let chord = (dx * dx + dy * dy).squareRoot()
+        // Circle through the beam line and both hits: 1/ρ = 2 |a × b| / (r_a r_b |b − a|).
+        let inverseRho = 2 * abs(a.x * b.y - a.y * b.x) / max(ra * rb * chord, 1e-300)
+        func arc(_ r: Double) -> Double {
+            let half = 0.5 * r * inverseRho
+            return half < 1e-4 ? r : 2 * asin(min(1, half)) / inverseRho
+        }
+        let sa = arc(ra), sb = arc(rb)
+        guard sb > sa else { return false }
+        let z0 = a.z - sa * dz / (sb - sa)
+        return abs(z0) <= cuts.maxZ0
+    }
+}
+
+/// A buffer whose elements several workers write, each its own.
+struct UnsafeSendableBuffer<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T>
+    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
+}
