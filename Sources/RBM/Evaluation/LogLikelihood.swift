@@ -62,6 +62,7 @@ public enum LogLikelihood {
     ///   - data: the examples, one per row, with values in [0, 1].
     ///   - binarization: how the data are binarised first; stochastic by default, as in the paper.
     ///   - method: how log Z is found: exactly, or by AIS with its runs and temperatures.
+    ///   - reverse: the settings of reverse AIS over the first examples, or nil for none.
     ///   - seed: seeds the stream of the binarisation and of AIS.
     ///   - modelFile: the name of the model for messages, e.g. its file.
     ///   - dataFile: the name of the data for messages, e.g. their file.
