@@ -154,7 +154,8 @@ public struct TrackFinder: Sendable {
 
     /// The tracks of all passes, joined where one continues another and extended by hits on no
     /// track (`TrackExtractor.completed`). A network is built on the two first and two last hits of
-    /// every track and on the hits no track holds; each track is represented by those end hits.
+    /// every track and on the hits no track holds, with the segments that touch an end hit; each
+    /// track is represented by those end hits.
     /// Track A is joined to track B when the network has a segment from A's last hit to B's first
     /// that is a chain partner (within the maximum kink) of A's last segment and of B's first; it is
     /// extended by a free hit whose segment is a chain partner of its last. Fragments of one
@@ -175,7 +176,11 @@ public struct TrackFinder: Sendable {
         ends = ends.map { $0.map { local[$0] } }
         let sub = subset.map { hits[$0] }
         guard let graph = configuration.layerGraph else { return tracks }
+        // Only segments at a track's end can join or extend it: the rest are left out of the network.
+        var isEnd = [Bool](repeating: false, count: sub.count)
+        for e in ends { for k in e { isEnd[k] = true } }
         let segments = GraphSegmentBuilder.segments(hits: sub, graph: graph, cuts: configuration.cuts, workers: configuration.workers)
+            .filter { isEnd[Int($0.from)] || isEnd[Int($0.to)] }
         let layout = LayerLayout(hits: sub, graph: graph)
         let helix = layout.geometry == .barrel && configuration.cuts.magneticField > 0 && configuration.energy.helixKinks
         let network = SegmentNetwork(hits: sub, segments: segments, parameters: configuration.energy, helix: helix,
