@@ -185,7 +185,8 @@ public struct TrackFinder: Sendable {
         let helix = layout.geometry == .barrel && configuration.cuts.magneticField > 0 && configuration.energy.helixKinks
         let network = SegmentNetwork(hits: sub, segments: segments, parameters: configuration.energy, helix: helix,
                                      dropIsolated: false, lengthsPerLink: true)
-        let joined = TrackExtractor.completed(ends, network: network, hitCount: sub.count)
+        let joined = TrackExtractor.completed(Self.mergedSideBySide(ends, segments: network.segments, layers: layout.layerIndex),
+                                              network: network, hitCount: sub.count)
         var out: [[Int]] = []
         out.reserveCapacity(joined.count)
         for chain in joined {
@@ -196,6 +197,49 @@ public struct TrackFinder: Sendable {
             }
             out.append(track)
         }
+        return out
+    }
+
+    /// Chains joined where one track ran through two overlap regions in a row and became two
+    /// chains side by side, each holding one hit of each overlapping pair: chain A's last two hits
+    /// lie on the layers of chain B's first two, and the candidate segments cross (A's second-last
+    /// hit to B's second, B's first to A's last). A is followed by B; each chain is joined at most
+    /// once at each end.
+    static func mergedSideBySide(_ chains: [[Int]], segments: [Segment], layers: [Int]) -> [[Int]] {
+        var exists = Set<Int64>()
+        exists.reserveCapacity(segments.count)
+        for s in segments { exists.insert(Int64(s.from) << 32 | Int64(s.to)) }
+        func linked(_ a: Int, _ b: Int) -> Bool { exists.contains(Int64(a) << 32 | Int64(b)) }
+        struct Pair: Hashable { var a: Int, b: Int }
+        var startingOn: [Pair: [Int]] = [:]
+        for (c, chain) in chains.enumerated() where chain.count >= 3 {
+            startingOn[Pair(a: layers[chain[0]], b: layers[chain[1]]), default: []].append(c)
+        }
+        var next = [Int](repeating: -1, count: chains.count), hasPrevious = [Bool](repeating: false, count: chains.count)
+        for (c, chain) in chains.enumerated() where chain.count >= 3 {
+            let d1 = chain[chain.count - 2], e = chain[chain.count - 1]
+            for d in startingOn[Pair(a: layers[d1], b: layers[e])] ?? [] where d != c && !hasPrevious[d] {
+                let other = chains[d]
+                if linked(d1, other[1]) && linked(other[0], e) {
+                    next[c] = d
+                    hasPrevious[d] = true
+                    break
+                }
+            }
+        }
+        var out: [[Int]] = []
+        var used = [Bool](repeating: false, count: chains.count)
+        for c in chains.indices where !hasPrevious[c] {
+            var track: [Int] = []
+            var k = c
+            while k != -1, !used[k] {
+                used[k] = true
+                track += chains[k]
+                k = next[k]
+            }
+            out.append(track)
+        }
+        for c in chains.indices where !used[c] { out.append(chains[c]) }
         return out
     }
 
