@@ -20,6 +20,23 @@ func trackSets(_ hits: [Hit], _ r: Reconstruction) -> Set<Set<Int>> {
 
 @Suite("Denby–Peterson network")
 struct NetworkTests {
+    @Test("chains side by side through two overlap regions in a row are joined; chains whose segments do not cross are not")
+    func sideBySide() {
+        // Hits 0…7 on layers: A = 0 (L0), 1 (L1), 2 (L2), 3 (L3); B = 4 (L2), 5 (L3), 6 (L4), 7 (L5).
+        let layers = [0, 1, 2, 3, 2, 3, 4, 5]
+        func seg(_ a: Int, _ b: Int) -> Segment {
+            var s = Segment(from: a, to: b, Hit(id: a + 1, x: 0, y: 0, z: 0, layer: LayerID(volume: 8, layer: 2)),
+                            Hit(id: b + 1, x: 1, y: 0, z: 0, layer: LayerID(volume: 8, layer: 4)), fromLayer: layers[a], layerStep: 1)
+            s.toLayer = layers[b]
+            return s
+        }
+        let chains = [[0, 1, 2, 3], [4, 5, 6, 7]]
+        let crossing = [seg(2, 5), seg(4, 3)]
+        #expect(TrackFinder.mergedSideBySide(chains, segments: crossing, layers: layers) == [[0, 1, 2, 3, 4, 5, 6, 7]])
+        #expect(TrackFinder.mergedSideBySide(chains, segments: [seg(2, 5)], layers: layers) == chains)
+        #expect(TrackFinder.mergedSideBySide(chains, segments: crossing, layers: [0, 1, 2, 3, 3, 4, 5, 6]) == chains)
+    }
+
     @Test("the field is −∂E/∂V: it matches central finite differences of the energy")
     func gradient() throws {
         let event = try EventGenerator(.init(detector: .planar, tracks: 6, noise: 0.3, inefficiency: 0.1)).generate(random: RandomSource(seed: 3))
