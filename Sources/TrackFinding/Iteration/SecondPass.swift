@@ -33,3 +33,19 @@ public struct SecondPass: Codable, Equatable, Sendable {
         guard maxAngle > 0, maxAngle <= .pi else { throw ConfigurationError(field: "maxAngle", "expected an angle in (0, π] rad, found \(maxAngle)") }
     }
 }
+
+
+extension SecondPass: DecodableOverDefaults {
+    /// Decodes a document in which every field is optional: missing fields take the defaults of
+    /// `init()` (old files and short hand-written ones decode); unknown fields are refused.
+    public init(from decoder: any Decoder) throws { try self.init(from: decoder, over: SecondPass()) }
+
+    /// Decodes the fields present in the document; the others are `defaults`'.
+    public init(from decoder: any Decoder, over defaults: SecondPass) throws {
+        try decoder.refuseUnknownFields(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        minConfidentHits = try c.decode(forKey: .minConfidentHits, over: defaults.minConfidentHits)
+        skipLayers = try c.decode(forKey: .skipLayers, over: defaults.skipLayers)
+        maxAngle = try c.decode(forKey: .maxAngle, over: defaults.maxAngle)
+    }
+}

@@ -77,3 +77,23 @@ public struct EnergyParameters: Codable, Equatable, Sendable {
         guard beta >= 0, beta.isFinite else { throw ConfigurationError(field: "beta", "expected β ≥ 0, found \(beta)") }
     }
 }
+
+
+extension EnergyParameters: DecodableOverDefaults {
+    /// Decodes a document in which every field is optional: missing fields take the defaults of
+    /// `init()` (old files and short hand-written ones decode); unknown fields are refused.
+    public init(from decoder: any Decoder) throws { try self.init(from: decoder, over: EnergyParameters()) }
+
+    /// Decodes the fields present in the document; the others are `defaults`'.
+    public init(from decoder: any Decoder, over defaults: EnergyParameters) throws {
+        try decoder.refuseUnknownFields(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        angleExponent = try c.decode(forKey: .angleExponent, over: defaults.angleExponent)
+        lengthExponent = try c.decode(forKey: .lengthExponent, over: defaults.lengthExponent)
+        lengthForm = try c.decode(forKey: .lengthForm, over: defaults.lengthForm)
+        maxAngle = try c.decode(forKey: .maxAngle, over: defaults.maxAngle)
+        helixKinks = try c.decode(forKey: .helixKinks, over: defaults.helixKinks)
+        alpha = try c.decode(forKey: .alpha, over: defaults.alpha)
+        beta = try c.decode(forKey: .beta, over: defaults.beta)
+    }
+}
