@@ -103,7 +103,7 @@ struct CommandLineTests {
               (["hopfield", "capacity", "--noise", "0.7"], "--noise: expected a fraction of flipped bits in [0, 0.5), got 0.7"),
               (["hopfield", "capacity", "--probes", "0"], "--probes: expected at least 1 probe per network, got 0"),
               (["hopfield", "capacity", "--loads", "0.3:0.1:0.1"], "The value '0.3:0.1:0.1' is invalid for '--loads <loads>': expected start:end:step"),
-              (["hopfield", "capacity", "--neurons", "100001"], "--neurons must be at most 100000"),
+              (["hopfield", "capacity", "--neurons", "100001"], "expected an integer from 1 to 100000"),
               (["hopfield", "store", "--patterns", "p.txt", "--rule", "dense", "--degree=-1", "--out", "m.npz"],
                "--degree: expected a degree of at least 2 (or 0 for the exponential F), got -1"),
               (["hopfield", "recall", "--memory", "m.npz", "--probes", "p.txt", "--output", "r.txt", "--max-sweeps", "0"],

@@ -125,4 +125,34 @@ struct RBMCommandTests {
         let repeats = try ebm(["bench", "rbm", "--data", d, "--hidden", "4", "--repeats", "0"])
         #expect(repeats.status == 2 && repeats.stderr.contains("--repeats"), "\(repeats.stderr)")
     }
+
+    @Test("parallel tempering and centring from the command line, and loglik with reverse AIS (issue #15)")
+    func frontier() throws {
+        let d = data()
+        let model = dir.file("pt.npz")
+        let train = try ebm(["rbm", "train", "--data", d, "--hidden", "6", "--epochs", "2", "--batch", "20", "--lr", "0.1", "--sampler", "pt",
+                             "--temperatures", "3", "--min-beta", "0.4", "--chains", "10", "--centring", "--out", model])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.contains("PT-1 (10 chains × 3 temperatures") && train.stdout.contains("centred") && train.stdout.contains("swaps "),
+                "\(train.stdout)")
+        let resumed = try ebm(["rbm", "train", "--data", d, "--hidden", "6", "--epochs", "3", "--batch", "20", "--lr", "0.1", "--sampler", "pt",
+                               "--temperatures", "3", "--min-beta", "0.4", "--chains", "10", "--centring", "--out", model, "--resume"])
+        #expect(resumed.status == 0 && resumed.stdout.contains("epoch   3"), "\(resumed.stdout)\(resumed.stderr)")
+
+        for bad in [["--sampler", "pt", "--no-pcd"], ["--sampler", "gibbs"], ["--sampler", "pt", "--temperatures", "1"],
+                    ["--sampler", "pt", "--min-beta", "1"], ["--centring", "--offset-rate", "0"]] {
+            let r = try ebm(["rbm", "train", "--data", d, "--hidden", "6", "--out", dir.file("x.npz")] + bad)
+            #expect(r.status == 2, "\(bad): \(r.stderr)")
+        }
+        let cd = try ebm(["rbm", "train", "--data", d, "--hidden", "4", "--epochs", "1", "--sampler", "cd", "--out", dir.file("cd.npz")])
+        #expect(cd.status == 0 && cd.stdout.contains("CD-1") && !cd.stdout.contains("swaps"), "\(cd.stdout)")
+
+        let both = try ebm(["rbm", "loglik", "--model", model, "--data", d, "--ais", "--betas", "200", "--runs", "20", "--binarize", "none",
+                            "--reverse", "--reverse-examples", "30", "--reverse-runs", "5", "--quiet"])
+        #expect(both.status == 0, "\(both.stderr)")
+        #expect(both.stdout.contains("AIS (optimistic)") && both.stdout.contains("reverse AIS (pessimistic)") && both.stdout.contains("30 examples, 5 runs"),
+                "\(both.stdout)")
+        let badRuns = try ebm(["rbm", "loglik", "--model", model, "--data", d, "--ais", "--reverse", "--reverse-runs", "1"])
+        #expect(badRuns.status == 2 && badRuns.stderr.contains("--reverse-runs"), "\(badRuns.stderr)")
+    }
 }

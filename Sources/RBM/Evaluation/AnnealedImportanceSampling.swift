@@ -80,7 +80,7 @@ public enum AnnealedImportanceSampling {
         return estimate(logWeights: chains.logWeights, baseLogZ: baseLogZ, temperatures: betas.count)
     }
 
-    private static func check(_ rbm: RestrictedBoltzmannMachine, baseBias: [Float], temperatures betas: [Double], runs: Int,
+    static func check(_ rbm: RestrictedBoltzmannMachine, baseBias: [Float], temperatures betas: [Double], runs: Int,
                               source: String) throws {
         guard rbm.visibleUnits == .bernoulli else {
             throw InputError(file: source, "AIS is implemented for Bernoulli visible units; this model has Gaussian units")
@@ -114,8 +114,9 @@ public enum AnnealedImportanceSampling {
     }
 }
 
-/// The runs of AIS advancing together as one batch, with their buffers allocated once.
-private struct AnnealingChains {
+/// The runs of AIS (and of its reverse, `ReverseAnnealedImportanceSampling`) advancing together as
+/// one batch, with their buffers allocated once.
+struct AnnealingChains {
     let rbm: RestrictedBoltzmannMachine
     /// The visible biases a_A of the base-rate model.
     let baseBias: [Float]
@@ -142,6 +143,21 @@ private struct AnnealingChains {
         input = Matrix<Float>(rows: runs, columns: h)
         hidden = Matrix<Float>(rows: runs, columns: h)
         visibleInput = Matrix<Float>(rows: runs, columns: d)
+    }
+
+    /// Runs started from the given visible states, one per row, with `input` their hidden input
+    /// b + vᵀW ready for a first `gibbsStep`.
+    init(_ rbm: RestrictedBoltzmannMachine, baseBias: [Float], states: Matrix<Float>, random: RandomSource) {
+        let h = rbm.hiddenCount
+        self.rbm = rbm
+        self.baseBias = baseBias
+        self.random = random
+        v = states
+        logWeights = [Double](repeating: 0, count: states.rows)
+        input = Matrix<Float>(rows: states.rows, columns: h)
+        hidden = Matrix<Float>(rows: states.rows, columns: h)
+        visibleInput = Matrix<Float>(rows: states.rows, columns: rbm.visibleCount)
+        rbm.hiddenInput(v, into: &input)
     }
 
     /// Adds log p*_β(v) − log p*_β′(v) to each run's log weight. Without the terms that cancel

@@ -5,7 +5,7 @@ import Foundation
 /// Saving and resuming a training run.
 ///
 /// A checkpoint holds the model's arrays (so it also loads as a model), the momentum velocities,
-/// the persistent chains, the sparsity averages, the generator's full state and the epoch. Resuming
+/// the persistent chains (at every temperature, for parallel tempering), the centring offsets, the sparsity averages, the generator's full state and the epoch. Resuming
 /// from it continues bit for bit as if the run had not stopped (same binary and thread count).
 extension RBMTrainer {
     private struct State: Codable {
@@ -28,6 +28,10 @@ extension RBMTrainer {
         archive["hidden_velocity"] = NumpyArray(hiddenVelocity, shape: [hiddenVelocity.count])
         archive["hidden_activity"] = NumpyArray(hiddenActivity, shape: [hiddenActivity.count])
         if let chains { archive["chains"] = NumpyArray(chains) }
+        if let offsets {
+            archive["visible_offset"] = NumpyArray(offsets.visible, shape: [offsets.visible.count])
+            archive["hidden_offset"] = NumpyArray(offsets.hidden, shape: [offsets.hidden.count])
+        }
         archive.store(random)
         let state = State(epochsDone: epochsDone, algorithm: random.algorithm, configuration: configuration, trainingData: trainingData)
         try archive.setJSON(state, as: "training_state")
@@ -70,12 +74,16 @@ extension RBMTrainer {
         visibleVelocity = try vector("visible_velocity", model.visibleCount)
         hiddenVelocity = try vector("hidden_velocity", model.hiddenCount)
         hiddenActivity = try vector("hidden_activity", model.hiddenCount)
-        if case .persistent(let c, _) = configuration.sampling, let saved = archive["chains"] {
+        if let c = configuration.sampling.chains, let saved = archive["chains"] {
             let m = try saved.matrix(as: Float.self, file: path, what: "chains")
-            guard m.rows == c, m.columns == model.visibleCount else {
-                throw InputError(file: path, .entry("chains"), "expected \(c) chains of \(model.visibleCount) units")
+            let rows = c * (tempering?.betas.count ?? 1)
+            guard m.rows == rows, m.columns == model.visibleCount else {
+                throw InputError(file: path, .entry("chains"), "expected \(rows) chains of \(model.visibleCount) units")
             }
             chains = m
+        }
+        if configuration.centring, archive["visible_offset"] != nil || archive["hidden_offset"] != nil {
+            offsets = CentringOffsets(visible: try vector("visible_offset", model.visibleCount), hidden: try vector("hidden_offset", model.hiddenCount))
         }
     }
 

@@ -7,11 +7,24 @@ public enum GibbsSampling: Equatable, Sendable, Codable {
     /// Persistent CD (Tieleman 2008): `chains` Markov chains kept across updates, advanced
     /// `steps` Gibbs steps per update.
     case persistent(chains: Int, steps: Int)
+    /// Parallel tempering (Desjardins et al. 2010): `chains` persistent chains at each of
+    /// `temperatures` inverse temperatures, geometrically spaced from 1 down to `minimumBeta`,
+    /// each advanced `steps` Gibbs steps per update, then swapped between neighbouring
+    /// temperatures (`TemperedChains`); the β = 1 chains give the negative phase.
+    case tempered(chains: Int, steps: Int, temperatures: Int, minimumBeta: Double)
 
     /// The Gibbs steps per update, k.
     public var steps: Int {
         switch self {
-        case .contrastiveDivergence(let k), .persistent(_, let k): return k
+        case .contrastiveDivergence(let k), .persistent(_, let k), .tempered(_, let k, _, _): return k
+        }
+    }
+
+    /// The persistent chains at β = 1 (nil for CD).
+    public var chains: Int? {
+        switch self {
+        case .contrastiveDivergence: return nil
+        case .persistent(let c, _), .tempered(let c, _, _, _): return c
         }
     }
 
@@ -20,6 +33,7 @@ public enum GibbsSampling: Equatable, Sendable, Codable {
         switch self {
         case .contrastiveDivergence(let k): return "CD-\(k)"
         case .persistent(let c, let k): return "PCD-\(k) (\(c) chains)"
+        case .tempered(let c, let k, let t, let b): return "PT-\(k) (\(c) chains × \(t) temperatures, β ≥ \(b))"
         }
     }
 }
@@ -74,11 +88,18 @@ extension RBMTrainer {
         /// The seed of the run: the trainer's random stream, and the stream that binarises its data
         /// (`RBMTrainingData`), both start from it.
         public var seed: UInt64
+        /// Centring (Melchior, Fischer & Wiskott 2016): the gradient is taken around visible and hidden
+        /// offsets μ, λ that follow the data means (their variant "dd"); see `RBMTrainer`. Off by default.
+        public var centring: Bool
+        /// The rate ν of the offsets' exponential moving averages, μ ← (1 − ν) μ + ν mean(v₀) and
+        /// λ ← (1 − ν) λ + ν mean(P(h | v₀)), per mini-batch (Melchior et al. use 0.01).
+        public var offsetRate: Double
 
         public init(sampling: GibbsSampling = .persistent(chains: 100, steps: 1), epochs: Int = 50, batchSize: Int = 100,
                     learningRate: Double = 0.05, decay: LearningRateDecay = .linear, initialMomentum: Double = 0.5,
                     finalMomentum: Double = 0.5, momentumRampEpochs: Int = 5, weightDecay: Double = 0.0002,
-                    sparsityTarget: Double? = nil, sparsityCost: Double = 0, initialWeightScale: Double = 0.01, seed: UInt64 = 1) {
+                    sparsityTarget: Double? = nil, sparsityCost: Double = 0, initialWeightScale: Double = 0.01, seed: UInt64 = 1,
+                    centring: Bool = false, offsetRate: Double = 0.01) {
             self.sampling = sampling
             self.epochs = epochs
             self.batchSize = batchSize
@@ -92,6 +113,30 @@ extension RBMTrainer {
             self.sparsityCost = sparsityCost
             self.initialWeightScale = initialWeightScale
             self.seed = seed
+            self.centring = centring
+            self.offsetRate = offsetRate
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case sampling, epochs, batchSize, learningRate, decay, initialMomentum, finalMomentum, momentumRampEpochs, weightDecay,
+                 sparsityTarget, sparsityCost, initialWeightScale, seed, centring, offsetRate
+        }
+
+        /// Decodes the settings; files written before centring existed read as uncentred.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(sampling: try c.decode(GibbsSampling.self, forKey: .sampling), epochs: try c.decode(Int.self, forKey: .epochs),
+                      batchSize: try c.decode(Int.self, forKey: .batchSize), learningRate: try c.decode(Double.self, forKey: .learningRate),
+                      decay: try c.decode(LearningRateDecay.self, forKey: .decay),
+                      initialMomentum: try c.decode(Double.self, forKey: .initialMomentum),
+                      finalMomentum: try c.decode(Double.self, forKey: .finalMomentum),
+                      momentumRampEpochs: try c.decode(Int.self, forKey: .momentumRampEpochs),
+                      weightDecay: try c.decode(Double.self, forKey: .weightDecay),
+                      sparsityTarget: try c.decodeIfPresent(Double.self, forKey: .sparsityTarget),
+                      sparsityCost: try c.decode(Double.self, forKey: .sparsityCost),
+                      initialWeightScale: try c.decode(Double.self, forKey: .initialWeightScale), seed: try c.decode(UInt64.self, forKey: .seed),
+                      centring: try c.decodeIfPresent(Bool.self, forKey: .centring) ?? false,
+                      offsetRate: try c.decodeIfPresent(Double.self, forKey: .offsetRate) ?? 0.01)
         }
 
         /// The learning rate during `epoch` (0-based).
@@ -109,7 +154,11 @@ extension RBMTrainer {
         /// - Throws: `ConfigurationError` naming the field, e.g. `learningRate` or `sampling.chains`.
         public func validate() throws {
             func bad(_ field: String, _ message: String) -> ConfigurationError { ConfigurationError(field: field, message) }
-            if case .persistent(let c, _) = sampling, c < 1 { throw bad("sampling.chains", "expected at least 1 chain, got \(c)") }
+            if let c = sampling.chains, c < 1 { throw bad("sampling.chains", "expected at least 1 chain, got \(c)") }
+            if case .tempered(_, _, let t, let b) = sampling {
+                guard t >= 2 else { throw bad("sampling.temperatures", "expected at least 2 temperatures, got \(t)") }
+                guard b > 0, b < 1 else { throw bad("sampling.minimumBeta", "expected a lowest inverse temperature in (0, 1), got \(b)") }
+            }
             guard sampling.steps >= 1 else { throw bad("sampling.steps", "expected at least 1 Gibbs step, got \(sampling.steps)") }
             guard epochs >= 1 else { throw bad("epochs", "expected at least 1 epoch, got \(epochs)") }
             guard batchSize >= 1 else { throw bad("batchSize", "expected a batch size of at least 1, got \(batchSize)") }
@@ -123,6 +172,7 @@ extension RBMTrainer {
             guard initialWeightScale >= 0, initialWeightScale.isFinite else {
                 throw bad("initialWeightScale", "expected a non-negative standard deviation, got \(initialWeightScale)")
             }
+            guard offsetRate > 0, offsetRate <= 1 else { throw bad("offsetRate", "expected a moving-average rate in (0, 1], got \(offsetRate)") }
         }
 
         /// The stream that binarises the training and validation data of a run: derived from `seed`

@@ -17,6 +17,11 @@ import Foundation
 /// hidden unit's activation adds −ε c (q − p) to the hidden biases and −ε c mean(v₀)(q − p)ᵀ to W
 /// (Hinton 2010 §11).
 ///
+/// The negative samples may also come from parallel tempering (`GibbsSampling.tempered`,
+/// `TemperedChains`; Desjardins et al. 2010), and with `centring` the step is the centred gradient of
+/// Melchior et al. (2016), mapped to the ordinary parameters (`CentringOffsets`); the model is always
+/// kept, checkpointed and saved in the ordinary parameterisation above.
+///
 /// Every random draw comes from one `RandomSource`, started from `configuration.seed`; with its
 /// state saved in a checkpoint, a resumed run continues bit for bit.
 ///
@@ -44,6 +49,11 @@ public final class RBMTrainer {
         public var pseudoLikelihood: Double?
         /// Wall-clock seconds of the epoch's updates.
         public var seconds: Double
+        /// With parallel tempering, the fraction of accepted swaps between each pair of neighbouring
+        /// temperatures (βₘ, βₘ₊₁), m = 0 … M − 2, over the epoch; nil for CD and PCD.
+        public var swapAcceptance: [Double]?
+        /// The inverse temperatures of parallel tempering, from 1 down; nil for CD and PCD.
+        public var temperatures: [Double]?
     }
 
     /// The training examples (the first ones) on which the end-of-epoch report is computed.
@@ -70,6 +80,11 @@ public final class RBMTrainer {
     var chains: Matrix<Float>?
     /// Running mean activation of each hidden unit (sparsity).
     var hiddenActivity: [Float]
+    /// The offsets μ, λ of centring (nil before the first epoch, and without centring).
+    public internal(set) var offsets: CentringOffsets?
+    /// The temperature ladder and swap counts of parallel tempering (nil otherwise); its chains
+    /// are `chains`, temperature by temperature.
+    var tempering: TemperedChains?
     /// Whether an update diverged: the parameters are then not fit to be checkpointed.
     private var diverged = false
 
@@ -91,6 +106,9 @@ public final class RBMTrainer {
         visibleVelocity = [Float](repeating: 0, count: model.visibleCount)
         hiddenVelocity = [Float](repeating: 0, count: model.hiddenCount)
         hiddenActivity = [Float](repeating: Float(configuration.sparsityTarget ?? 0), count: model.hiddenCount)
+        if case .tempered(let c, _, let t, let b) = configuration.sampling {
+            tempering = TemperedChains(chains: c, temperatures: t, minimumBeta: b)
+        }
     }
 
     /// A trainer starting from `model`, drawing from a stream seeded with `configuration.seed`.
@@ -166,10 +184,12 @@ public final class RBMTrainer {
         let epoch = epochsDone
         let lr = configuration.learningRate(epoch: epoch), mu = configuration.momentum(epoch: epoch)
         let start = Date()
-        if case .persistent(let c, _) = configuration.sampling, chains == nil {
-            // Chains start from random training examples.
-            chains = data.gatherRows((0..<c).map { _ in random.integer(below: data.rows) })
+        if let c = configuration.sampling.chains, chains == nil {
+            // Chains start from random training examples (at every temperature for tempering).
+            chains = data.gatherRows((0..<(c * (tempering?.betas.count ?? 1))).map { _ in random.integer(below: data.rows) })
         }
+        if configuration.centring, offsets == nil { offsets = CentringOffsets.initial(model, data: data) }
+        tempering?.resetCounts()
         let order = random.permutation(data.rows)
         var batch = 0
         progress?.begin("epoch \(epoch + 1)/\(configuration.epochs)", total: (data.rows + configuration.batchSize - 1) / configuration.batchSize)
@@ -221,8 +241,14 @@ public final class RBMTrainer {
     /// One update on the rows `indices` of `data`: phase 1 samples, phase 2 updates (`MiniBatchStep`).
     private func update(_ data: Matrix<Float>, _ indices: ArraySlice<Int>, learningRate lr: Float, momentum mu: Float) throws {
         let step = miniBatchStep(positives: indices.count)
+        var k = configuration.sampling.steps
+        if tempering != nil {
+            // The tempered chains move (and swap) first; the β = 1 chains, the first rows, are then
+            // read as persistent chains with no further steps.
+            tempering?.advance(&chains, model: model, steps: k, random: random)
+            k = 0
+        }
         let streams = random.fork(step.blocks)
-        let k = configuration.sampling.steps
         let rule = UpdateRule(rate: lr / Float(indices.count), momentum: mu, decay: lr * Float(configuration.weightDecay))
         let finite = withUpdateTarget { target, chainStates in
             data.storage.withUnsafeBufferPointer { pd in
@@ -234,12 +260,20 @@ public final class RBMTrainer {
                     step.sample(block: w, data: rows, batch: indices, chains: chainStates, steps: k, model: conditionals, random: streams[w])
                 }
                 let sparsity = sparsityCorrection(step, learningRate: lr)
+                if configuration.centring, var offsets {
+                    offsets.follow(step, rate: Float(configuration.offsetRate))
+                    offsets.centre(step)
+                    self.offsets = offsets
+                }
                 Parallel.run(workers: step.blocks) { w in
                     step.update(block: w, of: target, rule: rule, sparsity: sparsity)
                 }
             }
         }
-        guard finite, step.hiddenIsFinite() else {
+        if configuration.centring, let offsets {
+            offsets.reparameterise(&model, weightStep: weightVelocity)
+        }
+        guard finite, step.hiddenIsFinite(), !configuration.centring || (model.visibleBias.allFinite && model.hiddenBias.allFinite) else {
             throw NumericalError("the hidden probabilities or biases became NaN or infinite")
         }
     }
@@ -249,7 +283,7 @@ public final class RBMTrainer {
         let negatives: Int
         switch configuration.sampling {
         case .contrastiveDivergence: negatives = b
-        case .persistent(let c, _): negatives = c
+        case .persistent(let c, _), .tempered(let c, _, _, _): negatives = c
         }
         if let step, step.positives == b, step.negatives == negatives { return step }
         let fresh = MiniBatchStep(visible: model.visibleCount, hidden: model.hiddenCount, positives: b, negatives: negatives, blocks: blocks)
@@ -317,6 +351,7 @@ public final class RBMTrainer {
             ? RBMMetrics.pseudoLikelihood(model, subset, random: RandomSource(seed: configuration.seed &+ UInt64(epochsDone) &* 0x9E37_79B9))
             : nil
         return EpochReport(epoch: epochsDone, learningRate: learningRate, momentum: momentum, reconstructionError: reconstruction,
-                           freeEnergyTrain: fTrain, freeEnergyValidation: fValidation, pseudoLikelihood: pl, seconds: seconds)
+                           freeEnergyTrain: fTrain, freeEnergyValidation: fValidation, pseudoLikelihood: pl, seconds: seconds,
+                           swapAcceptance: tempering?.acceptanceRates, temperatures: tempering?.betas)
     }
 }

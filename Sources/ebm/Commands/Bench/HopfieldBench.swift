@@ -19,7 +19,7 @@ struct HopfieldBench: ParsableCommand {
     @Option(help: "Learning rule (also hebbian, pinv, projection, dense-polyN); dense takes --degree.") var rule = LearningRuleArgument.rule(defaults.rule)
     @Option(help: "Degree of the dense memory (0 for the exponential).") var degree = 3
     @Option(help: "Update mode (also asynchronous, synchronous, glauber).") var mode = RecallModeArgument(defaults.mode)
-    @Option(help: "Worker threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Worker threads.", transform: OptionRange.integer(1...1024)) var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Random seed.") var seed: UInt64 = defaults.seed
     @Option(help: "Timed repetitions (the best is reported).") var repeats = defaults.repeats
 
@@ -28,10 +28,6 @@ struct HopfieldBench: ParsableCommand {
         "neurons": "--neurons", "patterns": "--patterns", "probes": "--probes", "noise": "--noise",
         "rule": "--rule", "rule.degree": "--degree", "mode": "--mode", "repeats": "--repeats",
     ])
-
-    func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-    }
 
     func run() throws {
         let settings = RecallBenchmark.Configuration(neurons: neurons, patterns: patterns, probes: probes, noise: noise,

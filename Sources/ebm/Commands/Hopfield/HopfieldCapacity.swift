@@ -16,7 +16,7 @@ struct HopfieldCapacity: ParsableCommand {
 
     private static let defaults = CapacityExperiment.Configuration()
 
-    @Option(help: "Number of neurons N (at most 100000).") var neurons = defaults.neurons
+    @Option(help: "Number of neurons N (at most 100000).", transform: OptionRange.integer(1...100_000)) var neurons = defaults.neurons
     @Option(help: "Learning rule (also hebbian, pinv, projection, dense-polyN); dense takes --degree, modern --beta.") var rule = LearningRuleArgument.rule(defaults.rule)
     @Option(help: "Degree of the dense memory (0 for the exponential).") var degree = 3
     @Option(help: "Fraction of bits flipped in each probe, in [0, 0.5).") var noise = defaults.noise
@@ -27,7 +27,7 @@ struct HopfieldCapacity: ParsableCommand {
     @Option(help: "Modern rule: the inverse temperature beta of its one-update recall.", transform: OptionRange.real(1e-6...1e6))
     var beta = defaults.beta
     @Option(help: "Random seed.") var seed: UInt64 = defaults.seed
-    @Option(help: "Worker threads (the output does not depend on it).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Worker threads (the output does not depend on it).", transform: OptionRange.integer(1...1024)) var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Write the curve as an SVG plot.") var plot: String?
     @Flag(help: "No progress output.") var quiet = false
 
@@ -36,12 +36,6 @@ struct HopfieldCapacity: ParsableCommand {
         "neurons": "--neurons", "rule": "--rule", "rule.degree": "--degree", "noise": "--noise", "trials": "--trials",
         "probesPerNetwork": "--probes", "loads": "--loads", "beta": "--beta",
     ])
-
-    func validate() throws {
-        // The weights take N² floats: a limit of the command, not of the experiment.
-        guard neurons <= 100_000 else { throw ValidationError("--neurons must be at most 100000") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-    }
 
     func run() throws {
         let settings = CapacityExperiment.Configuration(neurons: neurons, rule: rule.rule(degree: degree), noise: noise, trials: trials,

@@ -30,7 +30,7 @@ struct HopfieldRecall: ParsableCommand {
     @Option(name: .customLong("iters-fixed-t"), help: "Stochastic: sweeps per temperature.") var itersFixedT = RecallMode.defaultSchedule.iterationsPerTemperature
     @Flag(help: "Read and write CSV values as 0/1.") var binary = false
     @Flag(help: "For grids, print each probe and its result side by side.") var show = false
-    @Option(help: "Worker threads (the output does not depend on it).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Worker threads (the output does not depend on it).", transform: OptionRange.integer(1...1024)) var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Where to write the recalled states (format of the probes); never one of the inputs.") var output: String
     @Option(help: "Modern memory: the inverse temperature beta (default 1).", transform: OptionRange.real(1e-6...1e6)) var beta: Double?
     @Option(help: "Modern memory: at most this many updates (default 1); stops when the state stops changing.",
@@ -47,10 +47,6 @@ struct HopfieldRecall: ParsableCommand {
         "mode.schedule.minimumTemperature": "--t-min", "mode.schedule.iterationsPerTemperature": "--iters-fixed-t",
         "rule": "--beta", "beta": "--beta", "steps": "--steps", "blockSize": "--block-size",
     ])
-
-    func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-    }
 
     func run() throws {
         if beta != nil || steps != nil { return try runModern() }

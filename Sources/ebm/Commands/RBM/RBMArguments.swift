@@ -7,3 +7,13 @@ import RBM
 extension VisibleUnits: ExpressibleByArgument {}
 extension Binarization: ExpressibleByArgument {}
 extension LearningRateDecay: ExpressibleByArgument {}
+
+/// The negative-phase sampler of `rbm train`, as `--sampler` names it.
+enum RBMSamplerOption: String, CaseIterable, ExpressibleByArgument {
+    /// Contrastive divergence, CD-k.
+    case cd
+    /// Persistent contrastive divergence.
+    case pcd
+    /// Parallel tempering.
+    case pt
+}

@@ -8,13 +8,16 @@ import RBM
 struct RBMTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train an RBM by contrastive divergence (CD-k) or persistent CD.",
+        abstract: "Train an RBM by contrastive divergence (CD-k), persistent CD or parallel tempering.",
         discussion: """
         Data: MNIST IDX (gzip or raw), .npy or numeric CSV, one example per row; IDX and uint8 pixels are \
         scaled to [0, 1]. After every epoch it prints the reconstruction error, the mean free energy of \
         the training and validation data, the pseudo-log-likelihood and the time, and writes a checkpoint \
         (MODEL.checkpoint.npz) atomically; --resume continues from it bit for bit. Training that produces \
-        NaN or Inf stops with a message, and the last good checkpoint is kept.
+        NaN or Inf stops with a message, and the last good checkpoint is kept. --sampler pt trains with \
+        parallel tempering (Desjardins et al. 2010) and prints the swap acceptance of each pair of \
+        neighbouring temperatures; --centring centres the gradient around moving averages of the data \
+        means (Melchior et al. 2016). The saved model is an ordinary RBM either way.
         """)
 
     @Option(help: "Training data.") var data: String
@@ -23,9 +26,16 @@ struct RBMTrain: ParsableCommand {
     @Option(help: "Hidden units.") var hidden: Int
     @Option(help: "Visible units: bernoulli or gaussian.") var visibleUnits = VisibleUnits.bernoulli
     @Option(help: "Binarize the data: threshold, stochastic or none.") var binarize = Binarization.none
-    @Option(name: .customLong("cd"), help: "Gibbs steps k (CD-k, or per update with --pcd).") var cdSteps = RBMTrainer.Configuration().sampling.steps
-    @Flag(name: .customLong("pcd"), inversion: .prefixedNo, help: "Persistent contrastive divergence (the default).") var persistent = true
-    @Option(help: "Persistent chains (PCD).") var chains = 100
+    @Option(name: .customLong("cd"), help: "Gibbs steps k (CD-k, or per update with PCD and PT).") var cdSteps = RBMTrainer.Configuration().sampling.steps
+    @Flag(name: .customLong("pcd"), inversion: .prefixedNo, help: "Persistent contrastive divergence (the default), or CD with --no-pcd.") var persistent: Bool?
+    @Option(help: "The sampler: cd, pcd (the default) or pt (parallel tempering); instead of --pcd/--no-pcd.") var sampler: RBMSamplerOption?
+    @Option(help: "Persistent chains (PCD; per temperature with PT).") var chains = 100
+    @Option(help: "Temperatures of parallel tempering, β from 1 down to --min-beta (geometric).",
+            transform: OptionRange.integer(2...1000)) var temperatures = 10
+    @Option(help: "Lowest inverse temperature of parallel tempering.", transform: OptionRange.real(0.001...0.999)) var minBeta = 0.5
+    @Flag(help: "Centre the gradient around moving averages of the data means (Melchior et al. 2016).") var centring = false
+    @Option(help: "Moving-average rate of the centring offsets per mini-batch.", transform: OptionRange.real(0.0001...1))
+    var offsetRate = RBMTrainer.Configuration().offsetRate
     @Option(help: "Epochs.") var epochs = RBMTrainer.Configuration().epochs
     @Option(help: "Mini-batch size.") var batch = RBMTrainer.Configuration().batchSize
     @Option(help: "Initial learning rate.") var lr = RBMTrainer.Configuration().learningRate
@@ -48,19 +58,36 @@ struct RBMTrain: ParsableCommand {
         "learningRate": "--lr", "decay": "--lr-decay", "initialMomentum": "--initial-momentum", "finalMomentum": "--momentum",
         "momentumRampEpochs": "--momentum-ramp", "weightDecay": "--weight-decay", "sparsityTarget": "--sparsity-target",
         "sparsityCost": "--sparsity-cost", "seed": "--seed", "hidden": "--hidden",
+        "sampling.temperatures": "--temperatures", "sampling.minimumBeta": "--min-beta", "offsetRate": "--offset-rate",
     ])
+
+    /// The sampler asked for: `--sampler`, else `--pcd`/`--no-pcd`, else PCD.
+    var chosenSampler: RBMSamplerOption {
+        if let sampler { return sampler }
+        return persistent == false ? .cd : .pcd
+    }
+
+    /// The library's sampling for the chosen sampler.
+    var sampling: GibbsSampling {
+        switch chosenSampler {
+        case .cd: .contrastiveDivergence(steps: cdSteps)
+        case .pcd: .persistent(chains: chains, steps: cdSteps)
+        case .pt: .tempered(chains: chains, steps: cdSteps, temperatures: temperatures, minimumBeta: minBeta)
+        }
+    }
 
     /// The settings as an `RBMTrainer.Configuration`.
     var trainingConfiguration: RBMTrainer.Configuration {
         RBMTrainer.Configuration(
-            sampling: persistent ? .persistent(chains: chains, steps: cdSteps) : .contrastiveDivergence(steps: cdSteps),
+            sampling: sampling,
             epochs: epochs, batchSize: batch, learningRate: lr, decay: lrDecay, initialMomentum: initialMomentum,
             finalMomentum: momentum, momentumRampEpochs: momentumRamp, weightDecay: weightDecay,
-            sparsityTarget: sparsityTarget, sparsityCost: sparsityCost, seed: seed)
+            sparsityTarget: sparsityTarget, sparsityCost: sparsityCost, seed: seed, centring: centring, offsetRate: offsetRate)
     }
 
     func validate() throws {
         guard hidden >= 1 else { throw ValidationError("--hidden: expected at least 1 hidden unit, got \(hidden)") }
+        if sampler != nil, persistent != nil { throw ValidationError("--sampler: give --sampler or --pcd/--no-pcd, not both") }
         try Self.flags.map { try trainingConfiguration.validate() }
     }
 
@@ -79,7 +106,7 @@ struct RBMTrain: ParsableCommand {
         if resume { say("resuming \(checkpointPath) after epoch \(trainer.epochsDone)") }
         say("RBM \(examples.training.columns)×\(hidden) (\(visibleUnits.rawValue) visible), \(config.sampling.name), \(examples.training.rows) examples, "
             + "batch \(config.batchSize), lr \(config.learningRate) (\(config.decay.rawValue) decay), momentum \(config.initialMomentum)→\(config.finalMomentum), "
-            + "weight decay \(config.weightDecay), seed \(seed)")
+            + "weight decay \(config.weightDecay)\(config.centring ? ", centred (offset rate \(config.offsetRate))" : ""), seed \(seed)")
         try trainer.train(data: examples.training, validation: examples.validation, checkpoint: checkpointPath,
                           progress: ProgressReporter(quiet: quiet)) { say(Self.describe($0)) }
         try trainer.writeModel(to: out)
@@ -93,6 +120,11 @@ struct RBMTrain: ParsableCommand {
         var s = String(format: "epoch %3d  recon %8.3f  F(train) %9.3f", r.epoch, r.reconstructionError, r.freeEnergyTrain)
         if let v = r.freeEnergyValidation { s += String(format: "  F(valid) %9.3f  gap %7.3f", v, v - r.freeEnergyTrain) }
         if let pl = r.pseudoLikelihood { s += String(format: "  PL %9.3f", pl) }
+        if let rates = r.swapAcceptance, !rates.isEmpty {
+            s += rates.count <= 8
+                ? "  swaps " + rates.map { String(format: "%.2f", $0) }.joined(separator: " ")
+                : String(format: "  swaps min %.2f mean %.2f", rates.min() ?? 0, rates.reduce(0, +) / Double(rates.count))
+        }
         s += String(format: "  lr %.4f  momentum %.2f  %.1f s", r.learningRate, r.momentum, r.seconds)
         return s
     }

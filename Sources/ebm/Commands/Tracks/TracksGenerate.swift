@@ -37,7 +37,7 @@ struct TracksGenerate: ParsableCommand {
     @Option(name: .customLong("pt-min"), help: "Barrel: lowest p_T, GeV.") var ptMin = EventGenerator.Configuration().minPT
     @Option(name: .customLong("pt-max"), help: "Barrel: highest p_T, GeV.") var ptMax = EventGenerator.Configuration().maxPT
     @Option(help: "Barrel, full: largest |η| (default 1 for barrel, 4 for full).", transform: OptionRange.real(0...10)) var etaMax: Double?
-    @Option(help: "Events to write.") var events = 1
+    @Option(help: "Events to write.", transform: OptionRange.integer(1...1_000_000)) var events = 1
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Output prefix.") var out: String
 
@@ -48,7 +48,6 @@ struct TracksGenerate: ParsableCommand {
                                            "focusPT": "--focus-pt", "detectorDescription": "--detector-file"])
 
     func validate() throws {
-        if events < 1 { throw ValidationError("--events must be at least 1") }
         if detector == .full, tracks != nil { throw ValidationError("--tracks is for planar and barrel; the full detector's particles come from --pileup") }
         if detector != .full, tracks == nil { throw ValidationError("--tracks is required for --detector \(detector.rawValue)") }
         if detector != .full, detectorFile != nil { throw ValidationError("--detector-file is for --detector full") }

@@ -14,7 +14,7 @@ struct TracksScore: ParsableCommand {
 
     @Option(help: "TrackML truth file.") var truth: String
     @Option(help: "Submission: event_id,hit_id,track_id.") var submission: String
-    @Option(help: "Fewest hits of a reconstructable particle.") var minHits = 3
+    @Option(help: "Fewest hits of a reconstructable particle.", transform: OptionRange.integer(1...1000)) var minHits = 3
 
     func run() throws {
         print(TrackingText.score(try TrackingScore.evaluate(truth: truth, submission: submission, minHits: minHits)))
