@@ -81,6 +81,7 @@ struct TracksCommandTests {
         #expect(r.status == 0 && r.stdout.contains("48 layers"), "\(r.stderr)")
         var c = try TrackFinderConfiguration.read(file)
         #expect(c.cuts.minPT == 1.2 && c.secondPass == nil && c.energy.maxAngle == 0.01 && c.layerGraph?.layers.count == 48)
+        #expect(c.description.hasPrefix("TrackML-like full detector") && c.description.hasSuffix("Changed by command-line options of ebm tracks config."))
         r = try ebm(["tracks", "config", "--detector", file, "--max-angle", "0.02", "--threads", "1", "--output", again])
         #expect(r.status == 0, "\(r.stderr)")
         c = try TrackFinderConfiguration.read(again)

@@ -151,9 +151,17 @@ struct FinderOptions: ParsableArguments {
     /// - Throws: a usage error naming the option whose value the configuration refuses; `InputError`
     ///   for an unreadable `--detector` file or `--layer-map`.
     func checkedConfiguration() throws -> TrackFinderConfiguration {
-        let c = try configuration(over: base())
+        try checkedConfigurationAndBase().configuration
+    }
+
+    /// The configuration these options describe, checked, and the starting one it was made from.
+    ///
+    /// - Throws: as `checkedConfiguration()`.
+    func checkedConfigurationAndBase() throws -> (configuration: TrackFinderConfiguration, base: TrackFinderConfiguration) {
+        let base = try base()
+        let c = try configuration(over: base)
         try Self.flags.map { try c.validate() }
-        return c
+        return (c, base)
     }
 
     /// The finder these options describe.

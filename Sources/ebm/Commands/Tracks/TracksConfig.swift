@@ -19,7 +19,7 @@ struct TracksConfig: ParsableCommand {
         """)
 
     @Option(help: "The configuration file to write.") var output: String?
-    @Option(help: "The file's description sentence (default: the starting configuration's).") var description: String?
+    @Option(help: "The file's description sentence (default: the starting configuration's, noting any options that changed it).") var description: String?
     @Flag(help: "List the presets and their descriptions.") var list = false
     @OptionGroup var finder: FinderOptions
 
@@ -36,8 +36,15 @@ struct TracksConfig: ParsableCommand {
         }
         guard let output else { return }
         try AtomicFile.checkOutput(output, isNotAnyOf: [finder.detector, finder.layerMap].compactMap { $0 })
-        var c = try finder.checkedConfiguration()
-        if let description { c.description = description }
+        let made = try finder.checkedConfigurationAndBase()
+        var c = made.configuration
+        let base = made.base
+        if let description {
+            c.description = description
+        } else if c != base {
+            // The starting description no longer tells the whole story: say so.
+            c.description = (base.description.isEmpty ? "The defaults" : base.description) + " Changed by command-line options of ebm tracks config."
+        }
         try c.write(to: output)
         let map = c.layerGraph.map { "a layer map of \($0.layers.count) layers and \($0.links.count) links" } ?? "no layer map"
         print("\(output): \(map), \(c.secondPass == nil ? "one network" : "a second pass")")
