@@ -74,7 +74,7 @@ FIND_OPTIONS="--solver annealing" run bash scripts/tracks-bench.sh barrel100-ann
 echo "== Track finding at collider density (issue #12): full detector, pile-up mu = 20…300 (5 events at 200), 10% noise, both cores, end to end;"
 echo "   targets at mu = 200: score >= 0.90 (p_T >= 1 GeV), <= 10 s and <= 4 GB per event; the peer fizmat/hopfield-tracking on the same events"
 [ -d /work/peer/hopfield-tracking ] || echo "   (peer not installed: see docs/benchmarks.md for its setup)"
-FIND_OPTIONS="${TRACKS_DENSITY_FIND_OPTIONS:-}" run bash scripts/tracks-density-bench.sh
+FIND_OPTIONS="${TRACKS_DENSITY_FIND_OPTIONS:---detector trackml-full}" run bash scripts/tracks-density-bench.sh
 
 echo "== DBN: fine-tuning epoch speed, ebm against PyTorch (same network, same algorithm, batch 100; target: at least PyTorch's speed)"
 run "$EBM" dbn train --data Data/mnist/train-images-idx3-ubyte.gz --labels Data/mnist/train-labels-idx1-ubyte.gz --no-pretrain --lr 0.5 --finetune-epochs 2 --out "$OUT/dbn-speed.npz"

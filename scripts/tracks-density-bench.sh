@@ -12,7 +12,8 @@
 # either is recorded as "timed out" or "out of memory". PEER_EXTRA_MUS are small events made only so
 # that the peer has events it can finish; our finder runs on them too.
 # Prints a Markdown table (also OUT/table.md), writes OUT/results.csv and the plot OUT/tracks-density.svg.
-# Environment: EBM, OUT, MUS, EVENTS_200, FIND_OPTIONS (options for `ebm tracks find`), PEER (checkout of
+# Environment: EBM, OUT, MUS, EVENTS_200, FIND_OPTIONS (options for `ebm tracks find`; default
+# `--detector trackml-full`, the preset with the layer map and the dense-event options), PEER (checkout of
 # fizmat/hopfield-tracking, branch temp), PEER_PYTHON, PEER_MUS, PEER_EXTRA_MUS, PEER_MODE, PEER_TIMEOUT,
 # PEER_MEMORY_KB. The peer is skipped (recorded as "not installed") when PEER or PEER_PYTHON is missing.
 set -euo pipefail
@@ -21,7 +22,7 @@ EBM=${EBM:-.build/release/ebm}
 OUT=${OUT:-out/bench/tracks-density}
 MUS=${MUS:-"20 50 100 200 300"}
 EVENTS_200=${EVENTS_200:-5}
-FIND_OPTIONS=${FIND_OPTIONS:-}
+FIND_OPTIONS=${FIND_OPTIONS:---detector trackml-full}
 PEER=${PEER:-/work/peer/hopfield-tracking}
 PEER_PYTHON=${PEER_PYTHON:-/work/peer/venv/bin/python}
 PEER_MUS=${PEER_MUS:-"2 5 20 50"}

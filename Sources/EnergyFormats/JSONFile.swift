@@ -11,7 +11,7 @@ public enum JSONFile {
     /// - Throws: `InputError` when the file cannot be written.
     public static func write<T: Encodable>(_ value: T, to path: String) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         var data = try encoder.encode(value)
         data.append(0x0A)
         try AtomicFile.write(data, to: path)
@@ -24,9 +24,13 @@ public enum JSONFile {
     ///   - path: the JSON file.
     ///   - format: the value its `format` field must have.
     ///   - what: the kind of document, for messages: "a detector description".
+    ///   - userInfo: handed to the decoder (e.g. the folder that relative paths in the document are
+    ///     relative to).
     /// - Throws: `InputError` naming the file (and the field) when it cannot be read, is not JSON, is
-    ///   another kind of document, or does not have the expected shape.
-    public static func read<T: Decodable>(_ type: T.Type, from path: String, format: String, what: String) throws -> T {
+    ///   another kind of document, or does not have the expected shape; an `InputError` thrown while
+    ///   decoding (a file the document refers to) as it is.
+    public static func read<T: Decodable>(_ type: T.Type, from path: String, format: String, what: String,
+                                          userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> T {
         let data = try AtomicFile.read(path)
         guard let kind = try? JSONDecoder().decode(FormatField.self, from: data) else {
             throw InputError(file: path, "expected \(what): a JSON object with \"format\": \"\(format)\"")
@@ -35,9 +39,13 @@ public enum JSONFile {
             throw InputError(file: path, "this is a '\(kind.format)' file, not \(what)")
         }
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            let decoder = JSONDecoder()
+            decoder.userInfo = userInfo
+            return try decoder.decode(T.self, from: data)
+        } catch let error as InputError {
+            throw error
         } catch {
-            throw InputError(file: path, "malformed \(what): \(describeDecodingError(error))")
+            throw InputError(file: path, "malformed JSON for \(what): \(describeDecodingError(error))")
         }
     }
 }

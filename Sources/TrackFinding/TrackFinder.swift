@@ -34,12 +34,15 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
     /// A second network on the hits the first one's confident tracks leave (`SecondPass`).
     /// Default nil (one network).
     public var secondPass: SecondPass?
+    /// A sentence on what the configuration is for and where its values come from (a preset's
+    /// source); written to and read from configuration files, not used by the finder. Default "".
+    public var description: String
 
     /// A configuration with the defaults of each part, or the values given.
     public init(geometry: DetectorGeometry = .auto, cuts: SegmentCuts = SegmentCuts(), energy: EnergyParameters = EnergyParameters(),
                 solver: Solver = .meanField, meanField: MeanFieldAnnealing.Configuration = .init(),
                 annealing: BinaryAnnealing.Configuration = .init(), extraction: TrackExtractor.Configuration = .init(),
-                layerGraph: LayerGraph? = nil, workers: Int = 1, secondPass: SecondPass? = nil) {
+                layerGraph: LayerGraph? = nil, workers: Int = 1, secondPass: SecondPass? = nil, description: String = "") {
         self.geometry = geometry
         self.cuts = cuts
         self.energy = energy
@@ -50,6 +53,7 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
         self.layerGraph = layerGraph
         self.workers = workers
         self.secondPass = secondPass
+        self.description = description
     }
 
     /// Throws unless every part is usable.

@@ -31,4 +31,23 @@ struct TrackFindingGuideTests {
         #expect(try SubmissionFile.read(folder.file("submission.csv"), matching: hits, hitsFile: hitsFile) == trackIDs)
         #expect(try sourceExample(#filePath, named: "tracks") == guideExample("tracks.md", named: "tracks"))
     }
+
+    @Test("docs/tracks.md's configuration-file example runs and is the text of the guide")
+    func configurationExample() throws {
+        let folder = TemporaryFolder()
+        // example: tracks-configuration
+        // A preset (library value, no file needed), changed in Swift, written and read back.
+        var configuration = try TrackFinderConfiguration.preset(named: "trackml-full") ?? TrackFinderConfiguration()
+        configuration.workers = 1
+        try configuration.write(to: folder.file("my-detector.json"))
+        let mine = try TrackFinderConfiguration.read(folder.file("my-detector.json"))
+        // A hand-written file needs only the fields that differ from the defaults.
+        try AtomicFile.write(#"{"format": "energymodels.tracks-configuration", "cuts": {"minPT": 1}}"#, to: folder.file("small.json"))
+        let small = try TrackFinderConfiguration.read(folder.file("small.json"))
+        let finder = try TrackFinder(small)
+        // end of example
+        #expect(mine == configuration && mine.layerGraph?.layers.count == 48 && mine.workers == 1)
+        #expect(small == TrackFinderConfiguration(cuts: SegmentCuts(minPT: 1)) && finder.configuration.cuts.minPT == 1)
+        #expect(try sourceExample(#filePath, named: "tracks-configuration") == guideExample("tracks.md", named: "tracks-configuration"))
+    }
 }

@@ -64,6 +64,43 @@ struct TracksCommandTests {
         #expect(r.status == 1 && r.stderr.contains("bad.json"), "\(r.stderr)")
     }
 
+    @Test("find --detector trackml-full reconstructs a small full-detector event; command-line options override a configuration file")
+    func detectorConfiguration() throws {
+        let prefix = dir.file("cfg/event")
+        var r = try ebm(["tracks", "generate", "--detector", "full", "--pileup", "5", "--noise", "0.1", "--focus-pt", "1", "--seed", "7", "--out", prefix])
+        #expect(r.status == 0, "\(r.stderr)")
+        let sub = dir.file("cfg-sub.csv")
+        r = try ebm(["tracks", "find", "--hits", prefix + "-hits.csv", "--output", sub, "--detector", "trackml-full"])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try ebm(["tracks", "score", "--truth", prefix + "-truth.csv", "--submission", sub])
+        let score = Double(r.stdout.split(separator: " ")[2].trimmingCharacters(in: CharacterSet(charactersIn: ";"))) ?? 0
+        #expect(score > 0.9, "\(r.stdout)")
+        // The preset written to a file, with two options overridden; then the file read by find and
+        // config with a third override: each option beats the file, the rest stays the preset's.
+        let file = dir.file("mine.json"), again = dir.file("again.json")
+        r = try ebm(["tracks", "config", "--detector", "trackml-full", "--min-pt", "1.2", "--no-second-pass", "--output", file])
+        #expect(r.status == 0 && r.stdout.contains("48 layers"), "\(r.stderr)")
+        var c = try TrackFinderConfiguration.read(file)
+        #expect(c.cuts.minPT == 1.2 && c.secondPass == nil && c.energy.maxAngle == 0.01 && c.layerGraph?.layers.count == 48)
+        #expect(c.description.hasPrefix("TrackML-like full detector") && c.description.hasSuffix("Changed by command-line options of ebm tracks config."))
+        r = try ebm(["tracks", "config", "--detector", file, "--max-angle", "0.02", "--threads", "1", "--output", again])
+        #expect(r.status == 0, "\(r.stderr)")
+        c = try TrackFinderConfiguration.read(again)
+        #expect(c.cuts.minPT == 1.2 && c.energy.maxAngle == 0.02 && c.workers == 1 && c.cuts.maxZ0 == 150)
+        r = try ebm(["tracks", "find", "--hits", prefix + "-hits.csv", "--output", sub, "--detector", file, "--second-pass", "--confident-hits", "9"])
+        #expect(r.status == 0, "\(r.stderr)")
+        // Errors: a bad file exits 1 naming the file and field; a bad option over a good file exits 2 naming the option.
+        let bad = dir.write("bad-cfg.json", "{\"format\": \"energymodels.tracks-configuration\", \"energy\": {\"maxAngle\": 7}}")
+        r = try ebm(["tracks", "find", "--hits", prefix + "-hits.csv", "--output", sub, "--detector", bad])
+        #expect(r.status == 1 && r.stderr.contains("bad-cfg.json") && r.stderr.contains("energy.maxAngle"), "\(r.stderr)")
+        r = try ebm(["tracks", "find", "--hits", prefix + "-hits.csv", "--output", sub, "--detector", file, "--max-angle", "7"])
+        #expect(r.status == 2 && r.stderr.contains("--max-angle"), "\(r.stderr)")
+        r = try ebm(["tracks", "find", "--hits", prefix + "-hits.csv", "--output", sub, "--detector", "trackml-fll"])
+        #expect(r.status == 2 && r.stderr.contains("trackml-full"), "\(r.stderr)")
+        r = try ebm(["tracks", "config", "--list"])
+        #expect(r.status == 0 && r.stdout.contains("excharm-planar:"), "\(r.stderr)")
+    }
+
     @Test("bad hit files and mismatched truth exit 1 with the file and line; the input is never overwritten")
     func errors() throws {
         let bad = dir.write("bad.csv", "hit_id,x,y,z,layer\n1,0,0,1,1\n2,0,abc,2,2\n")

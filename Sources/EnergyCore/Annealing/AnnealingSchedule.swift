@@ -83,3 +83,19 @@ public struct AnnealingSchedule: Sendable, Equatable, Codable {
         return n
     }
 }
+
+extension AnnealingSchedule: DecodableOverDefaults {
+    /// A schedule whose fields missing from the document are `defaults`' (a solver's default
+    /// schedule): `{"coolingFactor": 1.5}` changes just the cooling factor.
+    public init(from decoder: any Decoder, over defaults: AnnealingSchedule) throws {
+        try decoder.refuseUnknownFields(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        initialTemperature = try c.decode(forKey: .initialTemperature, over: defaults.initialTemperature)
+        coolingFactor = try c.decode(forKey: .coolingFactor, over: defaults.coolingFactor)
+        minimumTemperature = try c.decode(forKey: .minimumTemperature, over: defaults.minimumTemperature)
+        iterationsPerTemperature = try c.decode(forKey: .iterationsPerTemperature, over: defaults.iterationsPerTemperature)
+        boltzmann = try c.decode(forKey: .boltzmann, over: defaults.boltzmann)
+        tries = try c.decode(forKey: .tries, over: defaults.tries)
+        stepSize = try c.decode(forKey: .stepSize, over: defaults.stepSize)
+    }
+}

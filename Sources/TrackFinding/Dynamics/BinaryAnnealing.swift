@@ -86,3 +86,17 @@ public struct BinaryAnnealing: Sendable {
         return (result.state.spins.map(Double.init), result.energy)
     }
 }
+
+
+extension BinaryAnnealing.Configuration: DecodableOverDefaults {
+    /// Decodes a document in which every field is optional: missing fields take the defaults of
+    /// `init()` (old files and short hand-written ones decode); unknown fields are refused.
+    public init(from decoder: any Decoder) throws { try self.init(from: decoder, over: BinaryAnnealing.Configuration()) }
+
+    /// Decodes the fields present in the document; the others are `defaults`'.
+    public init(from decoder: any Decoder, over defaults: BinaryAnnealing.Configuration) throws {
+        try decoder.refuseUnknownFields(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schedule = try c.decode(forKey: .schedule, over: defaults.schedule)
+    }
+}

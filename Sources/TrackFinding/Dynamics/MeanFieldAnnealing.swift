@@ -165,3 +165,20 @@ public struct MeanFieldAnnealing: Sendable {
         return (largest, total)
     }
 }
+
+
+extension MeanFieldAnnealing.Configuration: DecodableOverDefaults {
+    /// Decodes a document in which every field is optional: missing fields take the defaults of
+    /// `init()` (old files and short hand-written ones decode); unknown fields are refused.
+    public init(from decoder: any Decoder) throws { try self.init(from: decoder, over: MeanFieldAnnealing.Configuration()) }
+
+    /// Decodes the fields present in the document; the others are `defaults`'.
+    public init(from decoder: any Decoder, over defaults: MeanFieldAnnealing.Configuration) throws {
+        try decoder.refuseUnknownFields(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schedule = try c.decode(forKey: .schedule, over: defaults.schedule)
+        update = try c.decode(forKey: .update, over: defaults.update)
+        damping = try c.decode(forKey: .damping, over: defaults.damping)
+        tolerance = try c.decode(forKey: .tolerance, over: defaults.tolerance)
+    }
+}

@@ -325,3 +325,20 @@ public struct TrackExtractor: Sendable {
         return out
     }
 }
+
+
+extension TrackExtractor.Configuration: DecodableOverDefaults {
+    /// Decodes a document in which every field is optional: missing fields take the defaults of
+    /// `init()` (old files and short hand-written ones decode); unknown fields are refused.
+    public init(from decoder: any Decoder) throws { try self.init(from: decoder, over: TrackExtractor.Configuration()) }
+
+    /// Decodes the fields present in the document; the others are `defaults`'.
+    public init(from decoder: any Decoder, over defaults: TrackExtractor.Configuration) throws {
+        try decoder.refuseUnknownFields(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        threshold = try c.decode(forKey: .threshold, over: defaults.threshold)
+        minHits = try c.decode(forKey: .minHits, over: defaults.minHits)
+        linkOrder = try c.decode(forKey: .linkOrder, over: defaults.linkOrder)
+        overlapMerging = try c.decode(forKey: .overlapMerging, over: defaults.overlapMerging)
+    }
+}

@@ -36,21 +36,6 @@ public struct SecondPass: Codable, Equatable, Sendable {
         self.laterConfidentHits = laterConfidentHits
     }
 
-    enum CodingKeys: String, CodingKey { case minConfidentHits, skipLayers, maxAngle, networks, laterConfidentHits, joinAcrossPasses }
-
-    /// Decodes the settings; `networks`, `laterConfidentHits` and `joinAcrossPasses` may be missing (files written
-    /// before they existed) and then take their defaults.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let defaults = SecondPass()
-        minConfidentHits = try c.decodeIfPresent(Int.self, forKey: .minConfidentHits) ?? defaults.minConfidentHits
-        skipLayers = try c.decodeIfPresent(Bool.self, forKey: .skipLayers) ?? defaults.skipLayers
-        maxAngle = try c.decodeIfPresent(Double.self, forKey: .maxAngle) ?? defaults.maxAngle
-        networks = try c.decodeIfPresent(Int.self, forKey: .networks) ?? defaults.networks
-        laterConfidentHits = try c.decodeIfPresent(Int.self, forKey: .laterConfidentHits) ?? defaults.laterConfidentHits
-        joinAcrossPasses = try c.decodeIfPresent(Bool.self, forKey: .joinAcrossPasses) ?? defaults.joinAcrossPasses
-    }
-
     /// Throws unless the settings are usable.
     ///
     /// - Throws: `ConfigurationError` naming the field, `minConfidentHits`, `maxAngle`, `networks`
@@ -64,5 +49,24 @@ public struct SecondPass: Codable, Equatable, Sendable {
             throw ConfigurationError(field: "laterConfidentHits", "expected 2 to 1000 hits, found \(laterConfidentHits)")
         }
         guard maxAngle > 0, maxAngle <= .pi else { throw ConfigurationError(field: "maxAngle", "expected an angle in (0, π] rad, found \(maxAngle)") }
+    }
+}
+
+
+extension SecondPass: DecodableOverDefaults {
+    /// Decodes a document in which every field is optional: missing fields take the defaults of
+    /// `init()` (old files and short hand-written ones decode); unknown fields are refused.
+    public init(from decoder: any Decoder) throws { try self.init(from: decoder, over: SecondPass()) }
+
+    /// Decodes the fields present in the document; the others are `defaults`'.
+    public init(from decoder: any Decoder, over defaults: SecondPass) throws {
+        try decoder.refuseUnknownFields(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        minConfidentHits = try c.decode(forKey: .minConfidentHits, over: defaults.minConfidentHits)
+        skipLayers = try c.decode(forKey: .skipLayers, over: defaults.skipLayers)
+        maxAngle = try c.decode(forKey: .maxAngle, over: defaults.maxAngle)
+        networks = try c.decode(forKey: .networks, over: defaults.networks)
+        laterConfidentHits = try c.decode(forKey: .laterConfidentHits, over: defaults.laterConfidentHits)
+        joinAcrossPasses = try c.decode(forKey: .joinAcrossPasses, over: defaults.joinAcrossPasses)
     }
 }

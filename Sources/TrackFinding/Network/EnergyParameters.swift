@@ -85,21 +85,25 @@ public struct EnergyParameters: Codable, Equatable, Sendable {
             throw ConfigurationError(field: "rzResolution", "expected 0 to 1 rad, found \(rzResolution)")
         }
     }
+}
 
-    enum CodingKeys: String, CodingKey { case angleExponent, lengthExponent, lengthForm, maxAngle, helixKinks, alpha, beta, rzResolution }
 
-    /// Decodes the constants; any may be missing (e.g. `rzResolution` in files written before it
-    /// existed) and then takes its default.
-    public init(from decoder: any Decoder) throws {
+extension EnergyParameters: DecodableOverDefaults {
+    /// Decodes a document in which every field is optional: missing fields take the defaults of
+    /// `init()` (old files and short hand-written ones decode); unknown fields are refused.
+    public init(from decoder: any Decoder) throws { try self.init(from: decoder, over: EnergyParameters()) }
+
+    /// Decodes the fields present in the document; the others are `defaults`'.
+    public init(from decoder: any Decoder, over defaults: EnergyParameters) throws {
+        try decoder.refuseUnknownFields(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = EnergyParameters()
-        angleExponent = try c.decodeIfPresent(Double.self, forKey: .angleExponent) ?? d.angleExponent
-        lengthExponent = try c.decodeIfPresent(Double.self, forKey: .lengthExponent) ?? d.lengthExponent
-        lengthForm = try c.decodeIfPresent(LengthForm.self, forKey: .lengthForm) ?? d.lengthForm
-        maxAngle = try c.decodeIfPresent(Double.self, forKey: .maxAngle) ?? d.maxAngle
-        helixKinks = try c.decodeIfPresent(Bool.self, forKey: .helixKinks) ?? d.helixKinks
-        alpha = try c.decodeIfPresent(Double.self, forKey: .alpha) ?? d.alpha
-        beta = try c.decodeIfPresent(Double.self, forKey: .beta) ?? d.beta
-        rzResolution = try c.decodeIfPresent(Double.self, forKey: .rzResolution) ?? d.rzResolution
+        angleExponent = try c.decode(forKey: .angleExponent, over: defaults.angleExponent)
+        lengthExponent = try c.decode(forKey: .lengthExponent, over: defaults.lengthExponent)
+        lengthForm = try c.decode(forKey: .lengthForm, over: defaults.lengthForm)
+        maxAngle = try c.decode(forKey: .maxAngle, over: defaults.maxAngle)
+        helixKinks = try c.decode(forKey: .helixKinks, over: defaults.helixKinks)
+        alpha = try c.decode(forKey: .alpha, over: defaults.alpha)
+        beta = try c.decode(forKey: .beta, over: defaults.beta)
+        rzResolution = try c.decode(forKey: .rzResolution, over: defaults.rzResolution)
     }
 }

@@ -80,3 +80,24 @@ public struct SegmentCuts: Codable, Equatable, Sendable {
         }
     }
 }
+
+
+extension SegmentCuts: DecodableOverDefaults {
+    /// Decodes a document in which every field is optional: missing fields take the defaults of
+    /// `init()` (old files and short hand-written ones decode); unknown fields are refused.
+    public init(from decoder: any Decoder) throws { try self.init(from: decoder, over: SegmentCuts()) }
+
+    /// Decodes the fields present in the document; the others are `defaults`'.
+    public init(from decoder: any Decoder, over defaults: SegmentCuts) throws {
+        try decoder.refuseUnknownFields(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        skipLayers = try c.decode(forKey: .skipLayers, over: defaults.skipLayers)
+        maxLength = try c.decode(forKey: .maxLength, over: defaults.maxLength)
+        minPT = try c.decode(forKey: .minPT, over: defaults.minPT)
+        magneticField = try c.decode(forKey: .magneticField, over: defaults.magneticField)
+        maxZ0 = try c.decode(forKey: .maxZ0, over: defaults.maxZ0)
+        maxSlope = try c.decode(forKey: .maxSlope, over: defaults.maxSlope)
+        targetZ = try c.decode(forKey: .targetZ, over: defaults.targetZ)
+        targetRadius = try c.decode(forKey: .targetRadius, over: defaults.targetRadius)
+    }
+}

@@ -1,0 +1,56 @@
+import EnergyCore
+
+/// Named configurations for the detectors the toolkit knows: library values, so that a Swift
+/// program has them without any file; `Data/detectors/NAME.json` are these values written by
+/// `write(to:)` (a test checks that they are equal).
+extension TrackFinderConfiguration {
+    /// The names of the presets, for `preset(named:)`.
+    public static let presetNames = ["trackml-full", "trackml-barrel", "excharm-planar"]
+
+    /// The preset called `name` (one of `presetNames`), or nil for another name.
+    ///
+    /// - `trackml-full`: the TrackML-like detector, barrel and endcap disks
+    ///   (`DetectorDescription.trackMLFull`), at pile-up density: segments along its geometric layer
+    ///   graph for p_T ≥ 0.9 GeV, |z₀| ≤ 150 mm, no layer skips and kinks ≤ 0.01 rad in the first
+    ///   network, a second pass (tracks of ≥ 8 hits kept, kinks ≤ 0.02 rad) on the rest; 2 threads.
+    /// - `trackml-barrel`: the TrackML-like barrel alone (`DetectorDescription.trackMLBarrel`) at
+    ///   pile-up density: its layer graph for p_T ≥ 0.9 GeV, |z₀| ≤ 150 mm, kinks ≤ 0.01 rad, a second
+    ///   pass keeping tracks of ≥ 6 hits; 2 threads.
+    /// - `excharm-planar`: the EXCHARM-like planar spectrometer (six MWPC planes, no field): layers
+    ///   ordered by z, the forward cuts and the defaults otherwise.
+    ///
+    /// - Throws: `ConfigurationError` only if a built-in layer graph cannot be built (a defect).
+    public static func preset(named name: String) throws -> TrackFinderConfiguration? {
+        switch name {
+        case "trackml-full":
+            return TrackFinderConfiguration(
+                cuts: SegmentCuts(skipLayers: false, minPT: 0.9, maxZ0: 150),
+                energy: EnergyParameters(maxAngle: 0.01),
+                layerGraph: try LayerGraph(detector: .trackMLFull, propagation: .init(minPT: 0.9)),
+                workers: 2,
+                secondPass: SecondPass(minConfidentHits: 8, maxAngle: 0.02),
+                description: "TrackML-like full detector (barrel and endcap disks, DetectorDescription.trackMLFull, 2 T) at pile-up "
+                    + "density: its geometric layer graph for pT >= 0.9 GeV, and the options measured best on generated "
+                    + "mu = 200 events with 10% noise (docs/tracks.md, issue #12).")
+        case "trackml-barrel":
+            return TrackFinderConfiguration(
+                cuts: SegmentCuts(minPT: 0.9, maxZ0: 150),
+                energy: EnergyParameters(maxAngle: 0.01),
+                layerGraph: try LayerGraph(detector: .trackMLBarrel, propagation: .init(minPT: 0.9)),
+                workers: 2,
+                secondPass: SecondPass(minConfidentHits: 6),
+                description: "TrackML-like barrel alone (10 cylinders, DetectorDescription.trackMLBarrel, 2 T) at pile-up density: "
+                    + "its geometric layer graph for pT >= 0.9 GeV, and the options measured on barrel-only mu = 20 events "
+                    + "(docs/tracks.md).")
+        case "excharm-planar":
+            return TrackFinderConfiguration(
+                geometry: .forward,
+                cuts: SegmentCuts(magneticField: 0),
+                description: "EXCHARM-like planar spectrometer (six MWPC planes at z = 600-1600 mm, no field, the planar events of "
+                    + "EventGenerator): layers ordered by z, the forward cuts (slopes <= 0.5, within 30 mm of the target) and the "
+                    + "defaults otherwise.")
+        default:
+            return nil
+        }
+    }
+}
