@@ -81,7 +81,7 @@ struct TracksCommandTests {
         r = try ebm(["tracks", "config", "--detector", "trackml-full", "--min-pt", "1.2", "--no-second-pass", "--output", file])
         #expect(r.status == 0 && r.stdout.contains("48 layers"), "\(r.stderr)")
         var c = try TrackFinderConfiguration.read(file)
-        #expect(c.cuts.minPT == 1.2 && c.secondPass == nil && c.energy.maxAngle == 0.01 && c.layerGraph?.layers.count == 48)
+        #expect(c.cuts.minPT == 1.2 && c.secondPass == nil && c.energy.maxAngle == 0.007 && c.layerGraph?.layers.count == 48)
         #expect(c.description.hasPrefix("TrackML-like full detector") && c.description.hasSuffix("Changed by command-line options of ebm tracks config."))
         r = try ebm(["tracks", "config", "--detector", file, "--max-angle", "0.02", "--threads", "1", "--output", again])
         #expect(r.status == 0, "\(r.stderr)")
