@@ -16,7 +16,7 @@ let root = "EnergyModels"
 let harnesses: [(name: String, library: String)] = [
     ("FuzzIDX", "EnergyFormats"), ("FuzzIDXGzip", "EnergyFormats"), ("FuzzNumpy", "EnergyFormats"),
     ("FuzzNpz", "EnergyFormats"), ("FuzzDataCSV", "EnergyFormats"), ("FuzzPNG", "EnergyFormats"),
-    ("FuzzHits", "TrackFinding"), ("FuzzTruth", "TrackFinding"), ("FuzzSubmission", "TrackFinding"),
+    ("FuzzHits", "TrackFinding"), ("FuzzTruth", "TrackFinding"), ("FuzzSubmission", "TrackFinding"), ("FuzzTrackingJSON", "TrackFinding"),
     ("FuzzPatternCSV", "HopfieldMemory"), ("FuzzPatternGrid", "HopfieldMemory"), ("FuzzPatternPBM", "HopfieldMemory"),
     ("FuzzHopfieldModel", "HopfieldMemory"), ("FuzzRBMModel", "RBM"), ("FuzzDBNModel", "DBN"),
 ]

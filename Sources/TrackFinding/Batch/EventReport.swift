@@ -6,8 +6,11 @@ public struct EventReport: Sendable {
     public var eventID: Int
     /// Hits in the event, and the layers they lie on.
     public var hitCount: Int, layerCount: Int
-    /// The geometry used (never `.auto`).
+    /// The geometry used (never `.auto`) when the layers were ordered by r or z; with a layer graph
+    /// (`layerGraph`), the segments followed the graph instead.
     public var geometry: DetectorGeometry
+    /// Whether the segments followed a layer graph (`TrackFinderConfiguration.layerGraph`).
+    public var layerGraph: Bool
     /// Segments that passed the cuts (`Reconstruction.candidateSegments`).
     public var candidateSegments: Int
     /// Neurons of the settled network, its chain connections and its fork/join pairs
@@ -22,7 +25,8 @@ public struct EventReport: Sendable {
 
     public init(hitsFile: String, submissionFile: String, eventID: Int, hitCount: Int, layerCount: Int, geometry: DetectorGeometry,
                 candidateSegments: Int, neurons: Int, chainCount: Int, conflictCount: Int, trackCount: Int, unassignedHits: Int,
-                seconds: (build: Double, solve: Double, extract: Double), totalSeconds: Double) {
+                seconds: (build: Double, solve: Double, extract: Double), totalSeconds: Double, layerGraph: Bool = false) {
+        self.layerGraph = layerGraph
         self.hitsFile = hitsFile
         self.submissionFile = submissionFile
         self.eventID = eventID

@@ -79,6 +79,6 @@ extension TrackFinder {
                            layerCount: r.layout.layers.count, geometry: r.layout.geometry, candidateSegments: r.candidateSegments,
                            neurons: r.network.count, chainCount: r.network.chainCount, conflictCount: r.network.conflictCount,
                            trackCount: r.tracks.count, unassignedHits: ids.filter { $0 == 0 }.count, seconds: r.seconds,
-                           totalSeconds: Date().timeIntervalSince(start))
+                           totalSeconds: Date().timeIntervalSince(start), layerGraph: configuration.layerGraph != nil)
     }
 }

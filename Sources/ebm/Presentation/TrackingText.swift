@@ -13,7 +13,7 @@ enum TrackingText {
 
     /// One reconstructed event: its sizes, what it found, and the time each stage took.
     static func event(_ r: EventReport) -> String {
-        "\(r.hitsFile): \(r.hitCount) hits on \(r.layerCount) layers (\(r.geometry.rawValue)), \(r.candidateSegments) segments pass the cuts, "
+        "\(r.hitsFile): \(r.hitCount) hits on \(r.layerCount) layers (\(r.layerGraph ? "layer map" : r.geometry.rawValue)), \(r.candidateSegments) segments pass the cuts, "
             + "\(r.neurons) neurons with a chain partner, \(r.chainCount) connections + \(r.conflictCount) fork/join pairs; "
             + "\(r.trackCount) tracks, \(r.unassignedHits) hits on none; "
             + "network \(fixed(r.seconds.build, 3)) s, solve \(fixed(r.seconds.solve, 3)) s, extract \(fixed(r.seconds.extract, 3)) s, "
