@@ -231,20 +231,7 @@ public struct TrackFinder: Sendable {
                 }
             }
         }
-        var out: [[Int]] = []
-        var used = [Bool](repeating: false, count: chains.count)
-        for c in chains.indices where !hasPrevious[c] {
-            var track: [Int] = []
-            var k = c
-            while k != -1, !used[k] {
-                used[k] = true
-                track += chains[k]
-                k = next[k]
-            }
-            out.append(track)
-        }
-        for c in chains.indices where !used[c] { out.append(chains[c]) }
-        return out
+        return TrackExtractor.concatenated(chains, next: next, hasPrevious: hasPrevious)
     }
 
     /// One network: segments, settling, extraction.

@@ -309,6 +309,16 @@ public struct TrackExtractor: Sendable {
                 }
             }
         }
+        return TrackExtractor.concatenated(chains, next: next, hasPrevious: hasPrevious)
+    }
+}
+
+
+extension TrackExtractor {
+    /// `chains` joined where `next[c]` names the chain that continues chain c (−1: none), each
+    /// result starting at a chain with no predecessor (`hasPrevious`); chains left over (on a cycle)
+    /// are kept as they are. Every chain is used once.
+    static func concatenated(_ chains: [[Int]], next: [Int], hasPrevious: [Bool]) -> [[Int]] {
         var out: [[Int]] = []
         var used = [Bool](repeating: false, count: chains.count)
         for c in chains.indices where !hasPrevious[c] {
@@ -325,7 +335,6 @@ public struct TrackExtractor: Sendable {
         return out
     }
 }
-
 
 extension TrackExtractor.Configuration: DecodableOverDefaults {
     /// Decodes a document in which every field is optional: missing fields take the defaults of
