@@ -32,8 +32,11 @@ demo: build
 
 # The suite runs optimised: its maths checks (exact partition functions, AIS, capacity) work on
 # real MNIST-sized models. -enable-testing keeps @testable imports working in release.
+# Swift Testing runs tests concurrently in one process, and OpenBLAS's thread count is process-wide
+# (Parallel.run lowers it to 1 while its workers run), so one BLAS thread keeps every test's sums
+# independent of what runs beside it: OpenBLAS blocks a long sum differently per thread count.
 test: deps
-	$(SWIFT) test -c release -Xswiftc -enable-testing
+	OPENBLAS_NUM_THREADS=1 $(SWIFT) test -c release -Xswiftc -enable-testing
 	SWIFT="$(SWIFT)" bash scripts/docs.sh
 	SWIFT="$(SWIFT)" FUZZ_SECONDS="$(TEST_FUZZ_SECONDS)" FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_FLAGS="-seed=1" bash scripts/fuzz.sh
 

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import EnergyCore
 import Testing
@@ -83,4 +84,50 @@ struct MatrixTests {
         }
         #expect(hits.allSatisfy { $0 == 1 })
     }
+
+    @Test("parallel runs, nested or overlapping, hold OpenBLAS at one thread and restore it once, when the last ends")
+    func parallelBLASLimit() {
+        let before = BLAS.threads
+        let inside = UnsafeMutableBufferPointer<Int>.allocate(capacity: 4)
+        defer { inside.deallocate() }
+        inside.initialize(repeating: -1)
+        Parallel.run(workers: 2) { w in
+            inside[w] = BLAS.threads
+            // A nested run must not restore the outer run's limit when it ends.
+            Parallel.run(workers: 2) { _ in }
+            inside[2 + w] = BLAS.threads
+        }
+        #expect(Array(inside) == [1, 1, 1, 1])
+        #expect(BLAS.threads == before)
+
+        // Overlapping runs from two threads: A starts, B starts, A ends while B still runs. B must
+        // still see one thread (with more than one BLAS thread configured, restoring at A's end
+        // would show), and the count is restored after B.
+        let aStarted = DispatchSemaphore(value: 0), aEnded = DispatchSemaphore(value: 0), bStarted = DispatchSemaphore(value: 0)
+        let seenByB = SeenValue()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            Parallel.run(workers: 2) { w in
+                if w == 0 { aStarted.signal(); bStarted.wait() }
+            }
+            aEnded.signal()
+            done.signal()
+        }.start()
+        Thread {
+            aStarted.wait()
+            Parallel.run(workers: 2) { w in
+                if w == 0 { bStarted.signal(); aEnded.wait(); seenByB.value = BLAS.threads }
+            }
+            done.signal()
+        }.start()
+        done.wait()
+        done.wait()
+        #expect(seenByB.value == 1)
+        #expect(BLAS.threads == before)
+    }
+}
+
+/// A value written by one thread and read after it is joined.
+private final class SeenValue: @unchecked Sendable {
+    var value = -1
 }
