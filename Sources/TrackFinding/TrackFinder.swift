@@ -183,8 +183,9 @@ public struct TrackFinder: Sendable {
         // Only segments at a track's end can join or extend it: the rest are left out of the network.
         var isEnd = [Bool](repeating: false, count: sub.count)
         for e in ends { for k in e { isEnd[k] = true } }
-        let segments = GraphSegmentBuilder.segments(hits: sub, graph: graph, cuts: configuration.cuts, workers: configuration.workers)
-            .filter { isEnd[Int($0.from)] || isEnd[Int($0.to)] }
+        let endFlags = isEnd
+        let segments = GraphSegmentBuilder.segments(hits: sub, graph: graph, cuts: configuration.cuts, workers: configuration.workers,
+                                                    keep: { endFlags[$0] || endFlags[$1] })
         let layout = LayerLayout(hits: sub, graph: graph)
         let helix = layout.geometry == .barrel && configuration.cuts.magneticField > 0 && configuration.energy.helixKinks
         let network = SegmentNetwork(hits: sub, segments: segments, parameters: configuration.energy, helix: helix,

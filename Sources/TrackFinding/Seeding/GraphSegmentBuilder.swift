@@ -90,28 +90,54 @@ public enum GraphSegmentBuilder {
     /// `workers` threads share the links; the result does not depend on their number. Hits on
     /// layers the graph does not have take part in no segment.
     public static func segments(hits: [Hit], graph: LayerGraph, cuts: SegmentCuts, workers: Int = 1) -> [Segment] {
+        segments(hits: hits, graph: graph, cuts: cuts, workers: workers, keep: nil)
+    }
+
+    /// The segments of `segments(hits:graph:cuts:workers:)` for which `keep(from, to)` holds (hit
+    /// indices), tested before a pair's cuts so that rejected pairs cost nothing more; nil keeps all.
+    static func segments(hits: [Hit], graph: LayerGraph, cuts: SegmentCuts, workers: Int = 1,
+                         keep: (@Sendable (Int, Int) -> Bool)?) -> [Segment] {
         let index = graph.layerIndex
         var byLayer = Array(repeating: [Int](), count: graph.layers.count)
         for (i, h) in hits.enumerated() { if let k = index[h.layer] { byLayer[k].append(i) } }
-        let phi = hits.map(\.phi)
-        let binned = graph.layers.indices.map { BinnedLayer(byLayer[$0], hits: hits, phi: phi, shape: graph.layers[$0].shape) }
+        let points = Points(hits)
+        let binned = graph.layers.indices.map { BinnedLayer(byLayer[$0], hits: hits, phi: points.phi, shape: graph.layers[$0].shape) }
         let links = graph.links.filter { cuts.skipLayers || $0.step == 1 }
         var perLink = [[Segment]](repeating: [], count: links.count)
         let workers = max(1, min(workers, links.count))
+        // Links are taken longest first (by their inner layer's hits times the outer layer's), so that
+        // the threads finish together.
+        let order = links.indices.sorted { (byLayer[links[$0].from].count * byLayer[links[$0].to].count, $1) > (byLayer[links[$1].from].count * byLayer[links[$1].to].count, $0) }
         perLink.withUnsafeMutableBufferPointer { out in
             let out = UnsafeSendableBuffer(out)
             Parallel.run(workers: workers) { w in
-                for k in stride(from: w, to: links.count, by: workers) {
-                    out.buffer[k] = segments(along: links[k], graph: graph, byLayer: byLayer, binned: binned, hits: hits, phi: phi, cuts: cuts)
+                for n in stride(from: w, to: order.count, by: workers) {
+                    let k = order[n]
+                    out.buffer[k] = segments(along: links[k], graph: graph, byLayer: byLayer, binned: binned, hits: hits, points: points,
+                                             cuts: cuts, keep: keep)
                 }
             }
         }
-        return perLink.flatMap { $0 }
+        var total = 0
+        for p in perLink { total += p.count }
+        var all: [Segment] = []
+        all.reserveCapacity(total)
+        for p in perLink { all += p }
+        return all
+    }
+
+    /// The hits' r and φ, computed once per event rather than once per pair.
+    struct Points: Sendable {
+        var r: [Double], phi: [Double]
+        init(_ hits: [Hit]) {
+            r = hits.map(\.r)
+            phi = hits.map(\.phi)
+        }
     }
 
     /// The segments of one link.
     static func segments(along link: LayerGraph.Link, graph: LayerGraph, byLayer: [[Int]], binned: [BinnedLayer], hits: [Hit],
-                         phi: [Double], cuts: SegmentCuts) -> [Segment] {
+                         points: Points, cuts: SegmentCuts, keep: (@Sendable (Int, Int) -> Bool)? = nil) -> [Segment] {
         let target = graph.layers[link.to]
         let outer = binned[link.to]
         let maxStep = cuts.skipLayers ? 2 : 1
@@ -121,10 +147,17 @@ public enum GraphSegmentBuilder {
             guard let a = graph.layers[link.from].sigmaAlong, let b = target.sigmaAlong else { return 0 }
             return (a * a + b * b).squareRoot()
         }()
+        // The radii of the outer layer's hits, so that the Δφ window, which grows with r_b, can be
+        // bounded once per inner hit and computed exactly only for pairs between the bounds.
+        var rOuterLow = Double.infinity, rOuterHigh = 0.0, zOuterLow = Double.infinity, zOuterHigh = -Double.infinity
+        for j in byLayer[link.to] {
+            rOuterLow = min(rOuterLow, points.r[j]); rOuterHigh = max(rOuterHigh, points.r[j])
+            zOuterLow = min(zOuterLow, hits[j].z); zOuterHigh = max(zOuterHigh, hits[j].z)
+        }
         var out: [Segment] = []
         for i in byLayer[link.from] {
             let a = hits[i]
-            let ra = a.r
+            let ra = points.r[i], phiA = points.phi[i]
             let window: ClosedRange<Double>, rMax: Double
             switch target.shape {
             case .cylinder:
@@ -132,18 +165,30 @@ public enum GraphSegmentBuilder {
                 window = z
                 rMax = target.position
             case .disk:
-                window = ra...Double.infinity
+                let top = rWindowTop(a, ra: ra, zOuter: zOuterLow, zOuterHigh, cuts: cuts)
+                guard top >= ra else { continue }
+                window = ra...top
                 rMax = target.upper
             }
             guard rMax > ra else { continue }
-            outer.forEach(phi: phi[i], halfWidth: cuts.maxDeltaPhi(ra, rMax), along: window) { j in
-                if accepts(a, hits[j], cuts) {
-                    let step = 1 + layersCrossed(between: a, hits[j], candidates: between)
-                    if step <= maxStep {
-                        var s = Segment(from: i, to: j, a, hits[j], fromLayer: link.from, layerStep: step, toLayer: link.to)
-                        if sigma > 0, s.length > 0 { s.rzError = sigma / s.length }
-                        out.append(s)
-                    }
+            // Every outer hit with r_b > r_a has a window between these (maxDeltaPhi grows with r_b).
+            let sure = rOuterLow > ra ? cuts.maxDeltaPhi(ra, rOuterLow) : 0
+            let widest = cuts.maxDeltaPhi(ra, max(rOuterHigh, rMax))
+            outer.forEach(phi: phiA, halfWidth: cuts.maxDeltaPhi(ra, rMax), along: window) { j in
+                if let keep, !keep(i, j) { return }
+                let rb = points.r[j]
+                guard rb > ra else { return }
+                var dphi = points.phi[j] - phiA
+                if dphi > .pi { dphi -= 2 * .pi } else if dphi < -.pi { dphi += 2 * .pi }
+                let d = abs(dphi)
+                guard d <= widest, d <= sure || d <= cuts.maxDeltaPhi(ra, rb) else { return }
+                let b = hits[j]
+                guard zeroWithinBeamSpot(a, b, ra, rb, cuts) else { return }
+                let step = 1 + layersCrossed(between: a, b, ra: ra, rb: rb, candidates: between)
+                if step <= maxStep {
+                    var s = Segment(from: i, to: j, a, b, fromLayer: link.from, layerStep: step, toLayer: link.to)
+                    if sigma > 0, s.length > 0 { s.rzError = sigma / s.length }
+                    out.append(s)
                 }
             }
         }
@@ -173,8 +218,12 @@ public enum GraphSegmentBuilder {
     /// where the track may pass between modules, is not required to leave a hit). A segment that
     /// crosses one layer skips it (step 2); its length is then about twice a direct segment's.
     static func layersCrossed(between a: Hit, _ b: Hit, candidates: [LayerGraph.Layer]) -> Int {
+        layersCrossed(between: a, b, ra: a.r, rb: b.r, candidates: candidates)
+    }
+
+    /// `layersCrossed(between:_:candidates:)` with the hits' radii given.
+    static func layersCrossed(between a: Hit, _ b: Hit, ra: Double, rb: Double, candidates: [LayerGraph.Layer]) -> Int {
         guard !candidates.isEmpty else { return 0 }
-        let ra = a.r, rb = b.r
         let margin = 2.0
         var n = 0
         for l in candidates {
@@ -215,10 +264,33 @@ public enum GraphSegmentBuilder {
         return (lo - margin)...(hi + margin)
     }
 
+    /// The largest r at which a helix from the beam line within |z₀| ≤ `maxZ0` through `a` (radius
+    /// `ra`) can cross a disk whose hits lie at z in `zOuter`; infinity when no bound holds (|z_a| ≤
+    /// maxZ0). The cut on z₀ (`zeroWithinBeamSpot`) makes the arc lengths from the beam line satisfy
+    /// s_b / s_a = q = (z_b − z₀) / (z_a − z₀), and on a circle through the beam line r = 2ρ sin(s/2ρ),
+    /// so r_b / r_a = sin(qϑ) / sin ϑ ≤ q for q ≥ 1 (ϑ = s_a/2ρ ≤ π/2). The bound is the largest q over
+    /// the corners of z₀ and z_b, with a margin; a window, not a cut: every pair it keeps is still tested.
+    static func rWindowTop(_ a: Hit, ra: Double, zOuter low: Double, _ high: Double, cuts: SegmentCuts) -> Double {
+        guard abs(a.z) > cuts.maxZ0, low.isFinite, high.isFinite else { return .infinity }
+        var q = -Double.infinity
+        for z0 in [-cuts.maxZ0, cuts.maxZ0] {
+            for zb in [low, high] { q = max(q, (zb - z0) / (a.z - z0)) }
+        }
+        guard q.isFinite else { return .infinity }
+        return ra * q * (1 + 1e-6) + 1
+    }
+
     /// Whether the pair (a inner, b outer) passes the doublet cuts (see the type's description).
     static func accepts(_ a: Hit, _ b: Hit, _ cuts: SegmentCuts) -> Bool {
         let ra = a.r, rb = b.r
         guard SegmentBuilder.outwardsWithinTurn(a, b, ra, rb, cuts) else { return false }
+        return zeroWithinBeamSpot(a, b, ra, rb, cuts)
+    }
+
+    /// Whether the helix through the beam line, `a` and `b` (radii `ra` < `rb`) meets the beam line
+    /// within |z₀| ≤ `maxZ0` (see the type's description).
+    @inline(__always)
+    static func zeroWithinBeamSpot(_ a: Hit, _ b: Hit, _ ra: Double, _ rb: Double, _ cuts: SegmentCuts) -> Bool {
         let dx = b.x - a.x, dy = b.y - a.y, dz = b.z - a.z
         let chord = (dx * dx + dy * dy).squareRoot()
         // Circle through the beam line and both hits: 1/ρ = 2 |a × b| / (r_a r_b |b − a|).
