@@ -150,6 +150,9 @@ public struct TrackFinder: Sendable {
         if pass.joinAcrossPasses {
             let t = Date()
             kept = try later.joinedAcrossPasses(kept, hits: hits)
+            if ProcessInfo.processInfo.environment["EBM_DEBUG_PASSES"] != nil {
+                FileHandle.standardError.write(Data("join: \(Date().timeIntervalSince(t))\n".utf8))
+            }
             first.seconds.extract += Date().timeIntervalSince(t)
         }
         first.tracks = kept.sorted { $0[0] < $1[0] }
@@ -268,6 +271,9 @@ public struct TrackFinder: Sendable {
         let t2 = Date()
         let tracks = extractor.tracks(hitCount: hits.count, network: network, activations: activations)
         let t3 = Date()
+        if ProcessInfo.processInfo.environment["EBM_DEBUG_PASSES"] != nil {
+            FileHandle.standardError.write(Data("pass: hits \(hits.count) cand \(segments.count) neurons \(network.count) conn \(network.chainCount) build \(t1.timeIntervalSince(t0)) solve \(t2.timeIntervalSince(t1)) extract \(t3.timeIntervalSince(t2))\n".utf8))
+        }
         return Reconstruction(layout: layout, candidateSegments: segments.count, network: network, activations: activations, trace: trace, tracks: tracks,
                               seconds: (t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2)))
     }

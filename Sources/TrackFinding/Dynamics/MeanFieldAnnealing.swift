@@ -101,6 +101,7 @@ public struct MeanFieldAnnealing: Sendable {
         var sum = v.reduce(0, +)
         var (outgoing, incoming) = network.hitSums(v)
         let ends = (from: network.segments.map { Int($0.from) }, to: network.segments.map { Int($0.to) })
+        let packed = configuration.update == .asynchronous ? PackedNetwork(network) : nil
         let schedule = configuration.schedule, tolerance = configuration.tolerance
         for (index, t) in schedule.temperatures.enumerated() {
             var sweeps = 0, change = (largest: 0.0, total: 0.0)
@@ -109,7 +110,11 @@ public struct MeanFieldAnnealing: Sendable {
                 change = v.withUnsafeMutableBufferPointer { pv in
                     outgoing.withUnsafeMutableBufferPointer { po in
                         incoming.withUnsafeMutableBufferPointer { pi in
-                            sweep(network, at: t, v: pv, outgoing: po, incoming: pi, sum: &sum, order: order, next: &next, ends: ends)
+                            if let packed {
+                                packed.sweep(at: t, v: pv, outgoing: po, incoming: pi, sum: &sum, order: order)
+                            } else {
+                                sweep(network, at: t, v: pv, outgoing: po, incoming: pi, sum: &sum, order: order, next: &next, ends: ends)
+                            }
                         }
                     }
                 }
@@ -123,6 +128,64 @@ public struct MeanFieldAnnealing: Sendable {
             if sweeps == 1, change.largest < tolerance, v.allSatisfy({ $0 < 0.1 || $0 > 0.9 }) { break }
         }
         return (v, trace)
+    }
+
+    /// The network's rows laid out for asynchronous sweeps in random order: each neuron's row start,
+    /// length and hits in one record, and each connection's neighbour and weight side by side, so
+    /// that an update touches few cache lines. The arithmetic is `SegmentNetwork.field`'s, term for
+    /// term and in the same order, so the run is the same.
+    struct PackedNetwork {
+        struct Neuron { var start: Int, count: Int32, from: Int32, to: Int32 }
+        struct Edge { var weight: Double, neighbour: Int }
+        let neurons: [Neuron]
+        let edges: [Edge]
+        let alpha: Double, beta: Double, target: Double
+
+        init(_ network: SegmentNetwork) {
+            var neurons: [Neuron] = []
+            neurons.reserveCapacity(network.count)
+            for (a, s) in network.segments.enumerated() {
+                neurons.append(Neuron(start: network.rowStart[a], count: Int32(network.rowStart[a + 1] - network.rowStart[a]),
+                                      from: s.from, to: s.to))
+            }
+            self.neurons = neurons
+            edges = zip(network.weights, network.neighbours).map { Edge(weight: $0, neighbour: Int($1)) }
+            alpha = network.alpha
+            beta = network.beta
+            target = network.target
+        }
+
+        /// One asynchronous sweep in `order`; returns the largest and the total |ΔV|.
+        func sweep(at t: Double, v: UnsafeMutableBufferPointer<Double>, outgoing o: UnsafeMutableBufferPointer<Double>,
+                   incoming i: UnsafeMutableBufferPointer<Double>, sum: inout Double, order: [Int32]) -> (largest: Double, total: Double) {
+            guard let p = v.baseAddress, let po = o.baseAddress, let pi = i.baseAddress else { return (0, 0) }
+            var largest = 0.0, total = 0.0
+            neurons.withUnsafeBufferPointer { nb in
+                edges.withUnsafeBufferPointer { eb in
+                    order.withUnsafeBufferPointer { ob in
+                        guard let pn = nb.baseAddress, let pe = eb.baseAddress else { return }
+                        for a32 in ob {
+                            let a = Int(a32)
+                            let n = pn[a]
+                            var h = 0.0
+                            var e = pe + n.start
+                            for _ in 0..<Int(n.count) { h += e.pointee.weight * p[e.pointee.neighbour]; e += 1 }
+                            let from = Int(n.from), to = Int(n.to)
+                            let field = h - alpha * (po[from] + pi[to] - 2 * p[a]) - beta * (sum - target)
+                            let new = 0.5 * (1 + tanh(field / t))
+                            let d = new - p[a]
+                            sum += d
+                            po[from] += d
+                            pi[to] += d
+                            p[a] = new
+                            largest = max(largest, abs(d))
+                            total += abs(d)
+                        }
+                    }
+                }
+            }
+            return (largest, total)
+        }
     }
 
     /// One sweep of every neuron at temperature `t`, keeping Σ V (`sum`) and the per-hit sums in

@@ -99,45 +99,87 @@ public struct SegmentNetwork: Sendable {
     /// Segment lengths in units of the mean length of the segments joining the same two layers
     /// with the same step, times the step.
     static func normalisedLengthsPerLink(_ candidates: [Segment]) -> [Double] {
-        struct Key: Hashable { var from: Int, to: Int, step: Int }
-        var sum: [Key: (Double, Int)] = [:]
+        // Sums per (from layer, to layer, step), in a dense table (layer indices are small).
+        var layers = 0, steps = 0
+        for s in candidates { layers = max(layers, s.fromLayer + 1, s.toLayer + 1); steps = max(steps, s.layerStep + 1) }
+        func key(_ s: Segment) -> Int { (s.fromLayer * layers + s.toLayer) * steps + s.layerStep }
+        var total = [Double](repeating: 0, count: layers * layers * steps), count = [Int](repeating: 0, count: total.count)
         for s in candidates {
-            let k = Key(from: s.fromLayer, to: s.toLayer, step: s.layerStep)
-            let old = sum[k] ?? (0, 0)
-            sum[k] = (old.0 + s.length, old.1 + 1)
+            let k = key(s)
+            total[k] += s.length
+            count[k] += 1
         }
         return candidates.map { s in
-            guard let (total, n) = sum[Key(from: s.fromLayer, to: s.toLayer, step: s.layerStep)], total > 0 else { return Double(s.layerStep) }
-            return Double(s.layerStep) * s.length * Double(n) / total
+            let k = key(s)
+            guard total[k] > 0 else { return Double(s.layerStep) }
+            return Double(s.layerStep) * s.length * Double(count[k]) / total[k]
         }
     }
 
     /// Every chain a → b with a positive weight, enumerated hit by hit (the hit where a ends and b
     /// starts), each pair once, in the order of the hit, then of a, then of b.
+    ///
+    /// With helix kinks, the pairs at a hit are not all tried: the outgoing segments are sorted by
+    /// their r–z angle, and for each incoming segment only those within the r–z window that the
+    /// kink cut allows are (θ ≥ |Δ rz-angle| · min(1, rzResolution / e), e ≤ √(e_a² + e_max²), so
+    /// |Δ rz-angle| ≤ maxAngle · max(1, √(e_a² + e_max²) / rzResolution)); the cut is then applied
+    /// exactly, so the pairs are those of trying all, at a cost that grows with the pairs near
+    /// each other in r–z rather than with the product of the segments at the hit.
     static func chainPairs(_ candidates: [Segment], hitCount: Int, lengths: [Double], parameters: EnergyParameters,
                            helix: Bool) -> [ChainPair] {
         let incoming = segmentsByHit(candidates, hitCount: hitCount) { $0.to }
         let outgoing = segmentsByHit(candidates, hitCount: hitCount) { $0.from }
-        let maxAngle = parameters.maxAngle, minimumCosine = cos(maxAngle)
+        let maxAngle = parameters.maxAngle, minimumCosine = cos(maxAngle), resolution = parameters.rzResolution
         var pairs: [ChainPair] = []
+        var sorted: [(rz: Double, b: Int32)] = [], found: [Int32] = []
         for j in 0..<hitCount {
             let ins = incoming.start[j]..<incoming.start[j + 1], outs = outgoing.start[j]..<outgoing.start[j + 1]
             guard !ins.isEmpty, !outs.isEmpty else { continue }
-            for x in ins {
-                let a = incoming.segments[x], sa = candidates[Int(a)]
+            if helix {
+                sorted.removeAll(keepingCapacity: true)
+                var largestError = 0.0
                 for y in outs {
-                    let b = outgoing.segments[y], sb = candidates[Int(b)]
-                    let cosine: Double
-                    if helix {
-                        let theta = sa.helixKink(with: sb, rzResolution: parameters.rzResolution)
-                        guard theta <= maxAngle else { continue }
-                        cosine = cos(theta)
-                    } else {
-                        cosine = sa.cosine(with: sb)
-                        guard cosine >= minimumCosine else { continue }
+                    let b = outgoing.segments[y]
+                    sorted.append((candidates[Int(b)].rzAngle, b))
+                    largestError = max(largestError, candidates[Int(b)].rzError)
+                }
+                sorted.sort { $0.rz < $1.rz }
+                for x in ins {
+                    let a = incoming.segments[x], sa = candidates[Int(a)]
+                    var half = maxAngle
+                    if resolution > 0 {
+                        half = maxAngle * max(1, (sa.rzError * sa.rzError + largestError * largestError).squareRoot() / resolution)
                     }
-                    let w = parameters.chainWeight(cosine: cosine, lengths[Int(a)], lengths[Int(b)], minimumCosine: minimumCosine)
-                    if w > 0 { pairs.append(ChainPair(a: a, b: b, weight: w)) }
+                    half = half * (1 + 1e-9) + 1e-12
+                    let lo = sa.rzAngle - half, hi = sa.rzAngle + half
+                    var first = 0, last = sorted.count
+                    while first < last {
+                        let mid = (first + last) / 2
+                        if sorted[mid].rz < lo { first = mid + 1 } else { last = mid }
+                    }
+                    found.removeAll(keepingCapacity: true)
+                    var k = first
+                    while k < sorted.count, sorted[k].rz <= hi { found.append(sorted[k].b); k += 1 }
+                    guard !found.isEmpty else { continue }
+                    found.sort()
+                    for b in found {
+                        let sb = candidates[Int(b)]
+                        let theta = sa.helixKink(with: sb, rzResolution: resolution)
+                        guard theta <= maxAngle else { continue }
+                        let w = parameters.chainWeight(cosine: cos(theta), lengths[Int(a)], lengths[Int(b)], minimumCosine: minimumCosine)
+                        if w > 0 { pairs.append(ChainPair(a: a, b: b, weight: w)) }
+                    }
+                }
+            } else {
+                for x in ins {
+                    let a = incoming.segments[x], sa = candidates[Int(a)]
+                    for y in outs {
+                        let b = outgoing.segments[y], sb = candidates[Int(b)]
+                        let cosine = sa.cosine(with: sb)
+                        guard cosine >= minimumCosine else { continue }
+                        let w = parameters.chainWeight(cosine: cosine, lengths[Int(a)], lengths[Int(b)], minimumCosine: minimumCosine)
+                        if w > 0 { pairs.append(ChainPair(a: a, b: b, weight: w)) }
+                    }
                 }
             }
         }
