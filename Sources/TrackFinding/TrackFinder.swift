@@ -121,8 +121,8 @@ public struct TrackFinder: Sendable {
     /// temperature: its index, the step, and the activations (for a trace or annealing frames).
     ///
     /// With a `secondPass`, the first network's tracks of at least `minConfidentHits` hits are kept,
-    /// and a second network (same configuration, with the second pass's `skipLayers` and
-    /// `maxAngle`) runs on the other hits; with `networks` > 1, each later network keeps its tracks
+    /// and a second network (same configuration, with the second pass's `skipLayers`, `maxAngle`
+    /// and `minChainHits`) runs on the other hits; with `networks` > 1, each later network keeps its tracks
     /// of at least `laterConfidentHits` hits and the next runs on what is left, the last keeping
     /// all its tracks. `observe` sees the first. The reconstruction's network,
     /// activations and trace are the first network's; its tracks are both passes', its times their sums.
@@ -136,6 +136,7 @@ public struct TrackFinder: Sendable {
         c.secondPass = nil
         c.cuts.skipLayers = pass.skipLayers
         c.energy.maxAngle = pass.maxAngle
+        c.cuts.minChainHits = pass.minChainHits
         let later = try TrackFinder(c)
         for n in 1...pass.networks {
             for track in kept { for h in track { used[h] = true } }
@@ -258,7 +259,8 @@ public struct TrackFinder: Sendable {
         try Sizes.checkAllocation([segments.count, 4], elementSize: MemoryLayout<Segment>.stride, file: "the event", field: "candidate segments")
         let helix = layout.geometry == .barrel && configuration.cuts.magneticField > 0 && configuration.energy.helixKinks
         let network = SegmentNetwork(hits: hits, segments: segments, parameters: configuration.energy, helix: helix,
-                                     dropIsolated: configuration.extraction.minHits >= 3, lengthsPerLink: configuration.layerGraph != nil)
+                                     dropIsolated: configuration.extraction.minHits >= 3, lengthsPerLink: configuration.layerGraph != nil,
+                                     minChainHits: configuration.cuts.minChainHits)
         let t1 = Date()
         let activations: [Double], trace: [AnnealingStep]
         switch configuration.solver {

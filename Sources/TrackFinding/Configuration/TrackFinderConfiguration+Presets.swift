@@ -12,8 +12,9 @@ extension TrackFinderConfiguration {
     /// - `trackml-full`: the TrackML-like detector, barrel and endcap disks
     ///   (`DetectorDescription.trackMLFull`), at pile-up density: segments along its geometric layer
     ///   graph for p_T ≥ 0.9 GeV, |z₀| ≤ 150 mm, no layer skips and kinks ≤ 0.007 rad in the first
-    ///   network (the r–z part weighed by the strips' resolution, 0.003 rad), a second pass (tracks of
-    ///   ≥ 8 hits kept, kinks ≤ 0.02 rad) on the rest, the passes' tracks joined; 2 threads.
+    ///   network (the r–z part weighed by the strips' resolution, 0.003 rad) whose segments lie on
+    ///   chains of ≥ 8 hits, a second pass (tracks of ≥ 8 hits kept, kinks ≤ 0.02 rad, chains of ≥ 4
+    ///   hits) on the rest, the passes' tracks joined; 2 threads.
     /// - `trackml-barrel`: the TrackML-like barrel alone (`DetectorDescription.trackMLBarrel`) at
     ///   pile-up density: its layer graph for p_T ≥ 0.9 GeV, |z₀| ≤ 150 mm, kinks ≤ 0.01 rad (r–z resolution
     ///   0.003 rad), a second pass keeping tracks of ≥ 6 hits, the passes' tracks joined; 2 threads.
@@ -25,11 +26,11 @@ extension TrackFinderConfiguration {
         switch name {
         case "trackml-full":
             return TrackFinderConfiguration(
-                cuts: SegmentCuts(skipLayers: false, minPT: 0.9, maxZ0: 150),
+                cuts: SegmentCuts(skipLayers: false, minPT: 0.9, maxZ0: 150, minChainHits: 8),
                 energy: EnergyParameters(maxAngle: 0.007, rzResolution: 0.003),
                 layerGraph: try LayerGraph(detector: .trackMLFull, propagation: .init(minPT: 0.9)),
                 workers: 2,
-                secondPass: SecondPass(minConfidentHits: 8, maxAngle: 0.02, joinAcrossPasses: true),
+                secondPass: SecondPass(minConfidentHits: 8, maxAngle: 0.02, joinAcrossPasses: true, minChainHits: 4),
                 description: "TrackML-like full detector (barrel and endcap disks, DetectorDescription.trackMLFull, 2 T) at pile-up "
                     + "density: its geometric layer graph for pT >= 0.9 GeV, and the options measured best on generated "
                     + "mu = 200 events with 10% noise (docs/tracks.md, issue #12).")

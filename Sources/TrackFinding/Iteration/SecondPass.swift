@@ -25,9 +25,13 @@ public struct SecondPass: Codable, Equatable, Sendable {
     /// Whether the tracks of all passes are finally joined where one continues another, and
     /// extended by free hits (`TrackFinder.joinedAcrossPasses`). Default false.
     public var joinAcrossPasses: Bool
+    /// `SegmentCuts.minChainHits` of the later networks: their segments must lie on a chain of at
+    /// least this many hits. Default 3 (only segments with no chain partner are dropped).
+    public var minChainHits: Int
 
     public init(minConfidentHits: Int = 6, skipLayers: Bool = true, maxAngle: Double = 0.015, networks: Int = 1,
-                laterConfidentHits: Int = 5, joinAcrossPasses: Bool = false) {
+                laterConfidentHits: Int = 5, joinAcrossPasses: Bool = false, minChainHits: Int = 3) {
+        self.minChainHits = minChainHits
         self.joinAcrossPasses = joinAcrossPasses
         self.minConfidentHits = minConfidentHits
         self.skipLayers = skipLayers
@@ -47,6 +51,9 @@ public struct SecondPass: Codable, Equatable, Sendable {
         guard networks >= 1, networks <= 10 else { throw ConfigurationError(field: "networks", "expected 1 to 10 networks, found \(networks)") }
         guard laterConfidentHits >= 2, laterConfidentHits <= 1000 else {
             throw ConfigurationError(field: "laterConfidentHits", "expected 2 to 1000 hits, found \(laterConfidentHits)")
+        }
+        guard minChainHits >= 2, minChainHits <= 1000 else {
+            throw ConfigurationError(field: "minChainHits", "expected 2 to 1000 hits, found \(minChainHits)")
         }
         guard maxAngle > 0, maxAngle <= .pi else { throw ConfigurationError(field: "maxAngle", "expected an angle in (0, π] rad, found \(maxAngle)") }
     }
@@ -68,5 +75,6 @@ extension SecondPass: DecodableOverDefaults {
         networks = try c.decode(forKey: .networks, over: defaults.networks)
         laterConfidentHits = try c.decode(forKey: .laterConfidentHits, over: defaults.laterConfidentHits)
         joinAcrossPasses = try c.decode(forKey: .joinAcrossPasses, over: defaults.joinAcrossPasses)
+        minChainHits = try c.decode(forKey: .minChainHits, over: defaults.minChainHits)
     }
 }

@@ -51,8 +51,14 @@ public struct SegmentNetwork: Sendable {
     /// very different distances), a segment's length is normalised by the mean length of the
     /// segments joining the same two layers with the same step, times its step: a direct segment
     /// is 1 and one skipping a layer 2, whichever layers it joins.
+    ///
+    /// With `minChainHits` n > 3, a segment is kept only if it lies on a chain of at least n hits
+    /// (n − 1 segments, each joined to the next within the kink cut): the longest chain through
+    /// each segment is found by dynamic programming over the chain pairs, in the order of the
+    /// radius of the segments' first hits (chains run outwards, so that order is topological).
+    /// Pairs with a dropped segment are dropped with it. n ≤ 3 is `dropIsolated`.
     public init(hits: [Hit], segments candidates: [Segment], parameters: EnergyParameters, helix: Bool = false,
-                dropIsolated: Bool = false, lengthsPerLink: Bool = false) {
+                dropIsolated: Bool = false, lengthsPerLink: Bool = false, minChainHits: Int = 0) {
         self.helix = helix
         self.lengthsPerLink = lengthsPerLink
         self.rzResolution = parameters.rzResolution
@@ -60,8 +66,12 @@ public struct SegmentNetwork: Sendable {
         self.alpha = parameters.alpha
         self.hitCount = hits.count
         let lengths = lengthsPerLink ? Self.normalisedLengthsPerLink(candidates) : Self.normalisedLengths(candidates)
-        let pairs = Self.chainPairs(candidates, hitCount: hits.count, lengths: lengths, parameters: parameters, helix: helix)
-        let kept = Self.keptNeurons(candidates, pairs: pairs, dropIsolated: dropIsolated)
+        var pairs = Self.chainPairs(candidates, hitCount: hits.count, lengths: lengths, parameters: parameters, helix: helix)
+        if minChainHits > 3 {
+            let keep = Self.onChains(of: minChainHits, candidates, pairs: pairs, hits: hits)
+            pairs.removeAll { !keep[Int($0.a)] || !keep[Int($0.b)] }
+        }
+        let kept = Self.keptNeurons(candidates, pairs: pairs, dropIsolated: dropIsolated || minChainHits > 3)
         (rowStart, neighbours, weights) = Self.compressedRows(pairs, kept)
         self.segments = kept.segments
         self.chainCount = pairs.count
@@ -200,6 +210,34 @@ public struct SegmentNetwork: Sendable {
             fill[h] += 1
         }
         return (start, segments)
+    }
+
+    /// Whether each candidate lies on a chain of at least `hitsNeeded` hits along `pairs`: with
+    /// `before[a]` the most segments of a chain ending with a and `after[a]` of one starting with a
+    /// (dynamic programming, candidates in the order of the radius of their first hit, which every
+    /// pair a → b increases), the longest chain through a has before[a] + after[a] − 1 segments.
+    static func onChains(of hitsNeeded: Int, _ candidates: [Segment], pairs: [ChainPair], hits: [Hit]) -> [Bool] {
+        let n = candidates.count
+        // Pairs by their first segment and by their second, in compressed-row form.
+        var outStart = [Int](repeating: 0, count: n + 1), inStart = outStart
+        for p in pairs { outStart[Int(p.a) + 1] += 1; inStart[Int(p.b) + 1] += 1 }
+        for a in 0..<n { outStart[a + 1] += outStart[a]; inStart[a + 1] += inStart[a] }
+        var successors = [Int32](repeating: 0, count: pairs.count), predecessors = successors
+        var fillOut = outStart, fillIn = inStart
+        for p in pairs {
+            successors[fillOut[Int(p.a)]] = p.b; fillOut[Int(p.a)] += 1
+            predecessors[fillIn[Int(p.b)]] = p.a; fillIn[Int(p.b)] += 1
+        }
+        let radius = hits.map(\.r)
+        let order = (0..<n).sorted { (radius[Int(candidates[$0].from)], $0) < (radius[Int(candidates[$1].from)], $1) }
+        var before = [Int32](repeating: 1, count: n), after = before
+        for a in order {
+            for k in inStart[a]..<inStart[a + 1] { before[a] = max(before[a], before[Int(predecessors[k])] + 1) }
+        }
+        for a in order.reversed() {
+            for k in outStart[a]..<outStart[a + 1] { after[a] = max(after[a], after[Int(successors[k])] + 1) }
+        }
+        return (0..<n).map { Int(before[$0]) + Int(after[$0]) - 1 + 1 >= hitsNeeded }
     }
 
     /// The candidates kept as neurons (all, or with `dropIsolated` those with a chain partner),

@@ -35,10 +35,16 @@ public struct SegmentCuts: Codable, Equatable, Sendable {
     /// Forward: radius around the beam axis at the target plane that the segment must pass, mm.
     /// Default 30.
     public var targetRadius: Double
+    /// Fewest hits of a chain a segment must lie on to become a neuron: the segment and its chain
+    /// partners (pairs meeting at a hit within the kink cut `EnergyParameters.maxAngle`) must form a
+    /// chain of at least this many hits (`SegmentNetwork`, `minChainHits`). Up to 3, only segments with no
+    /// chain partner are dropped (when tracks need at least 3 hits). Default 3.
+    public var minChainHits: Int
 
     /// Cuts with the defaults above, or the values given.
     public init(skipLayers: Bool = true, maxLength: Double = 1000, minPT: Double = 0.5, magneticField: Double = 2,
-                maxZ0: Double = 200, maxSlope: Double = 0.5, targetZ: Double = 0, targetRadius: Double = 30) {
+                maxZ0: Double = 200, maxSlope: Double = 0.5, targetZ: Double = 0, targetRadius: Double = 30, minChainHits: Int = 3) {
+        self.minChainHits = minChainHits
         self.skipLayers = skipLayers
         self.maxLength = maxLength
         self.minPT = minPT
@@ -75,6 +81,9 @@ public struct SegmentCuts: Codable, Equatable, Sendable {
                                ("maxSlope", maxSlope), ("targetRadius", targetRadius)] where !(value > 0) {
             throw ConfigurationError(field: field, "expected a positive number, found \(value)")
         }
+        guard minChainHits >= 2, minChainHits <= 1000 else {
+            throw ConfigurationError(field: "minChainHits", "expected 2 to 1000 hits, found \(minChainHits)")
+        }
         guard magneticField >= 0, magneticField.isFinite else {
             throw ConfigurationError(field: "magneticField", "expected a field ≥ 0 T, found \(magneticField)")
         }
@@ -99,5 +108,6 @@ extension SegmentCuts: DecodableOverDefaults {
         maxSlope = try c.decode(forKey: .maxSlope, over: defaults.maxSlope)
         targetZ = try c.decode(forKey: .targetZ, over: defaults.targetZ)
         targetRadius = try c.decode(forKey: .targetRadius, over: defaults.targetRadius)
+        minChainHits = try c.decode(forKey: .minChainHits, over: defaults.minChainHits)
     }
 }

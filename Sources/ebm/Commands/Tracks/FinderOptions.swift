@@ -22,6 +22,9 @@ struct FinderOptions: ParsableArguments {
     @Option(help: "Barrel: solenoid field, T (default: \(Self.d.cuts.magneticField)).") var magneticField: Double?
     @Option(name: .customLong("max-z0"), help: "Barrel: largest |z0| at the beam line, mm (default: \(Self.d.cuts.maxZ0)).") var maxZ0: Double?
     @Option(help: "Forward: largest |dx/dz| and |dy/dz| (default: \(Self.d.cuts.maxSlope)).") var maxSlope: Double?
+    @Option(help: "Keep only segments on a chain of at least this many hits within the kink cut; up to 3 drops only segments with no partner (default: \(Self.d.cuts.minChainHits)).",
+            transform: OptionRange.integer(2...1000))
+    var minChainHits: Int?
     @Option(help: "Forward: z of the target, mm (default: \(Self.d.cuts.targetZ)).") var targetZ: Double?
     @Option(help: "Forward: radius at the target the segment must pass, mm (default: \(Self.d.cuts.targetRadius)).") var targetRadius: Double?
     @Option(help: "Exponent m of cos^m θ (default: \(Self.d.energy.angleExponent)).") var angleExponent: Double?
@@ -68,6 +71,9 @@ struct FinderOptions: ParsableArguments {
     @Option(help: "Second pass: fewest hits of a track that a later network other than the last keeps (default: \(SecondPass().laterConfidentHits)).",
             transform: OptionRange.integer(2...1000))
     var laterConfidentHits: Int?
+    @Option(help: "Second pass: keep only segments on a chain of at least this many hits (default: \(SecondPass().minChainHits)).",
+            transform: OptionRange.integer(2...1000))
+    var secondMinChainHits: Int?
     @Flag(name: .customLong("join-passes"), inversion: .prefixedNo, help: "Second pass: finally join tracks of all passes where one continues another (default: off).")
     var joinPasses: Bool?
 
@@ -85,6 +91,7 @@ struct FinderOptions: ParsableArguments {
             "extraction.threshold": "--threshold", "extraction.minHits": "--min-hits",
             "layerGraph": "--layer-map", "workers": "--threads",
             "secondPass.minConfidentHits": "--confident-hits", "secondPass.maxAngle": "--second-max-angle",
+            "cuts.minChainHits": "--min-chain-hits", "secondPass.minChainHits": "--second-min-chain-hits",
             "energy.rzResolution": "--rz-resolution", "secondPass.joinAcrossPasses": "--join-passes", "secondPass.networks": "--later-networks",
             "secondPass.laterConfidentHits": "--later-confident-hits",
         ]
@@ -124,6 +131,7 @@ struct FinderOptions: ParsableArguments {
         if let magneticField { c.cuts.magneticField = magneticField }
         if let maxZ0 { c.cuts.maxZ0 = maxZ0 }
         if let maxSlope { c.cuts.maxSlope = maxSlope }
+        if let minChainHits { c.cuts.minChainHits = minChainHits }
         if let targetZ { c.cuts.targetZ = targetZ }
         if let targetRadius { c.cuts.targetRadius = targetRadius }
         if let angleExponent { c.energy.angleExponent = angleExponent }
@@ -159,6 +167,7 @@ struct FinderOptions: ParsableArguments {
             if let laterNetworks { c.secondPass?.networks = laterNetworks }
             if let laterConfidentHits { c.secondPass?.laterConfidentHits = laterConfidentHits }
             if let joinPasses { c.secondPass?.joinAcrossPasses = joinPasses }
+            if let secondMinChainHits { c.secondPass?.minChainHits = secondMinChainHits }
         }
         return c
     }
