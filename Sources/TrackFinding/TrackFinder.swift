@@ -260,7 +260,7 @@ public struct TrackFinder: Sendable {
         let helix = layout.geometry == .barrel && configuration.cuts.magneticField > 0 && configuration.energy.helixKinks
         let network = SegmentNetwork(hits: hits, segments: segments, parameters: configuration.energy, helix: helix,
                                      dropIsolated: configuration.extraction.minHits >= 3, lengthsPerLink: configuration.layerGraph != nil,
-                                     minChainHits: configuration.cuts.minChainHits)
+                                     minChainHits: configuration.cuts.minChainHits, workers: configuration.workers)
         let t1 = Date()
         let activations: [Double], trace: [AnnealingStep]
         switch configuration.solver {

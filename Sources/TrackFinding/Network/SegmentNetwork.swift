@@ -1,3 +1,4 @@
+import EnergyCore
 import Foundation
 
 /// The Denby–Peterson Hopfield network of one event: its neurons (segments) and their sparse
@@ -58,7 +59,7 @@ public struct SegmentNetwork: Sendable {
     /// radius of the segments' first hits (chains run outwards, so that order is topological).
     /// Pairs with a dropped segment are dropped with it. n ≤ 3 is `dropIsolated`.
     public init(hits: [Hit], segments candidates: [Segment], parameters: EnergyParameters, helix: Bool = false,
-                dropIsolated: Bool = false, lengthsPerLink: Bool = false, minChainHits: Int = 0) {
+                dropIsolated: Bool = false, lengthsPerLink: Bool = false, minChainHits: Int = 0, workers: Int = 1) {
         self.helix = helix
         self.lengthsPerLink = lengthsPerLink
         self.rzResolution = parameters.rzResolution
@@ -66,7 +67,8 @@ public struct SegmentNetwork: Sendable {
         self.alpha = parameters.alpha
         self.hitCount = hits.count
         let lengths = lengthsPerLink ? Self.normalisedLengthsPerLink(candidates) : Self.normalisedLengths(candidates)
-        var pairs = Self.chainPairs(candidates, hitCount: hits.count, lengths: lengths, parameters: parameters, helix: helix)
+        var pairs = Self.chainPairs(candidates, hitCount: hits.count, lengths: lengths, parameters: parameters, helix: helix,
+                                    workers: workers)
         if minChainHits > 3 {
             let keep = Self.onChains(of: minChainHits, candidates, pairs: pairs, hits: hits)
             pairs.removeAll { !keep[Int($0.a)] || !keep[Int($0.b)] }
@@ -135,14 +137,51 @@ public struct SegmentNetwork: Sendable {
     /// |Δ rz-angle| ≤ maxAngle · max(1, √(e_a² + e_max²) / rzResolution)); the cut is then applied
     /// exactly, so the pairs are those of trying all, at a cost that grows with the pairs near
     /// each other in r–z rather than with the product of the segments at the hit.
+    /// `workers` threads take contiguous ranges of hits and their lists are joined in hit order, so
+    /// the result does not depend on their number.
     static func chainPairs(_ candidates: [Segment], hitCount: Int, lengths: [Double], parameters: EnergyParameters,
-                           helix: Bool) -> [ChainPair] {
+                           helix: Bool, workers: Int = 1) -> [ChainPair] {
         let incoming = segmentsByHit(candidates, hitCount: hitCount) { $0.to }
         let outgoing = segmentsByHit(candidates, hitCount: hitCount) { $0.from }
+        let workers = max(1, min(workers, hitCount / 1000 + 1))
+        guard workers > 1 else {
+            return chainPairs(candidates, hits: 0..<hitCount, incoming: incoming, outgoing: outgoing, lengths: lengths,
+                              parameters: parameters, helix: helix)
+        }
+        // Ranges of hits with about as many incoming segments each.
+        var bounds = [0]
+        for w in 1..<workers {
+            let goal = candidates.count * w / workers
+            var lo = bounds[w - 1], hi = hitCount
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if incoming.start[mid] < goal { lo = mid + 1 } else { hi = mid }
+            }
+            bounds.append(lo)
+        }
+        bounds.append(hitCount)
+        var parts = [[ChainPair]](repeating: [], count: workers)
+        parts.withUnsafeMutableBufferPointer { out in
+            let out = UnsafeSendableBuffer(out)
+            Parallel.run(workers: workers) { w in
+                out.buffer[w] = chainPairs(candidates, hits: bounds[w]..<bounds[w + 1], incoming: incoming, outgoing: outgoing,
+                                           lengths: lengths, parameters: parameters, helix: helix)
+            }
+        }
+        var pairs: [ChainPair] = []
+        pairs.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for part in parts { pairs += part }
+        return pairs
+    }
+
+    /// The chain pairs at the hits of `range` (see `chainPairs(_:hitCount:lengths:parameters:helix:workers:)`).
+    static func chainPairs(_ candidates: [Segment], hits range: Range<Int>, incoming: (start: [Int], segments: [Int32]),
+                           outgoing: (start: [Int], segments: [Int32]), lengths: [Double], parameters: EnergyParameters,
+                           helix: Bool) -> [ChainPair] {
         let maxAngle = parameters.maxAngle, minimumCosine = cos(maxAngle), resolution = parameters.rzResolution
         var pairs: [ChainPair] = []
         var sorted: [(rz: Double, b: Int32)] = [], found: [Int32] = []
-        for j in 0..<hitCount {
+        for j in range {
             let ins = incoming.start[j]..<incoming.start[j + 1], outs = outgoing.start[j]..<outgoing.start[j + 1]
             guard !ins.isEmpty, !outs.isEmpty else { continue }
             if helix {
@@ -228,8 +267,13 @@ public struct SegmentNetwork: Sendable {
             successors[fillOut[Int(p.a)]] = p.b; fillOut[Int(p.a)] += 1
             predecessors[fillIn[Int(p.b)]] = p.a; fillIn[Int(p.b)] += 1
         }
+        // Candidates grouped by their first hit, the hits in order of radius.
         let radius = hits.map(\.r)
-        let order = (0..<n).sorted { (radius[Int(candidates[$0].from)], $0) < (radius[Int(candidates[$1].from)], $1) }
+        let hitOrder = hits.indices.sorted { (radius[$0], $0) < (radius[$1], $1) }
+        let byFirstHit = segmentsByHit(candidates, hitCount: hits.count) { $0.from }
+        var order: [Int] = []
+        order.reserveCapacity(n)
+        for h in hitOrder { for k in byFirstHit.start[h]..<byFirstHit.start[h + 1] { order.append(Int(byFirstHit.segments[k])) } }
         var before = [Int32](repeating: 1, count: n), after = before
         for a in order {
             for k in inStart[a]..<inStart[a + 1] { before[a] = max(before[a], before[Int(predecessors[k])] + 1) }
