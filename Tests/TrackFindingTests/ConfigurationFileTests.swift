@@ -98,6 +98,25 @@ struct ConfigurationFileTests {
         }
     }
 
+    @Test("resolve(presetOrFile:) reads an existing file, else takes the preset, else refuses the name")
+    func resolvePresetOrFile() throws {
+        let full = try #require(try TrackFinderConfiguration.preset(named: "trackml-full"))
+        #expect(try TrackFinderConfiguration.resolve(presetOrFile: "trackml-full") == full)
+        var mine = TrackFinderConfiguration(cuts: SegmentCuts(minPT: 1.5, minChainHits: 5))
+        mine.description = "mine"
+        let path = dir.file("mine.json")
+        try mine.write(to: path)
+        #expect(try TrackFinderConfiguration.resolve(presetOrFile: path) == mine)
+        #expect(throws: ConfigurationError.self) { try TrackFinderConfiguration.resolve(presetOrFile: "no-such-preset") }
+        do {
+            _ = try TrackFinderConfiguration.resolve(presetOrFile: "no-such-preset")
+        } catch let error as ConfigurationError {
+            #expect(error.field == "presetOrFile")
+            #expect(error.message.contains("trackml-full"))
+        }
+        #expect(throws: InputError.self) { try TrackFinderConfiguration.resolve(presetOrFile: dir.file("missing.json")) }
+    }
+
     @Test("the shipped Data/detectors files are the library's presets as write(to:) writes them")
     func shippedPresets() throws {
         #expect(try TrackFinderConfiguration.preset(named: "no-such-detector") == nil)

@@ -1,4 +1,5 @@
 import EnergyCore
+import Foundation
 
 /// Named configurations for the detectors the toolkit knows: library values, so that a Swift
 /// program has them without any file; `Data/detectors/NAME.json` are these values written by
@@ -6,6 +7,24 @@ import EnergyCore
 extension TrackFinderConfiguration {
     /// The names of the presets, for `preset(named:)`.
     public static let presetNames = ["trackml-full", "trackml-barrel", "excharm-planar"]
+
+    /// The configuration that `presetOrFile` names: the configuration file of that path when it
+    /// exists (`read(_:)`), else the preset of that name (`preset(named:)`). A name that is neither
+    /// is read as a file when it looks like one (it holds a `/` or ends in `.json`), so that the error
+    /// names the missing file; otherwise it is refused as an unknown preset.
+    ///
+    /// - Throws: `ConfigurationError` (field `presetOrFile`) for a name that is neither a file nor a
+    ///   preset; `InputError` for a configuration file that cannot be read or holds an unusable setting.
+    public static func resolve(presetOrFile name: String) throws -> TrackFinderConfiguration {
+        if !FileManager.default.fileExists(atPath: name) {
+            if let preset = try preset(named: name) { return preset }
+            if !name.contains("/") && !name.hasSuffix(".json") {
+                throw ConfigurationError(field: "presetOrFile", "no file '\(name)' and no preset of that name; the presets are "
+                                         + presetNames.joined(separator: ", "))
+            }
+        }
+        return try read(name)
+    }
 
     /// The preset called `name` (one of `presetNames`), or nil for another name.
     ///

@@ -89,7 +89,7 @@ struct FinderOptions: ParsableArguments {
             "energy.maxAngle": "--max-angle", "energy.alpha": "--alpha", "energy.beta": "--beta",
             "meanField.damping": "--damping", "meanField.tolerance": "--tolerance",
             "extraction.threshold": "--threshold", "extraction.minHits": "--min-hits",
-            "layerGraph": "--layer-map", "workers": "--threads",
+            "layerGraph": "--layer-map", "workers": "--threads", "presetOrFile": "--detector",
             "secondPass.minConfidentHits": "--confident-hits", "secondPass.maxAngle": "--second-max-angle",
             "cuts.minChainHits": "--min-chain-hits", "secondPass.minChainHits": "--second-min-chain-hits",
             "energy.rzResolution": "--rz-resolution", "secondPass.joinAcrossPasses": "--join-passes", "secondPass.networks": "--later-networks",
@@ -110,14 +110,7 @@ struct FinderOptions: ParsableArguments {
     ///   for a configuration file that cannot be read or holds an unusable setting.
     func base() throws -> TrackFinderConfiguration {
         guard let detector else { return TrackFinderConfiguration() }
-        if !FileManager.default.fileExists(atPath: detector) {
-            if let preset = try TrackFinderConfiguration.preset(named: detector) { return preset }
-            if !detector.contains("/") && !detector.hasSuffix(".json") {
-                throw ValidationError("--detector: no file '\(detector)' and no preset of that name; the presets are "
-                                      + TrackFinderConfiguration.presetNames.joined(separator: ", "))
-            }
-        }
-        return try TrackFinderConfiguration.read(detector)
+        return try Self.flags.map { try TrackFinderConfiguration.resolve(presetOrFile: detector) }
     }
 
     /// `base` with every option given on the command line applied (not yet checked).
