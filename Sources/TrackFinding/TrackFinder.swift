@@ -151,9 +151,6 @@ public struct TrackFinder: Sendable {
         if pass.joinAcrossPasses {
             let t = Date()
             kept = try later.joinedAcrossPasses(kept, hits: hits)
-            if ProcessInfo.processInfo.environment["EBM_DEBUG_PASSES"] != nil {
-                FileHandle.standardError.write(Data("join: \(Date().timeIntervalSince(t))\n".utf8))
-            }
             first.seconds.extract += Date().timeIntervalSince(t)
         }
         first.tracks = kept.sorted { $0[0] < $1[0] }
@@ -187,9 +184,8 @@ public struct TrackFinder: Sendable {
         // Only segments at a track's end can join or extend it: the rest are left out of the network.
         var isEnd = [Bool](repeating: false, count: sub.count)
         for e in ends { for k in e { isEnd[k] = true } }
-        let endFlags = isEnd
         let segments = GraphSegmentBuilder.segments(hits: sub, graph: graph, cuts: configuration.cuts, workers: configuration.workers,
-                                                    keep: { endFlags[$0] || endFlags[$1] })
+                                                    touching: isEnd)
         let layout = LayerLayout(hits: sub, graph: graph)
         let helix = layout.geometry == .barrel && configuration.cuts.magneticField > 0 && configuration.energy.helixKinks
         let network = SegmentNetwork(hits: sub, segments: segments, parameters: configuration.energy, helix: helix,
@@ -273,9 +269,6 @@ public struct TrackFinder: Sendable {
         let t2 = Date()
         let tracks = extractor.tracks(hitCount: hits.count, network: network, activations: activations)
         let t3 = Date()
-        if ProcessInfo.processInfo.environment["EBM_DEBUG_PASSES"] != nil {
-            FileHandle.standardError.write(Data("pass: hits \(hits.count) cand \(segments.count) neurons \(network.count) conn \(network.chainCount) build \(t1.timeIntervalSince(t0)) solve \(t2.timeIntervalSince(t1)) extract \(t3.timeIntervalSince(t2))\n".utf8))
-        }
         return Reconstruction(layout: layout, candidateSegments: segments.count, network: network, activations: activations, trace: trace, tracks: tracks,
                               seconds: (t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2)))
     }

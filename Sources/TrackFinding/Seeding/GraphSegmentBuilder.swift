@@ -32,8 +32,10 @@ public enum GraphSegmentBuilder {
         /// The coordinate along the layer (z on a cylinder, r on a disk), aligned with `hits`.
         var along: [Double]
 
-        init(_ indices: [Int], hits all: [Hit], phi: [Double], shape: DetectorLayer.Shape) {
-            let binCount = max(1, min(1024, indices.count / 4))
+        /// The layer of `indices`, in `binCount` bins (by default one per 4 hits, at most 1024). A
+        /// subset of a layer's hits binned with the layer's `binCount` is visited in the same order.
+        init(_ indices: [Int], hits all: [Hit], phi: [Double], shape: DetectorLayer.Shape, binCount fixed: Int? = nil) {
+            let binCount = fixed ?? max(1, min(1024, indices.count / 4))
             self.binCount = binCount
             var counts = [Int](repeating: 0, count: binCount + 1)
             let bins = indices.map { Self.bin(phi[$0], binCount) }
@@ -90,18 +92,26 @@ public enum GraphSegmentBuilder {
     /// `workers` threads share the links; the result does not depend on their number. Hits on
     /// layers the graph does not have take part in no segment.
     public static func segments(hits: [Hit], graph: LayerGraph, cuts: SegmentCuts, workers: Int = 1) -> [Segment] {
-        segments(hits: hits, graph: graph, cuts: cuts, workers: workers, keep: nil)
+        segments(hits: hits, graph: graph, cuts: cuts, workers: workers, touching: nil)
     }
 
-    /// The segments of `segments(hits:graph:cuts:workers:)` for which `keep(from, to)` holds (hit
-    /// indices), tested before a pair's cuts so that rejected pairs cost nothing more; nil keeps all.
+    /// The segments of `segments(hits:graph:cuts:workers:)` with at least one hit flagged in
+    /// `touching` (nil: all), in the same order. An inner hit not flagged is paired only with the
+    /// flagged hits of the outer layer, binned as the whole layer is, so the pairs not wanted are
+    /// never visited.
     static func segments(hits: [Hit], graph: LayerGraph, cuts: SegmentCuts, workers: Int = 1,
-                         keep: (@Sendable (Int, Int) -> Bool)?) -> [Segment] {
+                         touching flagged: [Bool]?) -> [Segment] {
         let index = graph.layerIndex
         var byLayer = Array(repeating: [Int](), count: graph.layers.count)
         for (i, h) in hits.enumerated() { if let k = index[h.layer] { byLayer[k].append(i) } }
         let points = Points(hits)
         let binned = graph.layers.indices.map { BinnedLayer(byLayer[$0], hits: hits, phi: points.phi, shape: graph.layers[$0].shape) }
+        let binnedFlagged = flagged.map { flagged in
+            graph.layers.indices.map {
+                BinnedLayer(byLayer[$0].filter { flagged[$0] }, hits: hits, phi: points.phi, shape: graph.layers[$0].shape,
+                            binCount: binned[$0].binCount)
+            }
+        }
         let links = graph.links.filter { cuts.skipLayers || $0.step == 1 }
         var perLink = [[Segment]](repeating: [], count: links.count)
         let workers = max(1, min(workers, links.count))
@@ -114,7 +124,7 @@ public enum GraphSegmentBuilder {
                 for n in stride(from: w, to: order.count, by: workers) {
                     let k = order[n]
                     out.buffer[k] = segments(along: links[k], graph: graph, byLayer: byLayer, binned: binned, hits: hits, points: points,
-                                             cuts: cuts, keep: keep)
+                                             cuts: cuts, flagged: flagged, binnedFlagged: binnedFlagged)
                 }
             }
         }
@@ -137,9 +147,8 @@ public enum GraphSegmentBuilder {
 
     /// The segments of one link.
     static func segments(along link: LayerGraph.Link, graph: LayerGraph, byLayer: [[Int]], binned: [BinnedLayer], hits: [Hit],
-                         points: Points, cuts: SegmentCuts, keep: (@Sendable (Int, Int) -> Bool)? = nil) -> [Segment] {
+                         points: Points, cuts: SegmentCuts, flagged: [Bool]? = nil, binnedFlagged: [BinnedLayer]? = nil) -> [Segment] {
         let target = graph.layers[link.to]
-        let outer = binned[link.to]
         let maxStep = cuts.skipLayers ? 2 : 1
         let between = intermediateLayers(link, graph: graph)
         // The hits' resolution along their layers, when the map knows it (for `Segment.rzError`).
@@ -174,8 +183,9 @@ public enum GraphSegmentBuilder {
             // Every outer hit with r_b > r_a has a window between these (maxDeltaPhi grows with r_b).
             let sure = rOuterLow > ra ? cuts.maxDeltaPhi(ra, rOuterLow) : 0
             let widest = cuts.maxDeltaPhi(ra, max(rOuterHigh, rMax))
+            let outer: BinnedLayer
+            if let flagged, let binnedFlagged, !flagged[i] { outer = binnedFlagged[link.to] } else { outer = binned[link.to] }
             outer.forEach(phi: phiA, halfWidth: cuts.maxDeltaPhi(ra, rMax), along: window) { j in
-                if let keep, !keep(i, j) { return }
                 let rb = points.r[j]
                 guard rb > ra else { return }
                 var dphi = points.phi[j] - phiA
