@@ -53,31 +53,21 @@ struct ChainPruningTests {
     @Test("minChainHits keeps exactly the segments on a chain of that many hits, every true track's among them", arguments: [4, 6])
     func pruning(minChainHits n: Int) throws {
         let all = unpruned()
-        // The longest chain through each segment, by memoised recursion over the rows.
-        var before = [Int](repeating: 0, count: candidates.count), after = before
-        func longestBefore(_ a: Int) -> Int {
-            if before[a] == 0 {
+        // The longest chain ending with (0) and starting with (1) each segment, by memoised recursion over the rows.
+        var memo = [[Int]](repeating: [Int](repeating: 0, count: candidates.count), count: 2)
+        func longest(_ a: Int, _ forward: Int) -> Int {
+            if memo[forward][a] == 0 {
                 var best = 1
                 for e in all.rowStart[a]..<all.rowStart[a + 1] {
                     let b = Int(all.neighbours[e])
-                    if candidates[b].to == candidates[a].from { best = max(best, longestBefore(b) + 1) }
+                    let joined = forward == 1 ? candidates[b].from == candidates[a].to : candidates[b].to == candidates[a].from
+                    if joined { best = max(best, longest(b, forward) + 1) }
                 }
-                before[a] = best
+                memo[forward][a] = best
             }
-            return before[a]
+            return memo[forward][a]
         }
-        func longestAfter(_ a: Int) -> Int {
-            if after[a] == 0 {
-                var best = 1
-                for e in all.rowStart[a]..<all.rowStart[a + 1] {
-                    let b = Int(all.neighbours[e])
-                    if candidates[b].from == candidates[a].to { best = max(best, longestAfter(b) + 1) }
-                }
-                after[a] = best
-            }
-            return after[a]
-        }
-        let onChain = candidates.indices.filter { longestBefore($0) + longestAfter($0) >= n }
+        let onChain = candidates.indices.filter { longest($0, 0) + longest($0, 1) >= n }
         let pruned = SegmentNetwork(hits: event.hits, segments: candidates, parameters: parameters, helix: true, dropIsolated: true,
                                     lengthsPerLink: true, minChainHits: n, workers: 2)
         #expect(pruned.segments == onChain.map { candidates[$0] })
