@@ -38,7 +38,7 @@ struct DBNCommandTests {
         let (m, _) = try DBNModelFile.read(model)
         let samples = try DBNSampler.samples(try #require(m.stack), label: 3, count: 4, steps: 20, random: RandomSource(seed: 1))
         let assigned = try m.samplesClassified(as: 3, samples)
-        #expect(r.stdout.hasSuffix("the classifier assigns \(assigned) of 4 to class 3\n"), "\(r.stdout)")
+        #expect(r.stdout.contains("the classifier assigns \(assigned) of 4 to class 3; mean distance between two samples " + String(format: "%.2f", SampleDiversity.meanPairwiseDistance(samples))), "\(r.stdout)")
         // Same seed, same model.
         let again = dir.file("again.npz")
         _ = try ebm(["dbn", "train", "--data", images, "--labels", labels, "--limit", "600", "--validation-split", "100",
