@@ -53,6 +53,9 @@ struct FinderOptions: ParsableArguments {
     var linkOrder: TrackExtractor.Configuration.LinkOrder?
     @Option(help: "Join chains broken at overlapping modules and complete them through candidate segments: auto (along a layer map), on or off (default: auto).")
     var overlapMerging: TrackExtractor.Configuration.Choice?
+    @Option(help: "With overlap merging, a chain may take its missed first hit or an overlap hit from a chain of at most this many hits, which is then dropped; 0: never (default: \(Self.d.extraction.yieldingChainHits)).",
+            transform: OptionRange.integer(0...1000))
+    var yieldingChainHits: Int?
     @Flag(name: .customLong("second-pass"), inversion: .prefixedNo, help: "Run a second network on the hits the first one's confident tracks leave (default: off).")
     var secondPass: Bool?
     @Option(help: "Second pass: fewest hits of a first-pass track that is kept (default: \(SecondPass().minConfidentHits)).",
@@ -82,7 +85,7 @@ struct FinderOptions: ParsableArguments {
             "energy.angleExponent": "--angle-exponent", "energy.lengthExponent": "--length-exponent",
             "energy.maxAngle": "--max-angle", "energy.alpha": "--alpha", "energy.beta": "--beta",
             "meanField.damping": "--damping", "meanField.tolerance": "--tolerance",
-            "extraction.threshold": "--threshold", "extraction.minHits": "--min-hits",
+            "extraction.threshold": "--threshold", "extraction.minHits": "--min-hits", "extraction.yieldingChainHits": "--yielding-chain-hits",
             "layerGraph": "--layer-map", "workers": "--threads",
             "secondPass.minConfidentHits": "--confident-hits", "secondPass.maxAngle": "--second-max-angle",
             "energy.rzResolution": "--rz-resolution", "secondPass.joinAcrossPasses": "--join-passes", "secondPass.networks": "--later-networks",
@@ -147,6 +150,7 @@ struct FinderOptions: ParsableArguments {
         if let minHits { c.extraction.minHits = minHits }
         if let linkOrder { c.extraction.linkOrder = linkOrder }
         if let overlapMerging { c.extraction.overlapMerging = overlapMerging }
+        if let yieldingChainHits { c.extraction.yieldingChainHits = yieldingChainHits }
         if let layerMap { c.layerGraph = try LayerGraph.read(layerMap) }
         if let threads { c.workers = threads }
         // The second pass: --second-pass turns it on (with the starting file's settings, else the
