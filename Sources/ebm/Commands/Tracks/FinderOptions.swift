@@ -73,6 +73,9 @@ struct FinderOptions: ParsableArguments {
     var laterConfidentHits: Int?
     @Flag(name: .customLong("join-passes"), inversion: .prefixedNo, help: "Second pass: finally join tracks of all passes where one continues another (default: off).")
     var joinPasses: Bool?
+    @Flag(name: .customLong("restore-short-tracks"), inversion: .prefixedNo,
+          help: "Second pass: put back the first network's short tracks where the later networks split them (default: off).")
+    var restoreShortTracks: Bool?
 
     /// The library defaults, shown in the help.
     private static let d = TrackFinderConfiguration()
@@ -88,7 +91,7 @@ struct FinderOptions: ParsableArguments {
             "extraction.threshold": "--threshold", "extraction.minHits": "--min-hits", "extraction.yieldingChainHits": "--yielding-chain-hits",
             "layerGraph": "--layer-map", "workers": "--threads",
             "secondPass.minConfidentHits": "--confident-hits", "secondPass.maxAngle": "--second-max-angle",
-            "energy.rzResolution": "--rz-resolution", "secondPass.joinAcrossPasses": "--join-passes", "secondPass.networks": "--later-networks",
+            "energy.rzResolution": "--rz-resolution", "secondPass.joinAcrossPasses": "--join-passes", "secondPass.restoresShortTracks": "--restore-short-tracks", "secondPass.networks": "--later-networks",
             "secondPass.laterConfidentHits": "--later-confident-hits",
         ]
         for solver in ["meanField", "annealing"] {
@@ -163,6 +166,7 @@ struct FinderOptions: ParsableArguments {
             if let laterNetworks { c.secondPass?.networks = laterNetworks }
             if let laterConfidentHits { c.secondPass?.laterConfidentHits = laterConfidentHits }
             if let joinPasses { c.secondPass?.joinAcrossPasses = joinPasses }
+            if let restoreShortTracks { c.secondPass?.restoresShortTracks = restoreShortTracks }
         }
         return c
     }
