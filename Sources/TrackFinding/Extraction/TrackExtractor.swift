@@ -39,10 +39,11 @@ public struct TrackExtractor: Sendable {
         /// joined (`mergedAtOverlaps`): `.auto` (the default) does it for networks along a
         /// `LayerGraph`.
         public var overlapMerging: Choice
-        /// With overlap merging, the longest chains pick up their missed first hits and the second
-        /// hits of overlapping modules first, and may take such a hit from a chain of at most this
-        /// many hits that is shorter than theirs; the short chain is then given up (its other hits
-        /// become free). 0: only hits on no chain are picked up. Default 3.
+        /// With overlap merging, the longest chains are completed first (extended at their end,
+        /// given their missed first hits and the second hits of overlapping modules), and may take
+        /// such a hit from a chain of at most this many hits that is shorter than theirs; the short
+        /// chain is then given up (its other hits become free). 0: only hits on no chain are picked
+        /// up. Default 3.
         ///
         /// At density the extraction leaves a crossing's second hit, or a track's first hit, on a
         /// short chain of stray hits: kept, it is lost to the track (and at every later pass, where
@@ -138,7 +139,7 @@ public struct TrackExtractor: Sendable {
         let merge = configuration.overlapMerging == .on || (configuration.overlapMerging == .auto && network.lengthsPerLink)
         if merge {
             chains = Self.mergedAtOverlaps(chains, network: network, incoming: incoming, outgoing: outgoing)
-            chains = Self.completed(chains, network: network, hitCount: hitCount)
+            chains = Self.completed(chains, network: network, hitCount: hitCount, yielding: configuration.yieldingChainHits)
             chains = Self.withHeadsAndOverlaps(chains, network: network, hitCount: hitCount, yielding: configuration.yieldingChainHits)
         }
         return chains.filter { $0.count >= minHits }.sorted { $0[0] < $1[0] }.map { $0 }
@@ -150,8 +151,10 @@ public struct TrackExtractor: Sendable {
     /// of both the first chain's last segment and the second's first; otherwise it is extended by
     /// a segment e → h to a hit h on no chain that is a chain partner of its last segment, the
     /// heaviest first, as long as there is one. Fragments of one track split where the network
-    /// stayed undecided are joined, and hits it missed are picked up.
-    static func completed(_ chains: [[Int]], network: SegmentNetwork, hitCount: Int) -> [[Int]] {
+    /// stayed undecided are joined, and hits it missed are picked up. With `yielding` > 0 the
+    /// chains are completed longest first, and a hit on a chain of at most `yielding` hits shorter
+    /// than this one also counts as free: taking it drops that chain and frees its other hits.
+    static func completed(_ chains: [[Int]], network: SegmentNetwork, hitCount: Int, yielding: Int = 0) -> [[Int]] {
         let segments = network.segments
         // Segment index of each (from, to) pair on the chains, and each hit's outgoing candidates.
         var index: [Int64: Int] = [:]
@@ -170,7 +173,8 @@ public struct TrackExtractor: Sendable {
         var startOf = [Int](repeating: -1, count: hitCount)
         for (c, chain) in chains.enumerated() where chain.count >= 2 { startOf[chain[0]] = c }
         var alive = [Bool](repeating: true, count: chains.count)
-        for c in chains.indices where chains[c].count >= 2 {
+        let order = yielding > 0 ? chains.indices.sorted { (chains[$0].count, $1) > (chains[$1].count, $0) } : Array(chains.indices)
+        for c in order where chains[c].count >= 2 {
             guard alive[c] else { continue }
             while true {
                 let chain = chains[c]
@@ -181,7 +185,7 @@ public struct TrackExtractor: Sendable {
                     let g = outList[k], f = Int(segments[g].to)
                     let w = weight(last, g)
                     guard w > 0 else { continue }
-                    if owner[f] == -1 {
+                    if owner[f] == -1 || (owner[f] != c && chains[owner[f]].count <= yielding && chains[owner[f]].count < chain.count) {
                         if w > best.score { best = (w, g, -1) }
                     } else if let d = Optional(startOf[f]), d >= 0, d != c, alive[d], chains[d].count >= 2,
                               let first = index[Int64(chains[d][0]) << 32 | Int64(chains[d][1])] {
@@ -199,6 +203,13 @@ public struct TrackExtractor: Sendable {
                     alive[d] = false
                 } else {
                     let h = Int(segments[best.segment].to)
+                    if owner[h] >= 0 {
+                        let d = owner[h]
+                        for x in chains[d] { owner[x] = -1 }
+                        if let x = chains[d].first { startOf[x] = -1 }
+                        chains[d] = []
+                        alive[d] = false
+                    }
                     owner[h] = c
                     chains[c].append(h)
                 }
