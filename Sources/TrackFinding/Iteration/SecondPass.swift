@@ -25,14 +25,20 @@ public struct SecondPass: Codable, Equatable, Sendable {
     /// Whether the tracks of all passes are finally joined where one continues another, and
     /// extended by free hits (`TrackFinder.joinedAcrossPasses`). Default false.
     public var joinAcrossPasses: Bool
+    /// Whether the first network's tracks shorter than `minConfidentHits` are put back where the
+    /// later networks split them (no later track holds more than half of their hits;
+    /// `TrackFinder.restoringShortTracks`), before the passes are joined. Default false.
+    public var restoresShortTracks: Bool
     /// `SegmentCuts.minChainHits` of the later networks: their segments must lie on a chain of at
     /// least this many hits. Default 3 (only segments with no chain partner are dropped).
     public var minChainHits: Int
 
     public init(minConfidentHits: Int = 6, skipLayers: Bool = true, maxAngle: Double = 0.015, networks: Int = 1,
-                laterConfidentHits: Int = 5, joinAcrossPasses: Bool = false, minChainHits: Int = 3) {
+                laterConfidentHits: Int = 5, joinAcrossPasses: Bool = false, restoresShortTracks: Bool = false,
+                minChainHits: Int = 3) {
         self.minChainHits = minChainHits
         self.joinAcrossPasses = joinAcrossPasses
+        self.restoresShortTracks = restoresShortTracks
         self.minConfidentHits = minConfidentHits
         self.skipLayers = skipLayers
         self.maxAngle = maxAngle
@@ -75,6 +81,7 @@ extension SecondPass: DecodableOverDefaults {
         networks = try c.decode(forKey: .networks, over: defaults.networks)
         laterConfidentHits = try c.decode(forKey: .laterConfidentHits, over: defaults.laterConfidentHits)
         joinAcrossPasses = try c.decode(forKey: .joinAcrossPasses, over: defaults.joinAcrossPasses)
+        restoresShortTracks = try c.decode(forKey: .restoresShortTracks, over: defaults.restoresShortTracks)
         minChainHits = try c.decode(forKey: .minChainHits, over: defaults.minChainHits)
     }
 }
