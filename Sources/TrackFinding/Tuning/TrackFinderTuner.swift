@@ -32,12 +32,12 @@ public struct TrackFinderTuner: Sendable {
     /// A tuner for `base` under `tuning`.
     ///
     /// - Throws: `ConfigurationError` naming the first unusable field: of `base` (its path, e.g.
-    ///   `cuts.minPT`), of `tuning` (`timeBudget`, …), or a parameter (its field: unknown, bad bounds,
-    ///   or a bound the configuration refuses).
+    ///   `cuts.minPT`), of `tuning` (`timeBudget`, …), or a parameter (`parameters[i].field`: not
+    ///   tunable; `parameters[i].bounds`: unusable, or a bound the configuration refuses).
     public init(base: TrackFinderConfiguration, tuning: TuningConfiguration = TuningConfiguration()) throws {
         try base.validate()
         try tuning.validate()
-        for p in tuning.parameters { try p.validate(in: base) }
+        for (i, p) in tuning.parameters.enumerated() { try ConfigurationError.nesting("parameters[\(i)]") { try p.validate(in: base) } }
         self.base = base
         self.tuning = tuning
     }
@@ -109,14 +109,17 @@ public struct TrackFinderTuner: Sendable {
             for (p, v) in zip(parameters, values) { p.set(v, in: &c) }
             return c
         }
+        // The start, clamped into the bounds, and its simplex coordinates; the start's coordinates
+        // map back to exactly these values (not through sin ∘ asin).
+        let clampedStart = zip(parameters, startValues).map { p, v in min(max(v, p.lower), p.upper) }
+        let startU = zip(parameters, clampedStart).map { p, v in asin(2 * p.normalised(v) - 1) }
         func values(_ u: [Double]) -> [Double] {
-            zip(parameters, u).map { p, u in p.value(atNormalised: (1 + sin(u)) / 2) }
+            u == startU ? clampedStart : zip(parameters, u).map { p, u in p.value(atNormalised: (1 + sin(u)) / 2) }
         }
 
         var cache: [[Double]: Double] = [:]
         var evaluations = 0, sinceImprovement = 0, failures = 0
-        var bestScore = -Double.infinity, bestValues = startValues
-        var bestU = parameters.map { asin(2 * $0.normalised($0.value(in: base) ?? $0.lower) - 1) }
+        var bestScore = -Double.infinity, bestValues = clampedStart, bestU = startU, firstScore: Double?
         progress?.begin("tuning", total: tuning.maxEvaluations)
         defer { progress?.end() }
 
@@ -131,6 +134,7 @@ public struct TrackFinderTuner: Sendable {
             if Date().timeIntervalSince(started) >= tuning.timeBudget { throw TuningSignal(stop: .timeBudget) }
             let (score, failed) = try Self.score(configuration(x), on: training, seed: seed, workers: tuning.workers)
             evaluations += 1
+            if evaluations == 1 { firstScore = score }
             failures += failed
             cache[x] = score
             let improved = evaluations == 1 || score >= bestScore + tuning.minImprovement
@@ -165,9 +169,13 @@ public struct TrackFinderTuner: Sendable {
         progress?.end()
 
         let tuned = configuration(bestValues)
-        let clamped = configuration(startValues) != base
-        let trainingBefore = clamped ? try Self.score(base, on: training, seed: seed, workers: tuning.workers).mean
-                                     : (cache[startValues] ?? bestScore)
+        // The score before: the first evaluation's, unless the start was clamped into the bounds.
+        let trainingBefore: Double
+        if clampedStart == startValues, let firstScore {
+            trainingBefore = firstScore
+        } else {
+            trainingBefore = try Self.score(base, on: training, seed: seed, workers: tuning.workers).mean
+        }
         var heldOutScores: (before: Double, after: Double)?
         if !heldOut.isEmpty {
             heldOutScores = (try Self.score(base, on: heldOut, seed: seed, workers: tuning.workers).mean,

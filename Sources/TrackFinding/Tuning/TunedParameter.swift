@@ -49,27 +49,31 @@ public struct TunedParameter: Equatable, Sendable, CustomStringConvertible {
 
     /// Throws unless the bounds are usable and the field can be tuned in `configuration`.
     ///
-    /// - Throws: `ConfigurationError` naming `field` (an unknown field, bounds that are not finite or
-    ///   not increasing, a log scale with lower ≤ 0, or a second-pass field without a second pass),
-    ///   or the configuration's own field when a bound is a value it refuses.
+    /// - Throws: `ConfigurationError` for the field `field` (an unknown field, or a second-pass field
+    ///   without a second pass) or `bounds` (not finite, not increasing, a log scale with lower ≤ 0,
+    ///   or a bound the configuration refuses, with its reason).
     public func validate(in configuration: TrackFinderConfiguration) throws {
         guard Self.accessors[field] != nil else {
-            throw ConfigurationError(field: "parameters", "cannot tune '\(field)'; the tunable fields are "
+            throw ConfigurationError(field: "field", "cannot tune '\(field)'; the tunable fields are "
                                      + Self.tunableFields.joined(separator: ", "))
         }
+        guard value(in: configuration) != nil else {
+            throw ConfigurationError(field: "field", "cannot tune '\(field)': the configuration has no second pass")
+        }
         guard lower.isFinite, upper.isFinite, lower < upper else {
-            throw ConfigurationError(field: field, "expected bounds lower < upper, found [\(lower), \(upper)]")
+            throw ConfigurationError(field: "bounds", "expected bounds lower < upper for \(field), found [\(lower), \(upper)]")
         }
         if logScale, !(lower > 0) {
-            throw ConfigurationError(field: field, "a log-scale search needs a positive lower bound, found \(lower)")
-        }
-        guard value(in: configuration) != nil else {
-            throw ConfigurationError(field: field, "the configuration has no second pass to tune")
+            throw ConfigurationError(field: "bounds", "a log-scale search of \(field) needs a positive lower bound, found \(lower)")
         }
         for bound in [lower, upper] {
             var c = configuration
             set(bound, in: &c)
-            try c.validate()
+            do {
+                try c.validate()
+            } catch let error as ConfigurationError {
+                throw ConfigurationError(field: "bounds", "\(field) = \(bound) is refused: \(error.message)")
+            }
         }
     }
 
