@@ -5,7 +5,7 @@ import EnergyCore
 /// `write(to:)` (a test checks that they are equal).
 extension TrackFinderConfiguration {
     /// The names of the presets, for `preset(named:)`.
-    public static let presetNames = ["trackml-full", "trackml-barrel", "excharm-planar"]
+    public static let presetNames = ["trackml-full", "trackml-barrel", "excharm-planar", "spd-like"]
 
     /// The preset called `name` (one of `presetNames`), or nil for another name.
     ///
@@ -19,6 +19,10 @@ extension TrackFinderConfiguration {
     ///   0.003 rad), a second pass keeping tracks of ≥ 6 hits, the passes' tracks joined; 2 threads.
     /// - `excharm-planar`: the EXCHARM-like planar spectrometer (six MWPC planes, no field): layers
     ///   ordered by z, the forward cuts and the defaults otherwise.
+    /// - `spd-like`: the straw tracker of NICA's SPD as JINR's `spdsim.py` simulates it (35 cylinders
+    ///   at r = 270–850 mm, 0.8 T, vertices spread by 10 mm across and ±300 mm along the beam):
+    ///   layers by radius, kinks measured against straight lines (the vertex is off the beam line),
+    ///   and the cuts and energy that `TrackFinderTuner` fitted on 20 spdsim events of seed 2.
     ///
     /// - Throws: `ConfigurationError` only if a built-in layer graph cannot be built (a defect).
     public static func preset(named name: String) throws -> TrackFinderConfiguration? {
@@ -50,6 +54,17 @@ extension TrackFinderConfiguration {
                 description: "EXCHARM-like planar spectrometer (six MWPC planes at z = 600-1600 mm, no field, the planar events of "
                     + "EventGenerator): layers ordered by z, the forward cuts (slopes <= 0.5, within 30 mm of the target) and the "
                     + "defaults otherwise.")
+        case "spd-like":
+            return TrackFinderConfiguration(
+                geometry: .barrel,
+                cuts: SegmentCuts(minPT: 0.05, magneticField: 0.8, maxZ0: 840),
+                energy: EnergyParameters(angleExponent: 66, maxAngle: 0.18, helixKinks: false, alpha: 1.2),
+                extraction: .init(threshold: 0.54),
+                description: "SPD-like barrel (the straw tracker of NICA's SPD as JINR's datasets/spdsim.py in "
+                    + "github.com/fizmat/hopfield-tracking simulates it: 35 cylinders at r = 270-850 mm, |z| < 2386 mm, 0.8 T, "
+                    + "pT 0.1-1 GeV, vertices spread by 10 mm across and +-300 mm along the beam): layers by radius, kinks "
+                    + "against straight lines (the vertex is off the beam line), and the cuts and energy fitted by ebm tracks tune "
+                    + "on 20 spdsim events of seed 2, 10 with 100 and 10 with 1750 noise hits (docs/tracks.md).")
         default:
             return nil
         }

@@ -29,7 +29,8 @@ struct TracksTune: ParsableCommand {
     @Option(help: ArgumentHelp("Settings to tune, comma-separated (default: the cuts of the geometry, energy.maxAngle, energy.angleExponent, "
                                + "energy.alpha, extraction.threshold, and secondPass.maxAngle with a second pass).", valueName: "fields"))
     var tune: String?
-    @Option(help: ArgumentHelp("Bounds of a tuned setting, e.g. cuts.minPT=0.1:2 (log:cuts.minPT=… for a log scale); repeatable.",
+    @Option(help: ArgumentHelp("Bounds of a tuned setting, e.g. cuts.minPT=0.1:2, on the setting's default scale (log: or linear: before "
+                               + "the field chooses); repeatable.",
                                valueName: "field=lower:upper"))
     var bounds: [String] = []
     @Option(help: "Wall-clock seconds for the search.", transform: OptionRange.real(0.001...1e7)) var budget = TuningConfiguration().timeBudget
@@ -65,19 +66,21 @@ struct TracksTune: ParsableCommand {
             }
         }
         for text in bounds {
-            var spec = Substring(text)
-            let log = spec.hasPrefix("log:")
-            if log { spec = spec.dropFirst(4) }
+            var spec = Substring(text), scale: Bool?
+            for (prefix, log) in [("log:", true), ("linear:", false)] where spec.hasPrefix(prefix) {
+                spec = spec.dropFirst(prefix.count)
+                scale = log
+            }
             let parts = spec.split(separator: "=", maxSplits: 1)
             let range = parts.count == 2 ? parts[1].split(separator: ":", omittingEmptySubsequences: false) : []
             guard parts.count == 2, range.count == 2, let lower = Double(range[0]), let upper = Double(range[1]) else {
                 throw ValidationError("--bounds: expected field=lower:upper, e.g. cuts.minPT=0.1:2, found '\(text)'")
             }
             let field = String(parts[0])
-            guard TunedParameter(field: field) != nil else {
+            guard let known = TunedParameter(field: field) else {
                 throw ValidationError("--bounds: cannot tune '\(field)'; the tunable settings are " + TunedParameter.tunableFields.joined(separator: ", "))
             }
-            let p = TunedParameter(field: field, lower: lower, upper: upper, logScale: log)
+            let p = TunedParameter(field: field, lower: lower, upper: upper, logScale: scale ?? (known.logScale && lower > 0))
             if let i = parameters.firstIndex(where: { $0.field == field }) {
                 parameters[i] = p
             } else if tune == nil {
