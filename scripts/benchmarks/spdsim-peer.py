@@ -21,6 +21,11 @@ import types
 from functools import partial
 
 CONFIGS = {  # report.ipynb
+    'classic_new': {
+        'alpha': 80.76808284189507, 'bias': -0.6077381995640749, 'cooling_steps': 31, 'cosine_min_allowed': -1.,
+        'cosine_min_rewarded': 0.06572872924629858, 'distance_op': 'sum', 'distance_power': 1,
+        'cosine_power': 45.76373199637885, 'gamma': 956.8178117894967, 'initial_act': 0.24560822086079115,
+        'learning_rate': 0.7222814388130993, 'rest_steps': 9, 't_max': 378.00802529054414, 't_min': 1.0, 'threshold': 0.5},
     'best_100': {
         'alpha': 2.313248669852765, 'bias': -0.5833976482357226, 'cooling_steps': 13,
         'cosine_min_allowed': -0.8348332423930371, 'cosine_min_rewarded': 0.9300711368775867,
@@ -77,6 +82,7 @@ def main() -> int:
     scale = args.scale or spdsim.LAYER_DIST
     import glob
     import os
+    os.makedirs(os.path.dirname(args.submissions) or '.', exist_ok=True)
     for path in sorted(glob.glob(os.path.join(args.hits_dir, 'event*-hits.csv'))):
         evt = int(os.path.basename(path)[5:14])
         start = time.perf_counter()
