@@ -21,8 +21,10 @@ extension TrackFinderConfiguration {
     ///   ordered by z, the forward cuts and the defaults otherwise.
     /// - `spd-like`: the straw tracker of NICA's SPD as JINR's `spdsim.py` simulates it (35 cylinders
     ///   at r = 270–850 mm, 0.8 T, vertices spread by 10 mm across and ±300 mm along the beam):
-    ///   layers by radius, kinks measured against straight lines (the vertex is off the beam line),
-    ///   and the cuts and energy that `TrackFinderTuner` fitted on 20 spdsim events of seed 2.
+    ///   layers by radius, no layer skips (every station is hit), kinks measured against straight lines
+    ///   (the vertex is off the beam line), and the cuts and energy that `TrackFinderTuner` fitted on
+    ///   20 spdsim events of seed 2 (`minPT` at 0.01: spdsim's azimuths turn π times faster than a
+    ///   0.8 T helix's, so its tracks look like p_T of 0.03–0.3 GeV).
     ///
     /// - Throws: `ConfigurationError` only if a built-in layer graph cannot be built (a defect).
     public static func preset(named name: String) throws -> TrackFinderConfiguration? {
@@ -57,14 +59,15 @@ extension TrackFinderConfiguration {
         case "spd-like":
             return TrackFinderConfiguration(
                 geometry: .barrel,
-                cuts: SegmentCuts(minPT: 0.05, magneticField: 0.8, maxZ0: 840),
-                energy: EnergyParameters(angleExponent: 66, maxAngle: 0.18, helixKinks: false, alpha: 1.2),
-                extraction: .init(threshold: 0.54),
+                cuts: SegmentCuts(skipLayers: false, minPT: 0.01, magneticField: 0.8, maxZ0: 1000),
+                energy: EnergyParameters(angleExponent: 39, maxAngle: 0.48, helixKinks: false, alpha: 1.6),
+                extraction: .init(threshold: 0.43),
                 description: "SPD-like barrel (the straw tracker of NICA's SPD as JINR's datasets/spdsim.py in "
                     + "github.com/fizmat/hopfield-tracking simulates it: 35 cylinders at r = 270-850 mm, |z| < 2386 mm, 0.8 T, "
-                    + "pT 0.1-1 GeV, vertices spread by 10 mm across and +-300 mm along the beam): layers by radius, kinks "
-                    + "against straight lines (the vertex is off the beam line), and the cuts and energy fitted by ebm tracks tune "
-                    + "on 20 spdsim events of seed 2, 10 with 100 and 10 with 1750 noise hits (docs/tracks.md).")
+                    + "pT 0.1-1 GeV, vertices spread by 10 mm across and +-300 mm along the beam, every station hit): layers by "
+                    + "radius, no layer skips, kinks against straight lines (the vertex is off the beam line), and the cuts and "
+                    + "energy fitted by ebm tracks tune on 20 spdsim events of seed 2, 10 with 100 and 10 with 1750 noise hits "
+                    + "(docs/tracks.md).")
         default:
             return nil
         }
