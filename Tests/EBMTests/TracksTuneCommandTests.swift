@@ -51,4 +51,27 @@ struct TracksTuneCommandTests {
         r = try ebm(["tracks", "tune", "--events", dir.file("none"), "--output", dir.file("t.json")])
         #expect(r.status == 1, "\(r.stderr)")
     }
+
+    @Test("import --spdsim writes TrackML files that find --detector spd-like reconstructs")
+    func importSPDSim() throws {
+        // Two straight-ish tracks over six stations, 17.06 mm apart as in spdsim.py, and a noise hit; no evt column (pandas 3).
+        var text = ""
+        for (track, phi) in [(0, 0.3), (1, 2.1)] {
+            for station in 1...6 {
+                let r = 270 + 17.0588 * Double(station - 1), a = phi + 0.02 * Double(station)
+                text += "\(r * cos(a))\t\(r * sin(a))\t\(10 + 0.5 * Double(station))\t\(station)\t\(track)\t1\t2\t3\t0.5\t0.5\t10\n"
+            }
+        }
+        text += "100\t250\t40\t3\t-1\t0\t0\t0\t0\t0\t0\n"
+        let file = dir.write("output.tsv", text)
+        var r = try ebm(["tracks", "import", "--spdsim", file, "--out", dir.file("spd/event")])
+        #expect(r.status == 0 && r.stdout.contains("1 event(s)"), "\(r.stdout) \(r.stderr)")
+        let hits = dir.file("spd/event000000000-hits.csv"), sub = dir.file("spd-sub.csv")
+        r = try ebm(["tracks", "find", "--hits", hits, "--detector", "spd-like", "--output", sub])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try ebm(["tracks", "score", "--truth", dir.file("spd/event000000000-truth.csv"), "--submission", sub])
+        #expect(r.status == 0 && r.stdout.hasPrefix("TrackML score 1.0000"), "\(r.stdout) \(r.stderr)")
+        r = try ebm(["tracks", "import", "--spdsim", dir.write("bad.tsv", "1\t2\n"), "--out", dir.file("bad/event")])
+        #expect(r.status == 1 && r.stderr.contains("line 1: expected 12 tab-separated fields"), "\(r.stderr)")
+    }
 }
