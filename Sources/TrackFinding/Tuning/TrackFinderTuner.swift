@@ -15,13 +15,14 @@ import Foundation
 /// every training event with the candidate configuration and the event's own random stream
 /// (`TrackFinder.random(seed:forEvent:)`), so the objective is a deterministic function of the
 /// settings for a seed, and the search is reproducible. An event whose reconstruction fails (too
-/// many candidate segments at loose cuts) scores 0. When a Nelder–Mead run converges, the search
-/// restarts around the best point (`TuningConfiguration.restarts`, moved by random draws from the
-/// seed's stream), as is usual for a piecewise-constant objective.
+/// many candidate segments at loose cuts) scores 0. When a Nelder–Mead run converges or stops early
+/// (`patience` evaluations or revisits without improvement), the search restarts
+/// (`TuningConfiguration.restarts`) around the best point, moved by random draws from the seed's
+/// stream, or, while nothing has beaten the start (a flat score, e.g. cuts that keep no track), from
+/// a random point of the bounds; as is usual for a piecewise-constant objective.
 ///
-/// **Stops.** The time budget and the evaluation limit, checked before each evaluation; the early
-/// stop (`patience` evaluations without improvement); a perfect training score (1); or the last
-/// restart converging. The tuned configuration is the best one evaluated: never below the start on
+/// **Stops.** The time budget and the evaluation limit, checked before each evaluation; a perfect
+/// training score (1); or the last restart converging or stopping early. The tuned configuration is the best one evaluated: never below the start on
 /// the training events.
 public struct TrackFinderTuner: Sendable {
     /// The configuration the search starts from; every setting not tuned keeps its value.
@@ -155,16 +156,25 @@ public struct TrackFinderTuner: Sendable {
         var stop = TuningStop.converged, restarts = 0
         var start = bestU
         let steps = [Double](repeating: tuning.initialStep, count: parameters.count)
-        do {
-            while true {
+        while true {
+            do {
                 _ = try NelderMead.minimize(from: start, steps: steps, sizeTolerance: tuning.sizeTolerance,
                                             maxIterations: 10 * tuning.maxEvaluations + 10, objective)
-                guard restarts < tuning.restarts else { break }
-                restarts += 1
-                start = bestU.map { $0 + random.uniform(-tuning.initialStep / 2, tuning.initialStep / 2) }
+                stop = .converged
+            } catch let signal as TuningSignal {
+                stop = signal.stop
             }
-        } catch let signal as TuningSignal {
-            stop = signal.stop
+            // A run that converged or stopped early is restarted while restarts remain; the other stops end the search.
+            guard stop == .converged || stop == .patience, restarts < tuning.restarts else { break }
+            restarts += 1
+            sinceImprovement = 0
+            if bestScore > (firstScore ?? bestScore) {
+                start = bestU.map { $0 + random.uniform(-tuning.initialStep / 2, tuning.initialStep / 2) }
+            } else {
+                // Nothing has beaten the start (a flat score around it, e.g. cuts that keep no track):
+                // start from a random point of the bounds.
+                start = parameters.map { _ in random.uniform(-Double.pi / 2, Double.pi / 2) }
+            }
         }
         progress?.end()
 
@@ -211,11 +221,11 @@ public enum TuningStop: String, Sendable {
     case timeBudget = "time budget"
     /// The evaluation limit was reached.
     case evaluations = "evaluation limit"
-    /// Early stop: `patience` evaluations without improvement.
+    /// Early stop: `patience` evaluations without improvement in the last run, after the last restart.
     case patience = "no improvement (early stop)"
     /// The training score reached 1.
     case perfect = "perfect training score"
-    /// The last Nelder–Mead run converged.
+    /// The last Nelder–Mead run converged (after the last restart).
     case converged = "converged"
 }
 

@@ -10,8 +10,9 @@ public struct TuningConfiguration: Equatable, Sendable {
     public var timeBudget: Double
     /// Most evaluations of a configuration on the training events. Default 400.
     public var maxEvaluations: Int
-    /// Early stop: the search ends after this many evaluations in a row without raising the best
-    /// mean training score by at least `minImprovement`. Default 60.
+    /// Early stop: a Nelder–Mead run ends after this many evaluations (or revisits of a point) in a
+    /// row without raising the best mean training score by at least `minImprovement`; the search
+    /// then restarts while `restarts` remain. Default 60.
     public var patience: Int
     /// The smallest rise of the best score that counts as an improvement. Default 1e-4.
     public var minImprovement: Double
@@ -22,8 +23,9 @@ public struct TuningConfiguration: Equatable, Sendable {
     /// which one Nelder–Mead run has converged; the search then restarts around the best point.
     /// Default 0.02.
     public var sizeTolerance: Double
-    /// Restarts after a Nelder–Mead run has converged, each from the best point so far moved by a
-    /// random draw of up to half the initial step in each coordinate. Default 4.
+    /// Restarts after a Nelder–Mead run has converged or stopped early, each from the best point so
+    /// far moved by a random draw of up to half the initial step in each coordinate (from a random
+    /// point of the bounds while nothing has beaten the start). Default 4.
     public var restarts: Int
     /// Events reconstructed at once in an evaluation. The scores do not depend on it. Default 1.
     public var workers: Int
