@@ -57,6 +57,18 @@ struct TuningTests {
         #expect([.patience, .perfect].contains(p.stop) && p.trainingScore.after >= p.trainingScore.before)
     }
 
+    @Test("a start that keeps no track (a flat score) is left by restarting from random points of the bounds")
+    func flatStart() throws {
+        let training = try Self.events(1, seed: 6)
+        // |z0| ≤ 0.01 mm keeps no segment of vertices spread by 55 mm; the first simplex sees only zeros.
+        let base = TrackFinderConfiguration(cuts: SegmentCuts(maxZ0: 0.01))
+        let tuning = TuningConfiguration(parameters: [TunedParameter(field: "cuts.maxZ0", lower: 0.01, upper: 500, logScale: true)],
+                                         maxEvaluations: 80, patience: 10)
+        let r = try TrackFinderTuner(base: base, tuning: tuning).tune(training: training, seed: 3)
+        #expect(r.trainingScore.before < 0.05 && r.trainingScore.after > 0.9 && r.restarts >= 1, "\(r.trainingScore) \(r.restarts)")
+        #expect(r.tunedValues[0] > 50)
+    }
+
     @Test("parameters: defaults by geometry, bounds checked against the configuration, fields named")
     func parameters() throws {
         let planar = try EventGenerator(.init(detector: .planar, tracks: 10, noise: 0)).generate(random: RandomSource(seed: 1))
