@@ -6,6 +6,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_siman.h>
+#include <gsl/gsl_multimin.h>
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_matrix.h>
 // The standard CBLAS declarations (as GSL ships them); the symbols resolve to OpenBLAS,
@@ -27,6 +28,9 @@ static inline const gsl_rng_type *ebm_rng_ranlxs2(void) { return gsl_rng_ranlxs2
 static inline const gsl_rng_type *ebm_rng_taus2(void) { return gsl_rng_taus2; }
 static inline const gsl_rng_type *ebm_rng_ranlux389(void) { return gsl_rng_ranlux389; }
 static inline const gsl_rng_type *ebm_rng_gfsr4(void) { return gsl_rng_gfsr4; }
+
+/// GSL's Nelder–Mead simplex minimiser, version 2 (a mutable C global, hence the accessor).
+static inline const gsl_multimin_fminimizer_type *ebm_multimin_nmsimplex2(void) { return gsl_multimin_fminimizer_nmsimplex2; }
 
 /// GSL's version string (a mutable C global, hence the accessor).
 static inline const char *ebm_gsl_version(void) { return gsl_version; }

@@ -6,7 +6,7 @@ import Foundation
 /// `write(to:)` (a test checks that they are equal).
 extension TrackFinderConfiguration {
     /// The names of the presets, for `preset(named:)`.
-    public static let presetNames = ["trackml-full", "trackml-barrel", "excharm-planar"]
+    public static let presetNames = ["trackml-full", "trackml-barrel", "excharm-planar", "spd-like"]
 
     /// The configuration that `presetOrFile` names: the configuration file of that path when it
     /// exists (`read(_:)`), else the preset of that name (`preset(named:)`). A name that is neither
@@ -43,6 +43,12 @@ extension TrackFinderConfiguration {
     ///   the kept ones (≤ 5 hits) yield hits to longer ones in the extraction; 2 threads.
     /// - `excharm-planar`: the EXCHARM-like planar spectrometer (six MWPC planes, no field): layers
     ///   ordered by z, the forward cuts and the defaults otherwise.
+    /// - `spd-like`: the straw tracker of NICA's SPD as JINR's `spdsim.py` simulates it (35 cylinders
+    ///   at r = 270–850 mm, 0.8 T, vertices spread by 10 mm across and ±300 mm along the beam):
+    ///   layers by radius, no layer skips (every station is hit), kinks measured against straight lines
+    ///   (the vertex is off the beam line), and the cuts and energy that `TrackFinderTuner` fitted on
+    ///   20 spdsim events of seed 2 (`minPT` at 0.01: spdsim's azimuths turn π times faster than a
+    ///   0.8 T helix's, so its tracks look like p_T of 0.03–0.3 GeV).
     ///
     /// - Throws: `ConfigurationError` only if a built-in layer graph cannot be built (a defect).
     public static func preset(named name: String) throws -> TrackFinderConfiguration? {
@@ -76,6 +82,18 @@ extension TrackFinderConfiguration {
                 description: "EXCHARM-like planar spectrometer (six MWPC planes at z = 600-1600 mm, no field, the planar events of "
                     + "EventGenerator): layers ordered by z, the forward cuts (slopes <= 0.5, within 30 mm of the target) and the "
                     + "defaults otherwise.")
+        case "spd-like":
+            return TrackFinderConfiguration(
+                geometry: .barrel,
+                cuts: SegmentCuts(skipLayers: false, minPT: 0.01, magneticField: 0.8, maxZ0: 1000),
+                energy: EnergyParameters(angleExponent: 39, maxAngle: 0.48, helixKinks: false, alpha: 1.6),
+                extraction: .init(threshold: 0.43),
+                description: "SPD-like barrel (the straw tracker of NICA's SPD as JINR's datasets/spdsim.py in "
+                    + "github.com/fizmat/hopfield-tracking simulates it: 35 cylinders at r = 270-850 mm, |z| < 2386 mm, 0.8 T, "
+                    + "pT 0.1-1 GeV, vertices spread by 10 mm across and +-300 mm along the beam, every station hit): layers by "
+                    + "radius, no layer skips, kinks against straight lines (the vertex is off the beam line), and the cuts and "
+                    + "energy fitted by ebm tracks tune on 20 spdsim events of seed 2, 10 with 100 and 10 with 1750 noise hits "
+                    + "(docs/tracks.md).")
         default:
             return nil
         }

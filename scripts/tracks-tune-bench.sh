@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# ebm tracks tune on the presets: for each, training events and held-out events of other seeds are
+# generated, the preset is tuned on the training events, and the held-out score of the preset and of
+# the tuned configuration is printed (issue #16: tuning must improve the held-out score on every preset).
+#   scripts/tracks-tune-bench.sh [PRESET...]     (default: excharm-planar trackml-barrel trackml-full)
+# BUDGET (seconds per preset, default 300) and JOBS (default 2) may be set in the environment.
+# Outputs in out/bench/tune/PRESET: the events, tune.txt (the tune command's output) and tuned.json.
+set -euo pipefail
+EBM=${EBM:-.build/release/ebm}
+BUDGET=${BUDGET:-300}
+JOBS=${JOBS:-2}
+PRESETS=${*:-excharm-planar trackml-barrel trackml-full}
+ROOT=out/bench/tune
+
+# The TrackML-like barrel alone, as a detector description (the layers of DetectorDescription.trackMLBarrel).
+barrel_json() {
+    local layers="" sep="" r
+    for spec in 8:2:32 8:4:72 8:6:116 8:8:172 13:2:260 13:4:360 13:6:500 13:8:660 17:2:820 17:4:1020; do
+        IFS=: read -r vol lay r <<< "$spec"
+        if [ "$vol" = 8 ]; then z=455; s=0.05; else z=1030; s=0.5; fi
+        if [ "$vol" = 8 ]; then srphi=0.05; else srphi=0.1; fi
+        layers+="$sep{\"id\": {\"volume\": $vol, \"layer\": $lay}, \"shape\": \"cylinder\", \"position\": $r, \"lower\": -$z, \"upper\": $z, "
+        layers+="\"sigmaRPhi\": $srphi, \"sigmaAlong\": $s, \"radiationLength\": 0.02}"
+        sep=", "
+    done
+    echo "{\"format\": \"energymodels.detector\", \"name\": \"trackml-barrel\", \"magneticField\": 2, \"layers\": [$layers]}"
+}
+
+# generate KIND DIR SEED... : one event per seed into DIR (eventSEED-hits.csv …).
+generate() {
+    local kind=$1 dir=$2; shift 2
+    mkdir -p "$dir"
+    for seed in "$@"; do
+        local out; out=$(printf "%s/event%09d" "$dir" "$seed")
+        case $kind in
+            planar) "$EBM" tracks generate --detector planar --tracks 200 --noise 0.1 --seed "$seed" --out "$out" > /dev/null ;;
+            barrel) "$EBM" tracks generate --detector full --detector-file "$ROOT/barrel.json" --pileup 20 --noise 0.1 --focus-pt 1 --seed "$seed" --out "$out" > /dev/null ;;
+            full) "$EBM" tracks generate --detector full --pileup 20 --noise 0.1 --focus-pt 1 --seed "$seed" --out "$out" > /dev/null ;;
+        esac
+    done
+}
+
+mkdir -p "$ROOT"
+barrel_json > "$ROOT/barrel.json"
+for preset in $PRESETS; do
+    dir=$ROOT/$preset
+    rm -rf "$dir"; mkdir -p "$dir"
+    case $preset in
+        excharm-planar) kind=planar; train="101 102 103 104"; held="1 2 3 4 5 6 7 8 9 10" ;;
+        trackml-barrel) kind=barrel; train="101 102 103 104"; held="1 2 3 4 5" ;;
+        trackml-full) kind=full; train="101 102 103"; held="1 2 3 4 5" ;;
+        *) echo "unknown preset $preset" >&2; exit 2 ;;
+    esac
+    generate $kind "$dir/train" $train
+    generate $kind "$dir/held" $held
+    "$EBM" tracks tune --detector "$preset" --events "$dir/train" --held-out "$dir/held" --budget "$BUDGET" --jobs "$JOBS" \
+        --seed 1 --output "$dir/tuned.json" --quiet > "$dir/tune.txt"
+    echo "== $preset ($kind events; training seeds $train; held-out seeds $held; budget $BUDGET s)"
+    cat "$dir/tune.txt"
+done
