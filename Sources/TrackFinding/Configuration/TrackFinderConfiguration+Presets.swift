@@ -5,7 +5,7 @@ import EnergyCore
 /// `write(to:)` (a test checks that they are equal).
 extension TrackFinderConfiguration {
     /// The names of the presets, for `preset(named:)`.
-    public static let presetNames = ["trackml-full", "trackml-barrel", "excharm-planar"]
+    public static let presetNames = ["trackml-full", "trackml-barrel", "excharm-planar", "bmn"]
 
     /// The preset called `name` (one of `presetNames`), or nil for another name.
     ///
@@ -19,6 +19,12 @@ extension TrackFinderConfiguration {
     ///   0.003 rad), a second pass keeping tracks of ≥ 6 hits, the passes' tracks joined; 2 threads.
     /// - `excharm-planar`: the EXCHARM-like planar spectrometer (six MWPC planes, no field): layers
     ///   ordered by z, the forward cuts and the defaults otherwise.
+    /// - `bmn`: the BM@N-like spectrometer (`DipoleSpectrometer.bmnLike`: silicon and GEM stations
+    ///   in a 0.6 T dipole field along y): layers ordered by z, segments and kinks against a track
+    ///   from the target bending in x–z (`DipoleField`, p_xz ≥ 0.3 GeV), the y kink weighed by the
+    ///   strips' y resolution (σ_y = 1 mm against 0.005 rad), no layer skips, kinks ≤ 0.03 rad with
+    ///   cos^m, m = 10000 (a Gaussian of σ = 0.01 rad), α = 1: measured best on generated
+    ///   BM@N-like events with ghosts (seeds 101–103, 20 tracks), never on JINR's event 6.
     ///
     /// - Throws: `ConfigurationError` only if a built-in layer graph cannot be built (a defect).
     public static func preset(named name: String) throws -> TrackFinderConfiguration? {
@@ -50,6 +56,17 @@ extension TrackFinderConfiguration {
                 description: "EXCHARM-like planar spectrometer (six MWPC planes at z = 600-1600 mm, no field, the planar events of "
                     + "EventGenerator): layers ordered by z, the forward cuts (slopes <= 0.5, within 30 mm of the target) and the "
                     + "defaults otherwise.")
+        case "bmn":
+            return TrackFinderConfiguration(
+                geometry: .forward,
+                cuts: SegmentCuts(skipLayers: false, magneticField: 0, targetZ: DipoleSpectrometer.bmnLike.targetZ),
+                energy: EnergyParameters(angleExponent: 10_000, maxAngle: 0.03, alpha: 1, rzResolution: 0.005),
+                description: "BM@N-like fixed-target spectrometer (3 silicon and 6 GEM stations with two-view strip readout, "
+                    + "DipoleSpectrometer.bmnLike, a uniform 0.6 T field along y over z = 0-2000 mm): layers ordered by z, segments "
+                    + "cut and kinks measured against a track from the target that bends in x-z (p_xz >= 0.3 GeV), straight in y, "
+                    + "the y kink weighed by the strips' y resolution (1 mm); no layer skips, kinks <= 0.03 rad with m = 10000, "
+                    + "alpha = 1: the options measured best on generated BM@N-like events with ghosts (docs/tracks.md).",
+                dipole: DipoleSpectrometer.bmnLike.magnet)
         default:
             return nil
         }

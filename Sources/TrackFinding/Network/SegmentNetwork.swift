@@ -40,6 +40,9 @@ public struct SegmentNetwork: Sendable {
     public let lengthsPerLink: Bool
     /// The r–z resolution of helix kinks (`EnergyParameters.rzResolution`).
     public let rzResolution: Double
+    /// In a dipole spectrometer, the kinks measured after removing the magnet's bend
+    /// (`DipoleKinks`); nil otherwise. It takes precedence over `helix`.
+    public let dipole: DipoleKinks?
 
     /// Builds the network of `segments` on `hits`. With `helix`, θ is the kink left after removing
     /// the bending of a primary track in a solenoid (barrel detectors in a field); otherwise the
@@ -52,15 +55,17 @@ public struct SegmentNetwork: Sendable {
     /// segments joining the same two layers with the same step, times its step: a direct segment
     /// is 1 and one skipping a layer 2, whichever layers it joins.
     public init(hits: [Hit], segments candidates: [Segment], parameters: EnergyParameters, helix: Bool = false,
-                dropIsolated: Bool = false, lengthsPerLink: Bool = false) {
+                dropIsolated: Bool = false, lengthsPerLink: Bool = false, dipole: DipoleKinks? = nil) {
         self.helix = helix
+        self.dipole = dipole
         self.lengthsPerLink = lengthsPerLink
         self.rzResolution = parameters.rzResolution
         self.beta = parameters.beta
         self.alpha = parameters.alpha
         self.hitCount = hits.count
         let lengths = lengthsPerLink ? Self.normalisedLengthsPerLink(candidates) : Self.normalisedLengths(candidates)
-        let pairs = Self.chainPairs(candidates, hitCount: hits.count, lengths: lengths, parameters: parameters, helix: helix)
+        let pairs = Self.chainPairs(candidates, hitCount: hits.count, lengths: lengths, parameters: parameters, helix: helix,
+                                    dipole: dipole)
         let kept = Self.keptNeurons(candidates, pairs: pairs, dropIsolated: dropIsolated)
         (rowStart, neighbours, weights) = Self.compressedRows(pairs, kept)
         self.segments = kept.segments
@@ -115,7 +120,7 @@ public struct SegmentNetwork: Sendable {
     /// Every chain a → b with a positive weight, enumerated hit by hit (the hit where a ends and b
     /// starts), each pair once, in the order of the hit, then of a, then of b.
     static func chainPairs(_ candidates: [Segment], hitCount: Int, lengths: [Double], parameters: EnergyParameters,
-                           helix: Bool) -> [ChainPair] {
+                           helix: Bool, dipole: DipoleKinks? = nil) -> [ChainPair] {
         let incoming = segmentsByHit(candidates, hitCount: hitCount) { $0.to }
         let outgoing = segmentsByHit(candidates, hitCount: hitCount) { $0.from }
         let maxAngle = parameters.maxAngle, minimumCosine = cos(maxAngle)
@@ -128,7 +133,11 @@ public struct SegmentNetwork: Sendable {
                 for y in outs {
                     let b = outgoing.segments[y], sb = candidates[Int(b)]
                     let cosine: Double
-                    if helix {
+                    if let dipole {
+                        let theta = dipole.kink(sa, sb)
+                        guard theta <= maxAngle else { continue }
+                        cosine = cos(theta)
+                    } else if helix {
                         let theta = sa.helixKink(with: sb, rzResolution: parameters.rzResolution)
                         guard theta <= maxAngle else { continue }
                         cosine = cos(theta)
@@ -201,7 +210,8 @@ public struct SegmentNetwork: Sendable {
 
     /// cos θ of the kink from `a` into `b` (see `helix`).
     public func kinkCosine(_ a: Segment, _ b: Segment) -> Double {
-        helix ? cos(a.helixKink(with: b, rzResolution: rzResolution)) : a.cosine(with: b)
+        if let dipole { return cos(dipole.kink(a, b)) }
+        return helix ? cos(a.helixKink(with: b, rzResolution: rzResolution)) : a.cosine(with: b)
     }
 
     /// The number of neurons.
