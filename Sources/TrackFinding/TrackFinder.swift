@@ -251,8 +251,11 @@ public struct TrackFinder: Sendable {
         if let graph = configuration.layerGraph {
             layout = LayerLayout(hits: hits, graph: graph)
             segments = GraphSegmentBuilder.segments(hits: hits, graph: graph, cuts: configuration.cuts, workers: configuration.workers)
-        } else if let dipole = configuration.dipole {
+        } else if var dipole = configuration.dipole {
             layout = LayerLayout(hits: hits, geometry: .forward)
+            if dipole.findsTarget, let spot = dipole.estimatedTarget(hits: hits, layout: layout, cuts: configuration.cuts) {
+                (dipole.targetX, dipole.targetY) = (spot.x, spot.y)
+            }
             segments = DipoleSegmentBuilder.segments(hits: hits, layout: layout, cuts: configuration.cuts, dipole: dipole)
             dipoleKinks = DipoleKinks(field: dipole, targetZ: configuration.cuts.targetZ, hits: hits,
                                       yResolution: configuration.energy.rzResolution)

@@ -86,3 +86,25 @@ struct DipoleTests {
         #expect(score.score >= 0.9, "score \(score.score)")
     }
 }
+
+extension DipoleTests {
+    @Test("the beam spot is found from the hits when the beam is off the nominal target, and the event is still reconstructed")
+    func beamSpot() throws {
+        var spectrometer = DipoleSpectrometer.bmnLike
+        (spectrometer.magnet.targetX, spectrometer.magnet.targetY) = (13, -40)
+        let generator = try EventGenerator(.init(detector: .bmn, tracks: 10, noise: 0.1, minPT: 1, maxPT: 5, spectrometer: spectrometer))
+        let event = generator.generate(random: RandomSource(seed: 4))
+        let preset = try TrackFinderConfiguration.preset(named: "bmn")
+        var c = try #require(preset)
+        let layout = LayerLayout(hits: event.hits, geometry: .forward)
+        let spot = try #require(c.dipole?.estimatedTarget(hits: event.hits, layout: layout, cuts: c.cuts))
+        #expect(abs(spot.x - 13) < 3 && abs(spot.y + 40) < 3, "found \(spot)")
+        func score(_ c: TrackFinderConfiguration) throws -> Double {
+            let r = try TrackFinder(c).reconstruct(event.hits, random: RandomSource(seed: 1))
+            return TrackingScore.evaluate(hits: event.hits, truth: event.truth, trackIDs: r.trackIDs(hitCount: event.hits.count)).score
+        }
+        #expect(try score(c) >= 0.9)
+        c.dipole?.findsTarget = false
+        #expect(try score(c) < 0.5)
+    }
+}

@@ -22,7 +22,8 @@ extension TrackFinderConfiguration {
     /// - `bmn`: the BM@N-like spectrometer (`DipoleSpectrometer.bmnLike`: silicon and GEM stations
     ///   in a 0.6 T dipole field along y): layers ordered by z, segments and kinks against a track
     ///   from the target bending in x–z (`DipoleField`, p_xz ≥ 0.3 GeV), the y kink weighed by the
-    ///   strips' y resolution (σ_y = 1 mm against 0.005 rad), no layer skips, kinks ≤ 0.03 rad with
+    ///   strips' y resolution (σ_y = 1 mm against 0.005 rad), the beam spot found in each event
+    ///   (`DipoleField.estimatedTarget`), no layer skips, kinks ≤ 0.03 rad with
     ///   cos^m, m = 10000 (a Gaussian of σ = 0.01 rad), α = 1: measured best on generated
     ///   BM@N-like events with ghosts (seeds 101–103, 20 tracks), never on JINR's event 6.
     ///
@@ -64,7 +65,7 @@ extension TrackFinderConfiguration {
                 description: "BM@N-like fixed-target spectrometer (3 silicon and 6 GEM stations with two-view strip readout, "
                     + "DipoleSpectrometer.bmnLike, a uniform 0.6 T field along y over z = 0-2000 mm): layers ordered by z, segments "
                     + "cut and kinks measured against a track from the target that bends in x-z (p_xz >= 0.3 GeV), straight in y, "
-                    + "the y kink weighed by the strips' y resolution (1 mm); no layer skips, kinks <= 0.03 rad with m = 10000, "
+                    + "the y kink weighed by the strips' y resolution (1 mm), the beam spot found in each event; no layer skips, kinks <= 0.03 rad with m = 10000, "
                     + "alpha = 1: the options measured best on generated BM@N-like events with ghosts (docs/tracks.md).",
                 dipole: DipoleSpectrometer.bmnLike.magnet)
         default:

@@ -48,10 +48,15 @@ public struct DipoleField: Codable, Equatable, Sendable {
     /// default) leaves the y kink as measured. Two-view strips with a small stereo angle α measure
     /// y coarsely, σ_y ≈ σ √(1 + cos²α) / sin α (about 1 mm for BM@N's silicon and GEMs).
     public var sigmaY: Double
+    /// Find each event's beam spot from its hits (`estimatedTarget`) and use it as the target's x
+    /// and y, `targetX` and `targetY` being only where the search starts. Default false.
+    public var findsTarget: Bool
 
     /// A magnet with the defaults above, or the values given.
     public init(field: Double = 0.6, zStart: Double = 0, zEnd: Double = 2500, minMomentum: Double = 0.3,
-                targetX: Double = 0, targetY: Double = 0, sigmaY: Double = 0) {
+                targetX: Double = 0, targetY: Double = 0, sigmaY: Double = 0,
+                findsTarget: Bool = false) {
+        self.findsTarget = findsTarget
         self.sigmaY = sigmaY
         self.field = field
         self.zStart = zStart
@@ -186,11 +191,11 @@ public struct DipoleField: Codable, Equatable, Sendable {
         let ta = (h2.y - h1.y) / path(ca), tb = (h3.y - h2.y) / path(cb)
         let dip = atan(tb)
         var y = dip - atan(ta)
+        let scaled = xz * cos(dip)
         if sigmaY > 0, yResolution > 0 {
             let e = sigmaY * (1 / (ca * ca) + (1 / ca + 1 / cb) * (1 / ca + 1 / cb) + 1 / (cb * cb)).squareRoot()
             if e > yResolution { y *= yResolution / e }
         }
-        let scaled = xz * cos(dip)
         return (scaled * scaled + y * y).squareRoot()
     }
 
@@ -212,8 +217,17 @@ public struct DipoleField: Codable, Equatable, Sendable {
             let x0 = a.x - s * (a.z - cuts.targetZ)
             return abs(s) <= cuts.maxSlope && abs(x0 - targetX) <= cuts.targetRadius
         }
-        guard a.z > cuts.targetZ,
-              let trajectory = trajectory(through: (a.z, a.x), (b.z, b.x), target: (targetX, cuts.targetZ)) else { return false }
+        guard a.z > cuts.targetZ else { return false }
+        // The small-angle curvature overestimates the exact one (x'' = κ (1 + x'²)^{3/2}): a cheap
+        // first test before Newton's method.
+        let d1 = a.z - cuts.targetZ, d2 = b.z - cuts.targetZ
+        let l1 = bendLever(a.z, targetZ: cuts.targetZ), l2 = bendLever(b.z, targetZ: cuts.targetZ)
+        let det = d1 * l2 - d2 * l1
+        if det != 0 {
+            let parabolic = (d1 * (b.x - targetX) - d2 * (a.x - targetX)) / det
+            guard abs(parabolic) <= 3 * maxCurvature else { return false }
+        }
+        guard let trajectory = trajectory(through: (a.z, a.x), (b.z, b.x), target: (targetX, cuts.targetZ)) else { return false }
         return abs(trajectory.u0) <= maxSin && abs(trajectory.kappa) <= maxCurvature
     }
 }
@@ -234,5 +248,6 @@ extension DipoleField: DecodableOverDefaults {
         targetX = try c.decode(forKey: .targetX, over: defaults.targetX)
         targetY = try c.decode(forKey: .targetY, over: defaults.targetY)
         sigmaY = try c.decode(forKey: .sigmaY, over: defaults.sigmaY)
+        findsTarget = try c.decode(forKey: .findsTarget, over: defaults.findsTarget)
     }
 }

@@ -98,7 +98,8 @@ extension DipoleSpectrometer {
     /// first two stations and 240 × 240 mm² for the third, GEMs 1600 × 450 mm², centred on the beam.
     /// The field is an idealisation, not the SP-41 field map: a uniform 0.6 T along y (the magnet
     /// reaches 1.2 T; run 7 ran below that) from z = 0 to 2000 mm, so every station is inside it.
-    /// The magnet's `sigmaY` is 1 mm, the y resolution of both kinds of station (σ √(1 + cos²α) / sin α).
+    /// The magnet's `sigmaY` is 1 mm, the y resolution of both kinds of station (σ √(1 + cos²α) / sin α),
+    /// and it finds each event's beam spot (`findsTarget`), starting from (0, 0).
     /// Layer ids: silicon volume 1, GEM volume 2, stations numbered from 1 (as the BM@N event
     /// reader numbers `detector` + 1 and `station` + 1).
     public static let bmnLike: DipoleSpectrometer = {
@@ -113,7 +114,7 @@ extension DipoleSpectrometer {
             stations.append(SpectrometerStation(id: LayerID(volume: 2, layer: k + 1), z: z, xMin: -800, xMax: 800, yMin: -225, yMax: 225,
                                                 stereoAngle: 15 * .pi / 180, sigma: 0.25, radiationLength: 0.005))
         }
-        return DipoleSpectrometer(name: "bmn", magnet: DipoleField(field: 0.6, zStart: 0, zEnd: 2000, minMomentum: 0.3, sigmaY: 1), targetZ: 0,
+        return DipoleSpectrometer(name: "bmn", magnet: DipoleField(field: 0.6, zStart: 0, zEnd: 2000, minMomentum: 0.3, sigmaY: 1, findsTarget: true), targetZ: 0,
                                   stations: stations)
     }()
 }

@@ -134,13 +134,16 @@ public struct EventGenerator: Sendable {
         public var focusPT: Double
         /// BM@N-like: the spectrometer; nil is `DipoleSpectrometer.bmnLike`.
         public var spectrometer: DipoleSpectrometer?
+        /// BM@N-like: whether the stations' strip crossings add their ghost points. Default true.
+        public var ghosts: Bool
 
         /// Settings with the defaults above, or the values given.
         public init(detector: Detector = .barrel, tracks: Int = 100, noise: Double = 0.1, inefficiency: Double = 0,
                     minPT: Double = 0.5, maxPT: Double = 10, maxEta: Double? = nil, magneticField: Double = 2,
                     pileup: Int = 200, multiplicity: Double = 6, spectrum: MinimumBiasSpectrum = MinimumBiasSpectrum(),
                     secondaries: Double = 0.02, overlap: Double = 0.08, detectorDescription: DetectorDescription? = nil,
-                    focusPT: Double = 0, spectrometer: DipoleSpectrometer? = nil) {
+                    focusPT: Double = 0, spectrometer: DipoleSpectrometer? = nil, ghosts: Bool = true) {
+            self.ghosts = ghosts
             self.spectrometer = spectrometer
             self.detector = detector
             self.tracks = tracks

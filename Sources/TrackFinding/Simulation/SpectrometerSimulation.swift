@@ -17,7 +17,7 @@ import Foundation
 ///   each smeared by σ), unless it misses with probability `inefficiency`. The station's points
 ///   are then every crossing (x_i, u_j) of a fired x strip with a fired u strip,
 ///   y = (u_j − x_i cos α) / sin α, that lies inside the area: (i, i) is particle i's hit, the
-///   others (up to n² − n) are ghosts, truth particle 0.
+///   others (up to n² − n) are ghosts, truth particle 0. With `ghosts` false only the (i, i) points are kept.
 /// - `noise` × (the particles' hits) further noise points, uniform over the stations' areas
 ///   (stations drawn in proportion to their area).
 struct SpectrometerSimulation {
@@ -88,7 +88,7 @@ struct SpectrometerSimulation {
             for (i, xi) in fired[k].enumerated() {
                 for (j, uj) in fired[k].enumerated() {
                     let y = (uj.u - xi.x * cos(a)) / sin(a)
-                    guard i == j || station.covers(x: xi.x, y: y) else { continue }
+                    guard i == j || (c.ghosts && station.covers(x: xi.x, y: y)) else { continue }
                     let truth = i == j ? xi.truth : TruthHit(hitID: 0, particleID: 0, tx: xi.x, ty: y, tz: station.z, weight: 0)
                     hits.append(EventGenerator.RawHit(x: xi.x, y: y, z: station.z, layer: station.id, module: 0, truth: truth))
                 }

@@ -38,6 +38,7 @@ struct TracksGenerate: ParsableCommand {
     @Option(name: .customLong("pt-min"), help: "Barrel: lowest p_T, GeV (bmn: lowest momentum p).") var ptMin = EventGenerator.Configuration().minPT
     @Option(name: .customLong("pt-max"), help: "Barrel: highest p_T, GeV (bmn: highest momentum p).") var ptMax = EventGenerator.Configuration().maxPT
     @Option(help: "Barrel, full: largest |η| (default 1 for barrel, 4 for full).", transform: OptionRange.real(0...10)) var etaMax: Double?
+    @Flag(inversion: .prefixedNo, help: "bmn: the ghost points of two-view strip readout (default: on).") var ghosts = true
     @Option(help: "Events to write.", transform: OptionRange.integer(1...1_000_000)) var events = 1
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Output prefix.") var out: String
@@ -59,7 +60,7 @@ struct TracksGenerate: ParsableCommand {
         let configuration = EventGenerator.Configuration(detector: detector, tracks: tracks ?? 0, noise: noise, inefficiency: inefficiency,
                                                          minPT: ptMin, maxPT: ptMax, maxEta: etaMax, pileup: pileup, multiplicity: dnDeta,
                                                          secondaries: secondaries, overlap: overlap, detectorDescription: description,
-                                                         focusPT: focusPT)
+                                                         focusPT: focusPT, ghosts: ghosts)
         let generator = try Self.flags.map { try EventGenerator(configuration) }
         try generator.write(events: events, prefix: out, random: RandomSource(seed: seed)) { event in
             print("\(event.hitsFile): \(event.hitCount) hits, \(event.particleCount) particles, \(event.noiseHitCount) noise hits")
