@@ -155,6 +155,10 @@ public struct TrackFinder: Sendable {
             first.seconds = (first.seconds.build + next.seconds.build, first.seconds.solve + next.seconds.solve,
                              first.seconds.extract + next.seconds.extract)
         }
+        if pass.restoresShortTracks {
+            kept = Self.restoringShortTracks(first.tracks.filter { $0.count < pass.minConfidentHits }, into: kept, hitCount: hits.count,
+                                             minHits: configuration.extraction.minHits)
+        }
         if pass.joinAcrossPasses {
             let t = Date()
             kept = try later.joinedAcrossPasses(kept, hits: hits)
@@ -240,6 +244,33 @@ public struct TrackFinder: Sendable {
             }
         }
         return TrackExtractor.concatenated(chains, next: next, hasPrevious: hasPrevious)
+    }
+
+    /// `tracks` with the first network's short tracks put back where the later networks split
+    /// them: a short track S is restored when no track of `tracks` holds more than half of S's
+    /// hits; its hits are taken from the tracks that hold them, and tracks left with fewer than
+    /// `minHits` hits are dropped. Longer short tracks are restored first.
+    ///
+    /// The first network's cuts are the tighter ones; a short track it found whole (a forward
+    /// particle crossing three or four layers) is otherwise left to the looser later network,
+    /// which at density may spread its hits over chains of stray hits. Where a later network
+    /// reproduced or extended S (a track holds most of its hits), that track stays.
+    static func restoringShortTracks(_ short: [[Int]], into tracks: [[Int]], hitCount: Int, minHits: Int) -> [[Int]] {
+        var tracks = tracks
+        var owner = [Int](repeating: -1, count: hitCount)
+        for (t, track) in tracks.enumerated() { for h in track { owner[h] = t } }
+        for s in short.sorted(by: { $0.count > $1.count }) {
+            var held: [Int: Int] = [:]
+            for h in s where owner[h] >= 0 { held[owner[h], default: 0] += 1 }
+            guard held.values.allSatisfy({ 2 * $0 <= s.count }) else { continue }
+            let t = tracks.count
+            for h in s {
+                if owner[h] >= 0 { tracks[owner[h]].removeAll { $0 == h } }
+                owner[h] = t
+            }
+            tracks.append(s)
+        }
+        return tracks.filter { $0.count >= minHits }
     }
 
     /// One network: segments, settling, extraction.

@@ -38,7 +38,7 @@ struct DBNCommandTests {
         let (m, _) = try DBNModelFile.read(model)
         let samples = try DBNSampler.samples(try #require(m.stack), label: 3, count: 4, steps: 20, random: RandomSource(seed: 1))
         let assigned = try m.samplesClassified(as: 3, samples)
-        #expect(r.stdout.hasSuffix("the classifier assigns \(assigned) of 4 to class 3\n"), "\(r.stdout)")
+        #expect(r.stdout.contains("the classifier assigns \(assigned) of 4 to class 3; mean distance between two samples " + String(format: "%.2f", SampleDiversity.meanPairwiseDistance(samples))), "\(r.stdout)")
         // Same seed, same model.
         let again = dir.file("again.npz")
         _ = try ebm(["dbn", "train", "--data", images, "--labels", labels, "--limit", "600", "--validation-split", "100",
@@ -84,6 +84,21 @@ struct DBNCommandTests {
         #expect(r.status == 1 && r.stderr.contains("record 0: expected a class label 0–4, found 7"), "\(r.stderr)")
     }
 
+    @Test("--generative-finetune runs up-down after fine-tuning: the epochs are printed, the file has untied recognition weights, the classifier is the same")
+    func upDown() throws {
+        let common = ["dbn", "train", "--data", images, "--labels", labels, "--limit", "400", "--validation-split", "100",
+                      "--layers", "20,30", "--pretrain-epochs", "2", "--finetune-epochs", "2", "--seed", "4"]
+        var r = try ebm(common + ["--out", dir.file("plain.npz"), "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try ebm(common + ["--generative-finetune", "2", "--out", dir.file("ud.npz")])
+        #expect(r.status == 0 && r.stdout.contains("up-down epoch   2  reconstruction error 0."), "\(r.stdout)\(r.stderr)")
+        let (plain, _) = try DBNModelFile.read(dir.file("plain.npz"))
+        let (tuned, metadata) = try DBNModelFile.read(dir.file("ud.npz"))
+        #expect(metadata.generativeFineTuning?.epochs == 2 && tuned.stack?.recognitionWeights?.count == 1)
+        #expect(try NumpyArchive.read(dir.file("ud.npz")).names.contains("recognition0_W"))
+        #expect(tuned.classifier == plain.classifier && tuned.stack != plain.stack)
+    }
+
     @Test("settings out of range are usage errors (exit 2) naming the option that sets the field")
     func configurationErrorsNameOptions() throws {
         for (arguments, option) in [(["--lr", "0"], "--lr: expected a learning rate > 0"),
@@ -94,6 +109,9 @@ struct DBNCommandTests {
                                     (["--limit", "300", "--validation-split", "300"], "--validation-split: expected fewer than the 300 training examples"),
                                     (["--layers", "500,,500"], "--layers: expected a positive integer for layer 2, got ''"),
                                     (["--layers", "10,10", "--pretrain-lr", "0.1,,0.1"], "--pretrain-lr: expected a positive number for layer 2, got ''"),
+                                    (["--generative-finetune", "2", "--no-generative"], "--generative-finetune: up-down fine-tuning needs pretraining with a generative top"),
+                                    (["--generative-finetune", "2", "--generative-lr", "0"], "--generative-lr: expected a learning rate > 0"),
+                                    (["--generative-finetune", "0"], "--generative-finetune"),
                                     (["--optimizer", "rmsprop"], "--optimizer")] {
             let r = try ebm(["dbn", "train", "--data", images, "--labels", labels, "--out", dir.file("x.npz"), "--quiet"] + arguments)
             #expect(r.status == 2 && r.stderr.contains(option), "\(arguments): \(r.stderr)")

@@ -91,6 +91,13 @@ struct TracksCommandTests {
         #expect(c.cuts.minPT == 1.2 && c.energy.maxAngle == 0.02 && c.workers == 1 && c.cuts.maxZ0 == 150)
         r = try ebm(["tracks", "find", "--hits", prefix + "-hits.csv", "--output", sub, "--detector", file, "--second-pass", "--confident-hits", "9"])
         #expect(r.status == 0, "\(r.stderr)")
+        // The extraction's yielding chains and the restoring of short tracks, by option.
+        r = try ebm(["tracks", "config", "--detector", "trackml-barrel", "--yielding-chain-hits", "2", "--no-restore-short-tracks", "--output", again])
+        #expect(r.status == 0, "\(r.stderr)")
+        c = try TrackFinderConfiguration.read(again)
+        #expect(c.extraction.yieldingChainHits == 2 && c.secondPass?.restoresShortTracks == false && c.cuts.maxZ0 == 200)
+        r = try ebm(["tracks", "config", "--detector", "trackml-barrel", "--yielding-chain-hits", "1001", "--output", again])
+        #expect(r.status == 2 && r.stderr.contains("--yielding-chain-hits"), "\(r.stderr)")
         // Errors: a bad file exits 1 naming the file and field; a bad option over a good file exits 2 naming the option.
         let bad = dir.write("bad-cfg.json", "{\"format\": \"energymodels.tracks-configuration\", \"energy\": {\"maxAngle\": 7}}")
         r = try ebm(["tracks", "find", "--hits", prefix + "-hits.csv", "--output", sub, "--detector", bad])

@@ -37,6 +37,40 @@ struct NetworkTests {
         #expect(TrackFinder.mergedSideBySide(chains, segments: crossing, layers: [0, 1, 2, 3, 3, 4, 5, 6]) == chains)
     }
 
+    @Test("a long chain takes an overlap hit from a chain of at most yieldingChainHits hits, which is dropped; with 0 it does not")
+    func yieldingChains() {
+        // A straight track from the target on planes 1…5 (hits 0…4), a second hit of its crossing of
+        // plane 3 a millimetre further (hit 5, on the line), and two stray hits (6, 7) on planes 4, 5.
+        var hits: [Hit] = []
+        func add(_ x: Double, _ z: Double, plane: Int) {
+            hits.append(Hit(id: hits.count + 1, x: x, y: 0.1 * z, z: z, layer: LayerID(volume: 1, layer: plane)))
+        }
+        for (k, z) in [600.0, 800, 1000, 1200, 1400].enumerated() { add(0.05 * z, z, plane: k + 1) }
+        add(0.05 * 1001, 1001, plane: 3)
+        add(-60, 1200, plane: 4)
+        add(-90, 1400, plane: 5)
+        let layout = LayerLayout(hits: hits, geometry: .forward)
+        let segments = SegmentBuilder.segments(hits: hits, layout: layout, cuts: SegmentCuts(magneticField: 0))
+        let network = SegmentNetwork(hits: hits, segments: segments, parameters: EnergyParameters(), dropIsolated: false, lengthsPerLink: true)
+        let chains = [[0, 1, 2, 3, 4], [5, 6, 7]]
+        #expect(TrackExtractor.withHeadsAndOverlaps(chains, network: network, hitCount: hits.count, yielding: 3) == [[0, 1, 2, 5, 3, 4]])
+        #expect(TrackExtractor.withHeadsAndOverlaps(chains, network: network, hitCount: hits.count, yielding: 2) == chains)
+        #expect(TrackExtractor.withHeadsAndOverlaps(chains, network: network, hitCount: hits.count, yielding: 0) == chains)
+    }
+
+    @Test("a first-pass short track is restored where later tracks split it, and not where one holds most of it")
+    func restoredShortTracks() {
+        // Short track [0, 1, 2, 3]; later tracks hold 1 and 2 of its hits in two pieces, with others.
+        let split = TrackFinder.restoringShortTracks([[0, 1, 2, 3]], into: [[1, 4, 5], [6, 2, 3, 7]], hitCount: 8, minHits: 3)
+        #expect(split == [[0, 1, 2, 3]])
+        // A later track holding three of its four hits stays.
+        let held = TrackFinder.restoringShortTracks([[0, 1, 2, 3]], into: [[1, 2, 3, 4, 5]], hitCount: 8, minHits: 3)
+        #expect(held == [[1, 2, 3, 4, 5]])
+        // Tracks that keep at least minHits hits after giving some up stay.
+        let kept = TrackFinder.restoringShortTracks([[0, 1, 2]], into: [[1, 4, 5, 6]], hitCount: 8, minHits: 3)
+        #expect(kept == [[4, 5, 6], [0, 1, 2]])
+    }
+
     @Test("the field is −∂E/∂V: it matches central finite differences of the energy")
     func gradient() throws {
         let event = try EventGenerator(.init(detector: .planar, tracks: 6, noise: 0.3, inefficiency: 0.1)).generate(random: RandomSource(seed: 3))

@@ -5,7 +5,9 @@ import RBM
 
 /// DBN model files: one NumPy `.npz` holding, per layer, the pretrained RBM (`rbm{k}_W`,
 /// `rbm{k}_visible_bias`, `rbm{k}_hidden_bias`) and the fine-tuned classifier layer (`layer{k}_W`,
-/// inputs × outputs, and `layer{k}_b`), plus a `metadata` JSON string. `np.load` reads it as is.
+/// inputs × outputs, and `layer{k}_b`), plus a `metadata` JSON string. After up-down fine-tuning
+/// the layers below the top also have their untied recognition weights, `recognition{k}_W` (the
+/// shape of `rbm{k}_W`), and `rbm{k}_W` holds the generative weights. `np.load` reads it as is.
 public enum DBNModelFile {
     /// The JSON metadata.
     public struct Metadata: Codable, Equatable, Sendable {
@@ -23,6 +25,8 @@ public enum DBNModelFile {
         public var validationError: Double?
         /// Fine-tuning epochs run.
         public var epochs: Int?
+        /// The up-down fine-tuning of the generative model, when it ran.
+        public var generativeFineTuning: UpDownFineTuner.Configuration?
 
         public init(model: DeepBeliefNetwork, pretraining: Pretrainer.Configuration?, fineTuning: FineTuner.Configuration?,
                     validationError: Double?, epochs: Int?) {
@@ -39,7 +43,8 @@ public enum DBNModelFile {
 
     /// The arrays of a model.
     public static func archive(_ model: DeepBeliefNetwork, metadata: Metadata) throws -> NumpyArchive {
-        var archive = NumpyArchive(rbmArrays(model.stack?.layers ?? []) + layerArrays(model.classifier))
+        let recognition = (model.stack?.recognitionWeights ?? []).enumerated().map { k, w in ("recognition\(k)_W", NumpyArray(w)) }
+        var archive = NumpyArchive(rbmArrays(model.stack?.layers ?? []) + recognition + layerArrays(model.classifier))
         try archive.setJSON(metadata)
         return archive
     }
@@ -97,6 +102,17 @@ public enum DBNModelFile {
         return rbms
     }
 
+    /// The untied recognition weights `recognition{k}_W` of the layers below the top (nil when the
+    /// file has none: the weights are tied).
+    ///
+    /// - Throws: `InputError` naming the member when only some layers have them or one is not a matrix.
+    static func readRecognitionWeights(_ archive: NumpyArchive, layers: Int, file path: String) throws -> [Matrix<Float>]? {
+        guard archive["recognition0_W"] != nil || archive["recognition\(max(0, layers - 2))_W"] != nil else { return nil }
+        return try (0..<max(0, layers - 1)).map { k in
+            try archive.require("recognition\(k)_W", file: path).matrix(as: Float.self, file: path, what: "recognition\(k)_W")
+        }
+    }
+
     /// Writes a model atomically.
     public static func write(_ model: DeepBeliefNetwork, metadata: Metadata, to path: String) throws {
         try archive(model, metadata: metadata).write(to: path)
@@ -114,7 +130,8 @@ public enum DBNModelFile {
     public static func read(_ archive: NumpyArchive, file path: String) throws -> (model: DeepBeliefNetwork, metadata: Metadata) {
         let metadata = try archive.json(Metadata.self, format: "energymodels.dbn", what: "a DBN", file: path)
         let rbms = try readRBMs(archive, file: path)
-        let stack = rbms.isEmpty ? nil : try LayerStack(rbms, labelUnits: metadata.labelUnits, source: path)
+        let recognition = try readRecognitionWeights(archive, layers: rbms.count, file: path)
+        let stack = rbms.isEmpty ? nil : try LayerStack(rbms, labelUnits: metadata.labelUnits, recognitionWeights: recognition, source: path)
         let layers = try readLayers(archive, file: path)
         let model = DeepBeliefNetwork(stack: stack, classifier: FeedForwardNetwork(layers: layers))
         guard model.classifier.sizes == metadata.sizes else {

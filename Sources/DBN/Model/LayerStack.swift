@@ -15,13 +15,34 @@ public struct LayerStack: Equatable, Sendable {
     /// associative memory of Hinton, Osindero & Teh (2006), whose visible units are the
     /// penultimate layer joined to a one-hot label.
     public let labelUnits: Int
+    /// The recognition (up) weights of the layers below the top, once up-down fine-tuning has untied
+    /// them from the generative (down) weights (Hinton, Osindero & Teh 2006, section 5); nil while
+    /// they are tied, as after greedy pretraining. When present, layer k's `weights` and
+    /// `visibleBias` are its generative weights and biases, its `hiddenBias` the recognition bias,
+    /// and `recognitionWeights[k]` (the same shape as `weights`) the recognition weights.
+    public private(set) var recognitionWeights: [Matrix<Float>]?
 
     /// A stack of RBMs whose sizes chain.
     ///
     /// - Throws: `InputError` (naming `source`) when a layer's visible size differs from the previous
-    ///   layer's hidden size (plus `labelUnits` for the top layer), or when a layer above the first
-    ///   has Gaussian visible units.
-    public init(_ layers: [RestrictedBoltzmannMachine], labelUnits: Int = 0, source: String = "model") throws {
+    ///   layer's hidden size (plus `labelUnits` for the top layer), when a layer above the first has
+    ///   Gaussian visible units, or when `recognitionWeights` are not one matrix of the layer's shape,
+    ///   with finite values, per layer below the top.
+    public init(_ layers: [RestrictedBoltzmannMachine], labelUnits: Int = 0, recognitionWeights: [Matrix<Float>]? = nil,
+                source: String = "model") throws {
+        if let recognitionWeights {
+            guard recognitionWeights.count == max(0, layers.count - 1) else {
+                throw InputError(file: source, "\(recognitionWeights.count) recognition weight matrices: expected one per layer below the top, \(max(0, layers.count - 1))")
+            }
+            for (k, r) in recognitionWeights.enumerated() {
+                guard r.rows == layers[k].visibleCount, r.columns == layers[k].hiddenCount else {
+                    throw InputError(file: source, .record(k), "recognition weights of layer \(k) are \(r.rows)×\(r.columns); expected "
+                                     + "\(layers[k].visibleCount)×\(layers[k].hiddenCount), the layer's generative weights")
+                }
+                guard r.isFinite else { throw InputError(file: source, .record(k), "recognition weights of layer \(k) hold NaN or infinite values") }
+            }
+        }
+        self.recognitionWeights = recognitionWeights
         guard labelUnits >= 0, labelUnits <= (layers.last?.visibleCount ?? 0) else {
             throw InputError(file: source, "\(labelUnits) label units: expected 0 to the \(layers.last?.visibleCount ?? 0) visible units of the top layer")
         }
@@ -48,11 +69,28 @@ public struct LayerStack: Equatable, Sendable {
 
     /// The RBMs as the recognition (up) pass sees them: with the label units of a generative top
     /// off, its label rows of W and their visible biases play no part and are dropped.
+    /// The layers below the top use their recognition weights when up-down fine-tuning has untied them.
     public var recognitionLayers: [RestrictedBoltzmannMachine] {
-        guard labelUnits > 0, let top = layers.last else { return layers }
+        var lower = Array(layers.dropLast())
+        if let recognitionWeights {
+            for k in lower.indices { lower[k].weights = recognitionWeights[k] }
+        }
+        guard let top = layers.last else { return lower }
+        guard labelUnits > 0 else { return lower + [top] }
         let n = top.visibleCount - labelUnits
-        return layers.dropLast() + [RestrictedBoltzmannMachine(weights: top.weights.rows(0..<n), visibleBias: Array(top.visibleBias[0..<n]),
-                                                               hiddenBias: top.hiddenBias, visibleUnits: top.visibleUnits)]
+        return lower + [RestrictedBoltzmannMachine(weights: top.weights.rows(0..<n), visibleBias: Array(top.visibleBias[0..<n]),
+                                                   hiddenBias: top.hiddenBias, visibleUnits: top.visibleUnits)]
+    }
+
+    /// The stack with other parameters of the same shapes: `layers` (generative weights below the
+    /// top) and untied `recognitionWeights`, as up-down fine-tuning leaves them.
+    ///
+    /// - Throws: `InputError` when the shapes differ from this stack's.
+    public func updating(layers new: [RestrictedBoltzmannMachine], recognitionWeights: [Matrix<Float>]) throws -> LayerStack {
+        guard new.map(\.weights.rows) == layers.map(\.weights.rows), new.map(\.weights.columns) == layers.map(\.weights.columns) else {
+            throw InputError(file: "model", "the updated layers are not of the stack's shapes")
+        }
+        return try LayerStack(new, labelUnits: labelUnits, recognitionWeights: recognitionWeights)
     }
 
     /// The hidden probabilities of every layer for a batch of data rows, bottom first (label units

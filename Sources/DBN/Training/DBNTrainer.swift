@@ -30,6 +30,10 @@ public final class DBNTrainer {
         /// Classes of the softmax output (and label units of a generative top); nil for one more than
         /// the largest training label.
         public var classes: Int?
+        /// Up-down fine-tuning of the generative model after the classifier's fine-tuning
+        /// (`UpDownFineTuner`; needs pretraining with `generativeTop`); nil (the default) skips it.
+        /// The classifier is not changed by it.
+        public var generativeFineTuning: UpDownFineTuner.Configuration?
         /// The run's one seed: every random number of the run comes from one stream seeded with it.
         /// The trainer writes it into `fineTuning.seed` and every `pretraining.training[k].seed`
         /// (which the model file records); the stages' own seeds are not used.
@@ -38,12 +42,14 @@ public final class DBNTrainer {
         /// The settings; every one has its default. `layers` nil means `pretraining`'s layers (or
         /// 500, 500, 2000 without pretraining).
         public init(layers: [Int]? = nil, pretraining: Pretrainer.Configuration? = .init(), fineTuning: FineTuner.Configuration = .init(),
-                    validationSplit: Int = 10_000, classes: Int? = nil, seed: UInt64 = 1) {
+                    validationSplit: Int = 10_000, classes: Int? = nil, generativeFineTuning: UpDownFineTuner.Configuration? = nil,
+                    seed: UInt64 = 1) {
             self.layers = layers ?? pretraining?.layers ?? [500, 500, 2000]
             self.pretraining = pretraining
             self.fineTuning = fineTuning
             self.validationSplit = validationSplit
             self.classes = classes
+            self.generativeFineTuning = generativeFineTuning
             self.seed = seed
             self = seeded
         }
@@ -75,6 +81,12 @@ public final class DBNTrainer {
             try ConfigurationError.nesting("fineTuning") { try fineTuning.validate() }
             guard validationSplit >= 0 else { throw ConfigurationError(field: "validationSplit", "expected 0 or more examples, got \(validationSplit)") }
             if let classes, classes < 2 { throw ConfigurationError(field: "classes", "expected at least 2 classes, got \(classes)") }
+            if let generativeFineTuning {
+                try ConfigurationError.nesting("generativeFineTuning") { try generativeFineTuning.validate() }
+                guard pretraining?.generativeTop == true else {
+                    throw ConfigurationError(field: "generativeFineTuning", "up-down fine-tuning needs pretraining with a generative top layer (label units)")
+                }
+            }
         }
     }
 
@@ -82,6 +94,7 @@ public final class DBNTrainer {
     public enum EpochReport: Codable, Sendable {
         case pretraining(Pretrainer.EpochReport)
         case fineTuning(FineTuner.EpochReport)
+        case generativeFineTuning(UpDownFineTuner.EpochReport)
     }
 
     /// The settings, with the seed written into the stages.
@@ -169,6 +182,12 @@ public final class DBNTrainer {
                         progress: progress, onEpoch: { try onEpoch(.fineTuning($0)) }) { path in
             try tuner.writeCheckpoint(to: path, stack: stack, pretraining: configuration.pretraining)
         }
+        if let settings = configuration.generativeFineTuning, let pretrained = stack {
+            // Not checkpointed per epoch: a resumed run repeats it from the fine-tuning checkpoint's stack.
+            let upDown = try UpDownFineTuner(configuration: settings, random: random)
+            stack = try upDown.train(pretrained, data: train.x, labels: train.labels, source: resumedFrom ?? "the pretrained stack",
+                                     progress: progress, onEpoch: { try onEpoch(.generativeFineTuning($0)) })
+        }
         return DeepBeliefNetwork(stack: stack, classifier: tuner.best)
     }
 
@@ -208,6 +227,8 @@ public final class DBNTrainer {
     /// Writes `model` as a model file, with the settings, the best validation error and the epochs in its metadata.
     public func writeModel(to path: String) throws {
         guard let fineTuner, let model else { throw InputError(file: path, "nothing to write: the DBN has not been trained yet") }
-        try DBNModelFile.write(model, metadata: fineTuner.metadata(of: model, pretraining: configuration.pretraining), to: path)
+        var metadata = fineTuner.metadata(of: model, pretraining: configuration.pretraining)
+        metadata.generativeFineTuning = model.stack?.recognitionWeights == nil ? nil : configuration.generativeFineTuning
+        try DBNModelFile.write(model, metadata: metadata, to: path)
     }
 }

@@ -13,10 +13,14 @@ extension TrackFinderConfiguration {
     ///   (`DetectorDescription.trackMLFull`), at pile-up density: segments along its geometric layer
     ///   graph for p_T ≥ 0.9 GeV, |z₀| ≤ 150 mm, no layer skips and kinks ≤ 0.007 rad in the first
     ///   network (the r–z part weighed by the strips' resolution, 0.003 rad), a second pass (tracks of
-    ///   ≥ 8 hits kept, kinks ≤ 0.02 rad) on the rest, the passes' tracks joined; 2 threads.
+    ///   ≥ 8 hits kept, kinks ≤ 0.02 rad) on the rest, the passes' tracks joined; chains shorter than
+    ///   the kept ones (≤ 7 hits) yield hits to longer ones in the extraction; 2 threads.
     /// - `trackml-barrel`: the TrackML-like barrel alone (`DetectorDescription.trackMLBarrel`) at
-    ///   pile-up density: its layer graph for p_T ≥ 0.9 GeV, |z₀| ≤ 150 mm, kinks ≤ 0.01 rad (r–z resolution
-    ///   0.003 rad), a second pass keeping tracks of ≥ 6 hits, the passes' tracks joined; 2 threads.
+    ///   pile-up density: its layer graph for p_T ≥ 0.9 GeV, |z₀| ≤ 200 mm (3.6 σ of the luminous
+    ///   region; at a tenth of the full density the wider window costs little), kinks ≤ 0.01 rad (r–z
+    ///   resolution 0.003 rad), a second pass keeping tracks of ≥ 6 hits, the first network's short
+    ///   tracks restored where the second split them, the passes' tracks joined; chains shorter than
+    ///   the kept ones (≤ 5 hits) yield hits to longer ones in the extraction; 2 threads.
     /// - `excharm-planar`: the EXCHARM-like planar spectrometer (six MWPC planes, no field): layers
     ///   ordered by z, the forward cuts and the defaults otherwise.
     /// - `bmn`: the BM@N-like spectrometer (`DipoleSpectrometer.bmnLike`: silicon and GEM stations
@@ -34,6 +38,7 @@ extension TrackFinderConfiguration {
             return TrackFinderConfiguration(
                 cuts: SegmentCuts(skipLayers: false, minPT: 0.9, maxZ0: 150),
                 energy: EnergyParameters(maxAngle: 0.007, rzResolution: 0.003),
+                extraction: TrackExtractor.Configuration(yieldingChainHits: 7),
                 layerGraph: try LayerGraph(detector: .trackMLFull, propagation: .init(minPT: 0.9)),
                 workers: 2,
                 secondPass: SecondPass(minConfidentHits: 8, maxAngle: 0.02, joinAcrossPasses: true),
@@ -42,11 +47,12 @@ extension TrackFinderConfiguration {
                     + "mu = 200 events with 10% noise (docs/tracks.md, issue #12).")
         case "trackml-barrel":
             return TrackFinderConfiguration(
-                cuts: SegmentCuts(minPT: 0.9, maxZ0: 150),
+                cuts: SegmentCuts(minPT: 0.9, maxZ0: 200),
                 energy: EnergyParameters(maxAngle: 0.01, rzResolution: 0.003),
+                extraction: TrackExtractor.Configuration(yieldingChainHits: 5),
                 layerGraph: try LayerGraph(detector: .trackMLBarrel, propagation: .init(minPT: 0.9)),
                 workers: 2,
-                secondPass: SecondPass(minConfidentHits: 6, joinAcrossPasses: true),
+                secondPass: SecondPass(minConfidentHits: 6, joinAcrossPasses: true, restoresShortTracks: true),
                 description: "TrackML-like barrel alone (10 cylinders, DetectorDescription.trackMLBarrel, 2 T) at pile-up density: "
                     + "its geometric layer graph for pT >= 0.9 GeV, and the options measured on barrel-only mu = 20 events "
                     + "(docs/tracks.md).")

@@ -39,6 +39,17 @@ public struct TrackExtractor: Sendable {
         /// joined (`mergedAtOverlaps`): `.auto` (the default) does it for networks along a
         /// `LayerGraph`.
         public var overlapMerging: Choice
+        /// With overlap merging, the longest chains are completed first (extended at their end,
+        /// given their missed first hits and the second hits of overlapping modules), and may take
+        /// such a hit from a chain of at most this many hits that is shorter than theirs; the short
+        /// chain is then given up (its other hits become free). 0: only hits on no chain are picked
+        /// up. Default 3.
+        ///
+        /// At density the extraction leaves a crossing's second hit, or a track's first hit, on a
+        /// short chain of stray hits: kept, it is lost to the track (and at every later pass, where
+        /// it seeds more such chains); on the 10 barrel events of docs/tracks.md this took 0.9% of
+        /// the TrackML weight.
+        public var yieldingChainHits: Int
 
         /// On, off, or chosen by the network (`.auto`: on for networks along a `LayerGraph`).
         public enum Choice: String, Codable, CaseIterable, Sendable {
@@ -46,7 +57,9 @@ public struct TrackExtractor: Sendable {
         }
 
         /// Settings with the defaults above, or the values given.
-        public init(threshold: Double = 0.5, minHits: Int = 3, linkOrder: LinkOrder = .auto, overlapMerging: Choice = .auto) {
+        public init(threshold: Double = 0.5, minHits: Int = 3, linkOrder: LinkOrder = .auto, overlapMerging: Choice = .auto,
+                    yieldingChainHits: Int = 3) {
+            self.yieldingChainHits = yieldingChainHits
             self.threshold = threshold
             self.minHits = minHits
             self.linkOrder = linkOrder
@@ -55,8 +68,11 @@ public struct TrackExtractor: Sendable {
 
         /// Throws unless the settings are usable.
         ///
-        /// - Throws: `ConfigurationError` naming the field, `threshold` or `minHits`.
+        /// - Throws: `ConfigurationError` naming the field, `threshold`, `minHits` or `yieldingChainHits`.
         public func validate() throws {
+            guard yieldingChainHits >= 0, yieldingChainHits <= 1000 else {
+                throw ConfigurationError(field: "yieldingChainHits", "expected 0 to 1000 hits, found \(yieldingChainHits)")
+            }
             guard threshold > 0, threshold < 1 else { throw ConfigurationError(field: "threshold", "expected a threshold in (0, 1), found \(threshold)") }
             guard minHits >= 2 else { throw ConfigurationError(field: "minHits", "expected at least 2 hits per track, found \(minHits)") }
         }
@@ -123,8 +139,8 @@ public struct TrackExtractor: Sendable {
         let merge = configuration.overlapMerging == .on || (configuration.overlapMerging == .auto && network.lengthsPerLink)
         if merge {
             chains = Self.mergedAtOverlaps(chains, network: network, incoming: incoming, outgoing: outgoing)
-            chains = Self.completed(chains, network: network, hitCount: hitCount)
-            chains = Self.withHeadsAndOverlaps(chains, network: network, hitCount: hitCount)
+            chains = Self.completed(chains, network: network, hitCount: hitCount, yielding: configuration.yieldingChainHits)
+            chains = Self.withHeadsAndOverlaps(chains, network: network, hitCount: hitCount, yielding: configuration.yieldingChainHits)
         }
         return chains.filter { $0.count >= minHits }.sorted { $0[0] < $1[0] }.map { $0 }
     }
@@ -135,8 +151,10 @@ public struct TrackExtractor: Sendable {
     /// of both the first chain's last segment and the second's first; otherwise it is extended by
     /// a segment e → h to a hit h on no chain that is a chain partner of its last segment, the
     /// heaviest first, as long as there is one. Fragments of one track split where the network
-    /// stayed undecided are joined, and hits it missed are picked up.
-    static func completed(_ chains: [[Int]], network: SegmentNetwork, hitCount: Int) -> [[Int]] {
+    /// stayed undecided are joined, and hits it missed are picked up. With `yielding` > 0 the
+    /// chains are completed longest first, and a hit on a chain of at most `yielding` hits shorter
+    /// than this one also counts as free: taking it drops that chain and frees its other hits.
+    static func completed(_ chains: [[Int]], network: SegmentNetwork, hitCount: Int, yielding: Int = 0) -> [[Int]] {
         let segments = network.segments
         // Segment index of each (from, to) pair on the chains, and each hit's outgoing candidates.
         var index: [Int64: Int] = [:]
@@ -155,7 +173,8 @@ public struct TrackExtractor: Sendable {
         var startOf = [Int](repeating: -1, count: hitCount)
         for (c, chain) in chains.enumerated() where chain.count >= 2 { startOf[chain[0]] = c }
         var alive = [Bool](repeating: true, count: chains.count)
-        for c in chains.indices where chains[c].count >= 2 {
+        let order = yielding > 0 ? chains.indices.sorted { (chains[$0].count, $1) > (chains[$1].count, $0) } : Array(chains.indices)
+        for c in order where chains[c].count >= 2 {
             guard alive[c] else { continue }
             while true {
                 let chain = chains[c]
@@ -166,7 +185,7 @@ public struct TrackExtractor: Sendable {
                     let g = outList[k], f = Int(segments[g].to)
                     let w = weight(last, g)
                     guard w > 0 else { continue }
-                    if owner[f] == -1 {
+                    if owner[f] == -1 || (owner[f] != c && chains[owner[f]].count <= yielding && chains[owner[f]].count < chain.count) {
                         if w > best.score { best = (w, g, -1) }
                     } else if let d = Optional(startOf[f]), d >= 0, d != c, alive[d], chains[d].count >= 2,
                               let first = index[Int64(chains[d][0]) << 32 | Int64(chains[d][1])] {
@@ -184,6 +203,13 @@ public struct TrackExtractor: Sendable {
                     alive[d] = false
                 } else {
                     let h = Int(segments[best.segment].to)
+                    if owner[h] >= 0 {
+                        let d = owner[h]
+                        for x in chains[d] { owner[x] = -1 }
+                        if let x = chains[d].first { startOf[x] = -1 }
+                        chains[d] = []
+                        alive[d] = false
+                    }
                     owner[h] = c
                     chains[c].append(h)
                 }
@@ -199,7 +225,11 @@ public struct TrackExtractor: Sendable {
     /// from the hit before k to b and from b to the hit after k that are chain partners of each
     /// other (or, at the ends of the chain, of the chain's first or last segment). Hits added
     /// beside others do not change the chain's order.
-    static func withHeadsAndOverlaps(_ chains: [[Int]], network: SegmentNetwork, hitCount: Int) -> [[Int]] {
+    ///
+    /// Chains are completed longest first, and a hit counts as free for a chain when it is on no
+    /// chain or on a chain of at most `yielding` hits shorter than this one; a chain that gives up
+    /// a hit is dropped, and its other hits are free. Given-up chains are not in the result.
+    static func withHeadsAndOverlaps(_ chains: [[Int]], network: SegmentNetwork, hitCount: Int, yielding: Int = 0) -> [[Int]] {
         let segments = network.segments
         var index: [Int64: Int] = [:]
         index.reserveCapacity(segments.count)
@@ -218,19 +248,34 @@ public struct TrackExtractor: Sendable {
             return 0
         }
         func segment(_ a: Int, _ b: Int) -> Int? { index[Int64(a) << 32 | Int64(b)] }
-        var free = [Bool](repeating: true, count: hitCount)
-        for chain in chains { for h in chain { free[h] = false } }
-        var out: [[Int]] = []
-        for var chain in chains {
-            guard chain.count >= 2, let first = segment(chain[0], chain[1]) else { out.append(chain); continue }
+        var owner = [Int](repeating: -1, count: hitCount)
+        for (c, chain) in chains.enumerated() { for h in chain { owner[h] = c } }
+        var given = [Bool](repeating: false, count: chains.count)
+        var out = chains
+        for c in chains.indices.sorted(by: { (chains[$0].count, $1) > (chains[$1].count, $0) }) where !given[c] {
+            var chain = chains[c]
+            // A hit may be taken when it is on no chain, or on a short chain shorter than this one, which is then given up.
+            func free(_ h: Int) -> Bool {
+                let d = owner[h]
+                return d == -1 || (d != c && !given[d] && chains[d].count <= yielding && chains[d].count < chain.count)
+            }
+            func take(_ h: Int) {
+                let d = owner[h]
+                if d >= 0 && d != c {
+                    given[d] = true
+                    for x in chains[d] where owner[x] == d { owner[x] = -1 }
+                }
+                owner[h] = c
+            }
+            guard chain.count >= 2, let first = segment(chain[0], chain[1]) else { continue }
             // A missed first hit.
             var head: (w: Double, h: Int) = (0, -1)
             for k in inStart[chain[0]]..<inStart[chain[0] + 1] {
                 let g = inList[k], h = Int(segments[g].from)
-                let w = free[h] ? weight(g, first) : 0
+                let w = free(h) ? weight(g, first) : 0
                 if w > head.w { head = (w, h) }
             }
-            if head.h >= 0 { free[head.h] = false; chain.insert(head.h, at: 0) }
+            if head.h >= 0 { take(head.h); chain.insert(head.h, at: 0) }
             // Second hits of overlapping modules, beside each hit.
             var extra = [Int](repeating: -1, count: chain.count), extraFirst = [Bool](repeating: false, count: chain.count)
             for k in chain.indices {
@@ -243,7 +288,7 @@ public struct TrackExtractor: Sendable {
                 } else if let after {
                     candidates = (inStart[after]..<inStart[after + 1]).map { Int(segments[inList[$0]].from) }
                 } else { continue }
-                for b in candidates where b != h && free[b] {
+                for b in candidates where b != h && free(b) {
                     let w: Double
                     if let before, let after {
                         guard let x = segment(before, b), let y = segment(b, after) else { continue }
@@ -258,7 +303,7 @@ public struct TrackExtractor: Sendable {
                     if w > best.w { best = (w, b) }
                 }
                 if best.b >= 0 {
-                    free[best.b] = false
+                    take(best.b)
                     extra[k] = best.b
                     // Nearer the beam line: a shorter segment from the hit before, or a longer one to the hit after.
                     if let before, let x = segment(before, best.b), let y = segment(before, h) {
@@ -275,9 +320,9 @@ public struct TrackExtractor: Sendable {
                 guard b >= 0 else { track.append(h); continue }
                 track += extraFirst[k] ? [b, h] : [h, b]
             }
-            out.append(track)
+            out[c] = track
         }
-        return out
+        return out.indices.filter { !given[$0] }.map { out[$0] }
     }
 
     /// Chains joined where a track crosses two overlapping modules of one layer: chain A ends at
@@ -349,5 +394,6 @@ extension TrackExtractor.Configuration: DecodableOverDefaults {
         minHits = try c.decode(forKey: .minHits, over: defaults.minHits)
         linkOrder = try c.decode(forKey: .linkOrder, over: defaults.linkOrder)
         overlapMerging = try c.decode(forKey: .overlapMerging, over: defaults.overlapMerging)
+        yieldingChainHits = try c.decode(forKey: .yieldingChainHits, over: defaults.yieldingChainHits)
     }
 }

@@ -25,10 +25,15 @@ public struct SecondPass: Codable, Equatable, Sendable {
     /// Whether the tracks of all passes are finally joined where one continues another, and
     /// extended by free hits (`TrackFinder.joinedAcrossPasses`). Default false.
     public var joinAcrossPasses: Bool
+    /// Whether the first network's tracks shorter than `minConfidentHits` are put back where the
+    /// later networks split them (no later track holds more than half of their hits;
+    /// `TrackFinder.restoringShortTracks`), before the passes are joined. Default false.
+    public var restoresShortTracks: Bool
 
     public init(minConfidentHits: Int = 6, skipLayers: Bool = true, maxAngle: Double = 0.015, networks: Int = 1,
-                laterConfidentHits: Int = 5, joinAcrossPasses: Bool = false) {
+                laterConfidentHits: Int = 5, joinAcrossPasses: Bool = false, restoresShortTracks: Bool = false) {
         self.joinAcrossPasses = joinAcrossPasses
+        self.restoresShortTracks = restoresShortTracks
         self.minConfidentHits = minConfidentHits
         self.skipLayers = skipLayers
         self.maxAngle = maxAngle
@@ -68,5 +73,6 @@ extension SecondPass: DecodableOverDefaults {
         networks = try c.decode(forKey: .networks, over: defaults.networks)
         laterConfidentHits = try c.decode(forKey: .laterConfidentHits, over: defaults.laterConfidentHits)
         joinAcrossPasses = try c.decode(forKey: .joinAcrossPasses, over: defaults.joinAcrossPasses)
+        restoresShortTracks = try c.decode(forKey: .restoresShortTracks, over: defaults.restoresShortTracks)
     }
 }

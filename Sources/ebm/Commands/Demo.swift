@@ -156,6 +156,7 @@ struct Demo: ParsableCommand {
             case .fineTuning(let r):
                 if r.epoch == 1, let end = pretrainingEnd { print(String(format: "  pretraining: %.1f s", end.timeIntervalSince(start))) }
                 print(String(format: "  fine-tuning epoch %d: loss %.4f, validation error %.4f, %.1f s", r.epoch, r.trainingLoss, r.validationError ?? .nan, r.seconds))
+            case .generativeFineTuning: break  // the demo's configuration has none
             }
         }
         let testPath = data + "/mnist/t10k-images-idx3-ubyte.gz"

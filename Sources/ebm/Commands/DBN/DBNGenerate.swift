@@ -28,6 +28,7 @@ struct DBNGenerate: ParsableCommand {
         try GrayImage.grid(tiles: x, tileWidth: width, tileHeight: m.inputs / width, columns: min(count, 8), scale: 2).write(to: png)
         let faithful = try m.samplesClassified(as: label, x)
         print("wrote \(png): \(count) samples of class \(label) after \(steps) Gibbs steps; "
-              + "the classifier assigns \(faithful) of \(count) to class \(label)")
+              + "the classifier assigns \(faithful) of \(count) to class \(label); "
+              + String(format: "mean distance between two samples %.2f", SampleDiversity.meanPairwiseDistance(x)))
     }
 }

@@ -51,6 +51,10 @@ struct DBNTrain: ParsableCommand {
     var patience: Int?
     @Option(help: "Decay of the moving average of the weights that is validated and kept (0: the weights themselves).")
     var averaging = FineTuner.Configuration().averaging ?? 0
+    @Option(help: "Up-down (contrastive wake-sleep) fine-tuning epochs of the generative model after the classifier's fine-tuning (Hinton, Osindero & Teh 2006); default none. Needs --generative.",
+            transform: OptionRange.integer(1...)) var generativeFinetune: Int?
+    @Option(help: "Learning rate of up-down fine-tuning.") var generativeLr = UpDownFineTuner.Configuration().learningRate
+    @Option(help: "Gibbs steps of the top RBM in up-down fine-tuning.") var generativeCd = UpDownFineTuner.Configuration().topSteps
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "The model file to write (.npz).") var out: String
     @Flag(help: "Resume from OUT.pretrain.npz / OUT.checkpoint.npz.") var resume = false
@@ -65,6 +69,9 @@ struct DBNTrain: ParsableCommand {
             "fineTuning.decay": "--lr-decay", "fineTuning.momentum": "--momentum", "fineTuning.weightDecay": "--weight-decay",
             "fineTuning.inputDropout": "--input-dropout", "fineTuning.hiddenDropout": "--dropout",
             "fineTuning.patience": "--patience", "fineTuning.averaging": "--averaging",
+            "generativeFineTuning": "--generative-finetune", "generativeFineTuning.epochs": "--generative-finetune",
+            "generativeFineTuning.learningRate": "--generative-lr", "generativeFineTuning.topSteps": "--generative-cd",
+            "generativeFineTuning.batchSize": "--batch",
         ]
         for k in 0..<layers {
             let field = "pretraining.training[\(k)].", layer = " (layer \(k + 1))"
@@ -84,7 +91,11 @@ struct DBNTrain: ParsableCommand {
         let sizes = try CommaList.values(layers, option: "--layers", expected: "a positive integer", CommaList.positiveInteger)
         let configuration = DBNTrainer.Configuration(layers: sizes, pretraining: noPretrain ? nil : try pretrainingConfiguration(layers: sizes),
                                                      fineTuning: try fineTuningConfiguration(), validationSplit: validationSplit,
-                                                     classes: classes, seed: seed)
+                                                     classes: classes,
+                                                     generativeFineTuning: generativeFinetune.map {
+                                                         UpDownFineTuner.Configuration(epochs: $0, batchSize: batch, learningRate: generativeLr, topSteps: generativeCd)
+                                                     },
+                                                     seed: seed)
         try Self.flags(layers: sizes.count).map { try configuration.validate() }
         return configuration
     }
@@ -192,6 +203,8 @@ final class DBNTrainingLog {
             }
             fineTuningBegun = true
             say(Self.describe(r))
+        case .generativeFineTuning(let r):
+            say(String(format: "  up-down epoch %3d  reconstruction error %.5f  %.1f s", r.epoch, r.reconstructionError, r.seconds))
         }
     }
 

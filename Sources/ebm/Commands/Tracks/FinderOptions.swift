@@ -53,6 +53,9 @@ struct FinderOptions: ParsableArguments {
     var linkOrder: TrackExtractor.Configuration.LinkOrder?
     @Option(help: "Join chains broken at overlapping modules and complete them through candidate segments: auto (along a layer map), on or off (default: auto).")
     var overlapMerging: TrackExtractor.Configuration.Choice?
+    @Option(help: "With overlap merging, a chain may take its missed first hit or an overlap hit from a chain of at most this many hits, which is then dropped; 0: never (default: \(Self.d.extraction.yieldingChainHits)).",
+            transform: OptionRange.integer(0...1000))
+    var yieldingChainHits: Int?
     @Flag(name: .customLong("second-pass"), inversion: .prefixedNo, help: "Run a second network on the hits the first one's confident tracks leave (default: off).")
     var secondPass: Bool?
     @Option(help: "Second pass: fewest hits of a first-pass track that is kept (default: \(SecondPass().minConfidentHits)).",
@@ -70,6 +73,9 @@ struct FinderOptions: ParsableArguments {
     var laterConfidentHits: Int?
     @Flag(name: .customLong("join-passes"), inversion: .prefixedNo, help: "Second pass: finally join tracks of all passes where one continues another (default: off).")
     var joinPasses: Bool?
+    @Flag(name: .customLong("restore-short-tracks"), inversion: .prefixedNo,
+          help: "Second pass: put back the first network's short tracks where the later networks split them (default: off).")
+    var restoreShortTracks: Bool?
 
     /// The library defaults, shown in the help.
     private static let d = TrackFinderConfiguration()
@@ -82,10 +88,10 @@ struct FinderOptions: ParsableArguments {
             "energy.angleExponent": "--angle-exponent", "energy.lengthExponent": "--length-exponent",
             "energy.maxAngle": "--max-angle", "energy.alpha": "--alpha", "energy.beta": "--beta",
             "meanField.damping": "--damping", "meanField.tolerance": "--tolerance",
-            "extraction.threshold": "--threshold", "extraction.minHits": "--min-hits",
+            "extraction.threshold": "--threshold", "extraction.minHits": "--min-hits", "extraction.yieldingChainHits": "--yielding-chain-hits",
             "layerGraph": "--layer-map", "workers": "--threads",
             "secondPass.minConfidentHits": "--confident-hits", "secondPass.maxAngle": "--second-max-angle",
-            "energy.rzResolution": "--rz-resolution", "secondPass.joinAcrossPasses": "--join-passes", "secondPass.networks": "--later-networks",
+            "energy.rzResolution": "--rz-resolution", "secondPass.joinAcrossPasses": "--join-passes", "secondPass.restoresShortTracks": "--restore-short-tracks", "secondPass.networks": "--later-networks",
             "secondPass.laterConfidentHits": "--later-confident-hits",
         ]
         for solver in ["meanField", "annealing"] {
@@ -147,6 +153,7 @@ struct FinderOptions: ParsableArguments {
         if let minHits { c.extraction.minHits = minHits }
         if let linkOrder { c.extraction.linkOrder = linkOrder }
         if let overlapMerging { c.extraction.overlapMerging = overlapMerging }
+        if let yieldingChainHits { c.extraction.yieldingChainHits = yieldingChainHits }
         if let layerMap { c.layerGraph = try LayerGraph.read(layerMap) }
         if let threads { c.workers = threads }
         // The second pass: --second-pass turns it on (with the starting file's settings, else the
@@ -159,6 +166,7 @@ struct FinderOptions: ParsableArguments {
             if let laterNetworks { c.secondPass?.networks = laterNetworks }
             if let laterConfidentHits { c.secondPass?.laterConfidentHits = laterConfidentHits }
             if let joinPasses { c.secondPass?.joinAcrossPasses = joinPasses }
+            if let restoreShortTracks { c.secondPass?.restoresShortTracks = restoreShortTracks }
         }
         return c
     }
