@@ -34,6 +34,11 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
     /// A second network on the hits the first one's confident tracks leave (`SecondPass`).
     /// Default nil (one network).
     public var secondPass: SecondPass?
+    /// An analysing magnet (field along y, bending in x–z) of a fixed-target spectrometer. With
+    /// one, and no `layerGraph`, layers are ordered by z, segments are cut by `DipoleSegmentBuilder`
+    /// and kinks are measured after removing the bend (`DipoleKinks`); `geometry` is not used.
+    /// Default nil.
+    public var dipole: DipoleField?
     /// A sentence on what the configuration is for and where its values come from (a preset's
     /// source); written to and read from configuration files, not used by the finder. Default "".
     public var description: String
@@ -42,7 +47,9 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
     public init(geometry: DetectorGeometry = .auto, cuts: SegmentCuts = SegmentCuts(), energy: EnergyParameters = EnergyParameters(),
                 solver: Solver = .meanField, meanField: MeanFieldAnnealing.Configuration = .init(),
                 annealing: BinaryAnnealing.Configuration = .init(), extraction: TrackExtractor.Configuration = .init(),
-                layerGraph: LayerGraph? = nil, workers: Int = 1, secondPass: SecondPass? = nil, description: String = "") {
+                layerGraph: LayerGraph? = nil, workers: Int = 1, secondPass: SecondPass? = nil, description: String = "",
+                dipole: DipoleField? = nil) {
+        self.dipole = dipole
         self.geometry = geometry
         self.cuts = cuts
         self.energy = energy
@@ -68,6 +75,7 @@ public struct TrackFinderConfiguration: Codable, Equatable, Sendable {
         try ConfigurationError.nesting("extraction") { try extraction.validate() }
         if let layerGraph { try ConfigurationError.nesting("layerGraph") { try layerGraph.validate() } }
         if let secondPass { try ConfigurationError.nesting("secondPass") { try secondPass.validate() } }
+        if let dipole { try ConfigurationError.nesting("dipole") { try dipole.validate() } }
         guard workers >= 1, workers <= 1024 else { throw ConfigurationError(field: "workers", "expected 1 to 1024 threads, found \(workers)") }
     }
 }
@@ -271,9 +279,18 @@ public struct TrackFinder: Sendable {
                          observe: ((Int, AnnealingStep, [Double]) -> Void)?) throws -> Reconstruction {
         let t0 = Date()
         let layout: LayerLayout, segments: [Segment]
+        var dipoleKinks: DipoleKinks?
         if let graph = configuration.layerGraph {
             layout = LayerLayout(hits: hits, graph: graph)
             segments = GraphSegmentBuilder.segments(hits: hits, graph: graph, cuts: configuration.cuts, workers: configuration.workers)
+        } else if var dipole = configuration.dipole {
+            layout = LayerLayout(hits: hits, geometry: .forward)
+            if dipole.findsTarget, let spot = dipole.estimatedTarget(hits: hits, layout: layout, cuts: configuration.cuts) {
+                (dipole.targetX, dipole.targetY) = (spot.x, spot.y)
+            }
+            segments = DipoleSegmentBuilder.segments(hits: hits, layout: layout, cuts: configuration.cuts, dipole: dipole)
+            dipoleKinks = DipoleKinks(field: dipole, targetZ: configuration.cuts.targetZ, hits: hits,
+                                      yResolution: configuration.energy.rzResolution)
         } else {
             layout = LayerLayout(hits: hits, geometry: configuration.geometry)
             segments = SegmentBuilder.segments(hits: hits, layout: layout, cuts: configuration.cuts)
@@ -287,7 +304,8 @@ public struct TrackFinder: Sendable {
         let helix = layout.geometry == .barrel && configuration.cuts.magneticField > 0 && configuration.energy.helixKinks
         let network = SegmentNetwork(hits: hits, segments: segments, parameters: configuration.energy, helix: helix,
                                      dropIsolated: configuration.extraction.minHits >= 3, lengthsPerLink: configuration.layerGraph != nil,
-                                     minChainHits: configuration.cuts.minChainHits, workers: configuration.workers)
+                                     minChainHits: configuration.cuts.minChainHits, workers: configuration.workers,
+                                     dipole: dipoleKinks)
         let t1 = Date()
         let activations: [Double], trace: [AnnealingStep]
         switch configuration.solver {

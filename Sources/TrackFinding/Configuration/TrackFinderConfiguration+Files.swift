@@ -21,7 +21,7 @@ extension TrackFinderConfiguration: DecodableOverDefaults {
     public static let baseFolderKey = CodingUserInfoKey(rawValue: "energymodels.baseFolder")!
 
     enum CodingKeys: String, CodingKey {
-        case format, description, geometry, cuts, energy, solver, meanField, annealing, extraction, layerGraph, workers, secondPass
+        case format, description, geometry, cuts, energy, solver, meanField, annealing, extraction, layerGraph, workers, secondPass, dipole
     }
 
     /// Decodes a document in which every field is optional (the defaults of `init()`).
@@ -43,6 +43,7 @@ extension TrackFinderConfiguration: DecodableOverDefaults {
         layerGraph = try Self.layerGraph(c, decoder: decoder, over: defaults.layerGraph)
         workers = try c.decode(forKey: .workers, over: defaults.workers)
         secondPass = try c.decode(forKey: .secondPass, over: defaults.secondPass, fresh: SecondPass())
+        dipole = try c.decode(forKey: .dipole, over: defaults.dipole, fresh: DipoleField())
     }
 
     /// The layer graph of a document: missing → `defaultValue`, `null` → none, a string → the layer
@@ -72,6 +73,7 @@ extension TrackFinderConfiguration: DecodableOverDefaults {
         try c.encodeIfPresent(layerGraph, forKey: .layerGraph)
         try c.encode(workers, forKey: .workers)
         try c.encodeIfPresent(secondPass, forKey: .secondPass)
+        try c.encodeIfPresent(dipole, forKey: .dipole)
     }
 
     /// Reads a configuration file written by `write(to:)` or by hand, and checks it.

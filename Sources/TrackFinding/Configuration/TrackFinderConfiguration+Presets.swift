@@ -6,7 +6,7 @@ import Foundation
 /// `write(to:)` (a test checks that they are equal).
 extension TrackFinderConfiguration {
     /// The names of the presets, for `preset(named:)`.
-    public static let presetNames = ["trackml-full", "trackml-barrel", "excharm-planar", "spd-like"]
+    public static let presetNames = ["trackml-full", "trackml-barrel", "excharm-planar", "spd-like", "bmn"]
 
     /// The configuration that `presetOrFile` names: the configuration file of that path when it
     /// exists (`read(_:)`), else the preset of that name (`preset(named:)`). A name that is neither
@@ -49,6 +49,13 @@ extension TrackFinderConfiguration {
     ///   (the vertex is off the beam line), and the cuts and energy that `TrackFinderTuner` fitted on
     ///   20 spdsim events of seed 2 (`minPT` at 0.01: spdsim's azimuths turn π times faster than a
     ///   0.8 T helix's, so its tracks look like p_T of 0.03–0.3 GeV).
+    /// - `bmn`: the BM@N-like spectrometer (`DipoleSpectrometer.bmnLike`: silicon and GEM stations
+    ///   in a 0.6 T dipole field along y): layers ordered by z, segments and kinks against a track
+    ///   from the target bending in x–z (`DipoleField`, p_xz ≥ 0.3 GeV), the y kink weighed by the
+    ///   strips' y resolution (σ_y = 1 mm against 0.005 rad), the beam spot found in each event
+    ///   (`DipoleField.estimatedTarget`), no layer skips, kinks ≤ 0.03 rad with
+    ///   cos^m, m = 10000 (a Gaussian of σ = 0.01 rad), α = 1: measured best on generated
+    ///   BM@N-like events with ghosts (seeds 101–103, 20 tracks), never on JINR's event 6.
     ///
     /// - Throws: `ConfigurationError` only if a built-in layer graph cannot be built (a defect).
     public static func preset(named name: String) throws -> TrackFinderConfiguration? {
@@ -94,6 +101,17 @@ extension TrackFinderConfiguration {
                     + "radius, no layer skips, kinks against straight lines (the vertex is off the beam line), and the cuts and "
                     + "energy fitted by ebm tracks tune on 20 spdsim events of seed 2, 10 with 100 and 10 with 1750 noise hits "
                     + "(docs/tracks.md).")
+        case "bmn":
+            return TrackFinderConfiguration(
+                geometry: .forward,
+                cuts: SegmentCuts(skipLayers: false, magneticField: 0, targetZ: DipoleSpectrometer.bmnLike.targetZ),
+                energy: EnergyParameters(angleExponent: 10_000, maxAngle: 0.03, alpha: 1, rzResolution: 0.005),
+                description: "BM@N-like fixed-target spectrometer (3 silicon and 6 GEM stations with two-view strip readout, "
+                    + "DipoleSpectrometer.bmnLike, a uniform 0.6 T field along y over z = 0-2000 mm): layers ordered by z, segments "
+                    + "cut and kinks measured against a track from the target that bends in x-z (p_xz >= 0.3 GeV), straight in y, "
+                    + "the y kink weighed by the strips' y resolution (1 mm), the beam spot found in each event; no layer skips, kinks <= 0.03 rad with m = 10000, "
+                    + "alpha = 1: the options measured best on generated BM@N-like events with ghosts (docs/tracks.md).",
+                dipole: DipoleSpectrometer.bmnLike.magnet)
         default:
             return nil
         }

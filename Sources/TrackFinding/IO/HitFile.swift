@@ -5,7 +5,9 @@ import EnergyFormats
 ///
 /// Two layouts are accepted, told apart by the header:
 /// - TrackML: `hit_id,x,y,z,volume_id,layer_id,module_id` (Amrouche et al. 2019), coordinates in mm;
-/// - plain: `hit_id,x,y,z,layer`.
+/// - plain: `hit_id,x,y,z,layer`;
+/// - the BM@N event CSV of JINR's simulated BM@N data (`BMNEventFile`): `event_id,x,y,z,detector,station,track,…`,
+///   coordinates in cm (converted to mm), told apart by its `detector`, `station` and `track` columns.
 /// Extra columns are ignored. Every problem is reported with the file, the line and the column.
 public enum HitFile {
     /// The columns every hit file has.
@@ -28,6 +30,7 @@ public enum HitFile {
     /// The hits of a parsed table (see `read(_:)`).
     public static func hits(from table: CSVTable) throws -> [Hit] {
         let file = table.file
+        if BMNEventFile.matches(table) { return try BMNEventFile.event(from: table).hits }
         let trackML = table.hasColumn("volume_id") || table.hasColumn("layer_id")
         try table.requireColumns(commonColumns + (trackML ? ["volume_id", "layer_id"] : ["layer"]))
         guard table.rowCount > 0 else { throw InputError(file: file, "no hits: the file has a header but no rows") }

@@ -1,7 +1,8 @@
 import EnergyCore
 import EnergyFormats
 
-/// TrackML truth files: `hit_id,particle_id,tx,ty,tz,tpx,tpy,tpz,weight`.
+/// TrackML truth files: `hit_id,particle_id,tx,ty,tz,tpx,tpy,tpz,weight`; a BM@N event CSV
+/// (`BMNEventFile`) is read as the truth it holds.
 public enum TruthFile {
     /// The columns of a TrackML truth file.
     public static let columns = ["hit_id", "particle_id", "tx", "ty", "tz", "tpx", "tpy", "tpz", "weight"]
@@ -27,6 +28,8 @@ public enum TruthFile {
     /// The validated rows of a truth file in file order, with their line numbers.
     static func rows(_ path: String, required: [String]) throws -> (truth: [TruthHit], lines: [Int]) {
         let table = try CSVTable.read(path)
+        // A BM@N event CSV holds its own truth (`BMNEventFile`).
+        if BMNEventFile.matches(table) { return (try BMNEventFile.event(from: table).truth, table.lineNumbers) }
         try table.requireColumns(required)
         let ids = try table.integers("hit_id"), particles = try table.integers("particle_id")
         let weights = try table.doubles("weight")

@@ -40,7 +40,8 @@ public struct EnergyParameters: Codable, Equatable, Sendable {
     /// With helix kinks along a layer graph whose layers know their resolution, the error (rad)
     /// of the r–z kink below which it counts as an angle; kinks with a larger error from the hits'
     /// resolution are scaled down to it (`Segment.helixKink`). 0 (the default) leaves the r–z kink
-    /// as measured.
+    /// as measured. In a dipole spectrometer (`TrackFinderConfiguration.dipole` with `sigmaY` > 0)
+    /// it is the reference error of the y kink instead (`DipoleField.kink`).
     public var rzResolution: Double
     /// The fork and join penalty α. Default 0.6 (a chain of two direct segments weighs about ½).
     public var alpha: Double

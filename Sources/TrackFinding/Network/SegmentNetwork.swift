@@ -41,6 +41,9 @@ public struct SegmentNetwork: Sendable {
     public let lengthsPerLink: Bool
     /// The r–z resolution of helix kinks (`EnergyParameters.rzResolution`).
     public let rzResolution: Double
+    /// In a dipole spectrometer, the kinks measured after removing the magnet's bend
+    /// (`DipoleKinks`); nil otherwise. It takes precedence over `helix`.
+    public let dipole: DipoleKinks?
 
     /// Builds the network of `segments` on `hits`. With `helix`, θ is the kink left after removing
     /// the bending of a primary track in a solenoid (barrel detectors in a field); otherwise the
@@ -59,8 +62,10 @@ public struct SegmentNetwork: Sendable {
     /// radius of the segments' first hits (chains run outwards, so that order is topological).
     /// Pairs with a dropped segment are dropped with it. n ≤ 3 is `dropIsolated`.
     public init(hits: [Hit], segments candidates: [Segment], parameters: EnergyParameters, helix: Bool = false,
-                dropIsolated: Bool = false, lengthsPerLink: Bool = false, minChainHits: Int = 0, workers: Int = 1) {
+                dropIsolated: Bool = false, lengthsPerLink: Bool = false, minChainHits: Int = 0, workers: Int = 1,
+                dipole: DipoleKinks? = nil) {
         self.helix = helix
+        self.dipole = dipole
         self.lengthsPerLink = lengthsPerLink
         self.rzResolution = parameters.rzResolution
         self.beta = parameters.beta
@@ -68,7 +73,7 @@ public struct SegmentNetwork: Sendable {
         self.hitCount = hits.count
         let lengths = lengthsPerLink ? Self.normalisedLengthsPerLink(candidates) : Self.normalisedLengths(candidates)
         var pairs = Self.chainPairs(candidates, hitCount: hits.count, lengths: lengths, parameters: parameters, helix: helix,
-                                    workers: workers)
+                                    dipole: dipole, workers: workers)
         if minChainHits > 3 {
             let keep = Self.onChains(of: minChainHits, candidates, pairs: pairs, hits: hits)
             pairs.removeAll { !keep[Int($0.a)] || !keep[Int($0.b)] }
@@ -140,13 +145,13 @@ public struct SegmentNetwork: Sendable {
     /// `workers` threads take contiguous ranges of hits and their lists are joined in hit order, so
     /// the result does not depend on their number.
     static func chainPairs(_ candidates: [Segment], hitCount: Int, lengths: [Double], parameters: EnergyParameters,
-                           helix: Bool, workers: Int = 1) -> [ChainPair] {
+                           helix: Bool, dipole: DipoleKinks? = nil, workers: Int = 1) -> [ChainPair] {
         let incoming = segmentsByHit(candidates, hitCount: hitCount) { $0.to }
         let outgoing = segmentsByHit(candidates, hitCount: hitCount) { $0.from }
         let workers = max(1, min(workers, hitCount / 1000 + 1))
         guard workers > 1 else {
             return chainPairs(candidates, hits: 0..<hitCount, incoming: incoming, outgoing: outgoing, lengths: lengths,
-                              parameters: parameters, helix: helix)
+                              parameters: parameters, helix: helix, dipole: dipole)
         }
         // Ranges of hits with about as many incoming segments each.
         var bounds = [0]
@@ -165,7 +170,7 @@ public struct SegmentNetwork: Sendable {
             let out = UnsafeSendableBuffer(out)
             Parallel.run(workers: workers) { w in
                 out.buffer[w] = chainPairs(candidates, hits: bounds[w]..<bounds[w + 1], incoming: incoming, outgoing: outgoing,
-                                           lengths: lengths, parameters: parameters, helix: helix)
+                                           lengths: lengths, parameters: parameters, helix: helix, dipole: dipole)
             }
         }
         var pairs: [ChainPair] = []
@@ -177,14 +182,14 @@ public struct SegmentNetwork: Sendable {
     /// The chain pairs at the hits of `range` (see `chainPairs(_:hitCount:lengths:parameters:helix:workers:)`).
     static func chainPairs(_ candidates: [Segment], hits range: Range<Int>, incoming: (start: [Int], segments: [Int32]),
                            outgoing: (start: [Int], segments: [Int32]), lengths: [Double], parameters: EnergyParameters,
-                           helix: Bool) -> [ChainPair] {
+                           helix: Bool, dipole: DipoleKinks? = nil) -> [ChainPair] {
         let maxAngle = parameters.maxAngle, minimumCosine = cos(maxAngle), resolution = parameters.rzResolution
         var pairs: [ChainPair] = []
         var sorted: [(rz: Double, b: Int32)] = [], found: [Int32] = []
         for j in range {
             let ins = incoming.start[j]..<incoming.start[j + 1], outs = outgoing.start[j]..<outgoing.start[j + 1]
             guard !ins.isEmpty, !outs.isEmpty else { continue }
-            if helix {
+            if helix && dipole == nil {
                 sorted.removeAll(keepingCapacity: true)
                 var largestError = 0.0
                 for y in outs {
@@ -224,8 +229,15 @@ public struct SegmentNetwork: Sendable {
                     let a = incoming.segments[x], sa = candidates[Int(a)]
                     for y in outs {
                         let b = outgoing.segments[y], sb = candidates[Int(b)]
-                        let cosine = sa.cosine(with: sb)
-                        guard cosine >= minimumCosine else { continue }
+                        let cosine: Double
+                        if let dipole {
+                            let theta = dipole.kink(sa, sb)
+                            guard theta <= maxAngle else { continue }
+                            cosine = cos(theta)
+                        } else {
+                            cosine = sa.cosine(with: sb)
+                            guard cosine >= minimumCosine else { continue }
+                        }
                         let w = parameters.chainWeight(cosine: cosine, lengths[Int(a)], lengths[Int(b)], minimumCosine: minimumCosine)
                         if w > 0 { pairs.append(ChainPair(a: a, b: b, weight: w)) }
                     }
@@ -253,8 +265,8 @@ public struct SegmentNetwork: Sendable {
 
     /// Whether each candidate lies on a chain of at least `hitsNeeded` hits along `pairs`: with
     /// `before[a]` the most segments of a chain ending with a and `after[a]` of one starting with a
-    /// (dynamic programming, candidates in the order of the radius of their first hit, which every
-    /// pair a → b increases), the longest chain through a has before[a] + after[a] − 1 segments.
+    /// (dynamic programming over the candidates in a topological order of the pairs), the longest
+    /// chain through a has before[a] + after[a] − 1 segments.
     static func onChains(of hitsNeeded: Int, _ candidates: [Segment], pairs: [ChainPair], hits: [Hit]) -> [Bool] {
         let n = candidates.count
         // Pairs by their first segment and by their second, in compressed-row form.
@@ -267,13 +279,25 @@ public struct SegmentNetwork: Sendable {
             successors[fillOut[Int(p.a)]] = p.b; fillOut[Int(p.a)] += 1
             predecessors[fillIn[Int(p.b)]] = p.a; fillIn[Int(p.b)] += 1
         }
-        // Candidates grouped by their first hit, the hits in order of radius.
-        let radius = hits.map(\.r)
-        let hitOrder = hits.indices.sorted { (radius[$0], $0) < (radius[$1], $1) }
-        let byFirstHit = segmentsByHit(candidates, hitCount: hits.count) { $0.from }
+        // A topological order of the pair graph (Kahn 1962), so that it holds in every geometry
+        // (radius in a barrel, z in a forward spectrometer). Candidates on a cycle, which no layer
+        // order makes but a hand-written layer graph might, are never reached and are kept.
+        var indegree = (0..<n).map { inStart[$0 + 1] - inStart[$0] }
         var order: [Int] = []
         order.reserveCapacity(n)
-        for h in hitOrder { for k in byFirstHit.start[h]..<byFirstHit.start[h + 1] { order.append(Int(byFirstHit.segments[k])) } }
+        for a in 0..<n where indegree[a] == 0 { order.append(a) }
+        var next = 0
+        while next < order.count {
+            let a = order[next]
+            next += 1
+            for k in outStart[a]..<outStart[a + 1] {
+                let b = Int(successors[k])
+                indegree[b] -= 1
+                if indegree[b] == 0 { order.append(b) }
+            }
+        }
+        var reached = [Bool](repeating: false, count: n)
+        for a in order { reached[a] = true }
         var before = [Int32](repeating: 1, count: n), after = before
         for a in order {
             for k in inStart[a]..<inStart[a + 1] { before[a] = max(before[a], before[Int(predecessors[k])] + 1) }
@@ -281,7 +305,7 @@ public struct SegmentNetwork: Sendable {
         for a in order.reversed() {
             for k in outStart[a]..<outStart[a + 1] { after[a] = max(after[a], after[Int(successors[k])] + 1) }
         }
-        return (0..<n).map { Int(before[$0]) + Int(after[$0]) - 1 + 1 >= hitsNeeded }
+        return (0..<n).map { !reached[$0] || Int(before[$0]) + Int(after[$0]) - 1 + 1 >= hitsNeeded }
     }
 
     /// The candidates kept as neurons (all, or with `dropIsolated` those with a chain partner),
@@ -325,7 +349,8 @@ public struct SegmentNetwork: Sendable {
 
     /// cos θ of the kink from `a` into `b` (see `helix`).
     public func kinkCosine(_ a: Segment, _ b: Segment) -> Double {
-        helix ? cos(a.helixKink(with: b, rzResolution: rzResolution)) : a.cosine(with: b)
+        if let dipole { return cos(dipole.kink(a, b)) }
+        return helix ? cos(a.helixKink(with: b, rzResolution: rzResolution)) : a.cosine(with: b)
     }
 
     /// The number of neurons.

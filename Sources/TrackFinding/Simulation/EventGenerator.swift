@@ -83,6 +83,11 @@ public struct GeneratedEvent: Sendable {
 ///   modules of 20 mm (rφ) × 60 mm (along z or r) on pixel layers (σ_along < 0.1 mm) and
 ///   50 × 100 mm on strip layers, from 1 by ring (z or r bin) and φ bin.
 ///
+/// - **BM@N-like**: a fixed-target spectrometer with an analysing magnet, by default
+///   `DipoleSpectrometer.bmnLike` (silicon and GEM stations in a dipole field along y), read out by
+///   two-view strips, so that each station has the ghost points of its strip crossings besides the
+///   uniform noise; `minPT` … `maxPT` is the range of the total momentum (see `SpectrometerSimulation`).
+///
 /// `noise` is the number of noise hits as a fraction of the particle hits, spread uniformly over
 /// the layers (by area for the full detector); `inefficiency` is the chance that a layer misses a
 /// hit. Hit ids are shuffled.
@@ -95,7 +100,7 @@ public struct GeneratedEvent: Sendable {
 /// The settings are a `Configuration`; the generator draws events from them.
 public struct EventGenerator: Sendable {
     /// The simulated detector.
-    public enum Detector: String, Codable, CaseIterable, Sendable { case planar, barrel, full }
+    public enum Detector: String, Codable, CaseIterable, Sendable { case planar, barrel, full, bmn }
 
     /// The settings of the simulation.
     public struct Configuration: Codable, Equatable, Sendable {
@@ -127,13 +132,19 @@ public struct EventGenerator: Sendable {
         public var detectorDescription: DetectorDescription?
         /// Truth weights go only to particles with p_T ≥ this at their vertex, GeV. Default 0 (all).
         public var focusPT: Double
+        /// BM@N-like: the spectrometer; nil is `DipoleSpectrometer.bmnLike`.
+        public var spectrometer: DipoleSpectrometer?
+        /// BM@N-like: whether the stations' strip crossings add their ghost points. Default true.
+        public var ghosts: Bool
 
         /// Settings with the defaults above, or the values given.
         public init(detector: Detector = .barrel, tracks: Int = 100, noise: Double = 0.1, inefficiency: Double = 0,
                     minPT: Double = 0.5, maxPT: Double = 10, maxEta: Double? = nil, magneticField: Double = 2,
                     pileup: Int = 200, multiplicity: Double = 6, spectrum: MinimumBiasSpectrum = MinimumBiasSpectrum(),
                     secondaries: Double = 0.02, overlap: Double = 0.08, detectorDescription: DetectorDescription? = nil,
-                    focusPT: Double = 0) {
+                    focusPT: Double = 0, spectrometer: DipoleSpectrometer? = nil, ghosts: Bool = true) {
+            self.ghosts = ghosts
+            self.spectrometer = spectrometer
             self.detector = detector
             self.tracks = tracks
             self.noise = noise
@@ -179,6 +190,7 @@ public struct EventGenerator: Sendable {
             guard overlap >= 0, overlap <= 1 else { throw ConfigurationError(field: "overlap", "expected a probability in [0, 1], found \(overlap)") }
             guard focusPT >= 0, focusPT.isFinite else { throw ConfigurationError(field: "focusPT", "expected a p_T ≥ 0, found \(focusPT)") }
             if let d = detectorDescription { try ConfigurationError.nesting("detectorDescription") { try d.validate() } }
+            if let s = spectrometer { try ConfigurationError.nesting("spectrometer") { try s.validate() } }
             // At most 2·10⁶ particles per event on average (about 2·10⁷ hits, a few GB): a bound on
             // memory, not physics; μ = 200 is about 10⁴.
             guard Double(pileup) * multiplicity * 2 * maxEta <= 2e6 else {
@@ -228,8 +240,11 @@ public struct EventGenerator: Sendable {
             }
         case .full:
             CollisionSimulation(configuration).simulate(random, hits: &raw, particles: &particles)
+        case .bmn:
+            SpectrometerSimulation(configuration).simulate(random, hits: &raw, particles: &particles)
         }
-        let noiseCount = Int((configuration.noise * Double(raw.count)).rounded())
+        // The BM@N-like simulation adds its own noise (and ghosts).
+        let noiseCount = detector == .bmn ? 0 : Int((configuration.noise * Double(raw.count)).rounded())
         let noise = detector == .full ? CollisionSimulation(configuration).noise : nil
         raw.reserveCapacity(raw.count + noiseCount)
         for _ in 0..<noiseCount {
@@ -389,7 +404,7 @@ public struct EventGenerator: Sendable {
         case .planar:
             let k = random.integer(below: Self.chambers.count)
             return (random.uniform(-500, 500), random.uniform(-500, 500), Self.chambers[k], LayerID(volume: 1, layer: k + 1))
-        case .barrel, .full:
+        case .barrel, .full, .bmn:
             let l = Self.barrelLayers[random.integer(below: Self.barrelLayers.count)]
             let phi = random.uniform(-Double.pi, Double.pi)
             return (l.2 * cos(phi), l.2 * sin(phi), random.uniform(-l.3, l.3), LayerID(volume: l.0, layer: l.1))

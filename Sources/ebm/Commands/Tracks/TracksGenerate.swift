@@ -11,15 +11,16 @@ struct TracksGenerate: ParsableCommand {
         Writes PREFIX-hits.csv, PREFIX-truth.csv and PREFIX-particles.csv; with --events N > 1, \
         PREFIXnnnnnnnnn-hits.csv … for events 1…N (so PREFIX = DIR/event gives the layout that \
         `ebm tracks find --events DIR` reads). --noise is noise hits as a fraction of particle hits.
-        planar and barrel take --tracks; full takes --pileup (collisions per event, about 48 charged \
+        planar, barrel and bmn take --tracks; bmn events have the ghost points of two-view strip \
+        readout (every crossing of a fired strip of each view on a station) besides --noise; full takes --pileup (collisions per event, about 48 charged \
         particles each over |η| ≤ 4, ⟨p_T⟩ = 0.5 GeV; μ = 200 gives about 10,000 particles and \
         100,000 hits with 10% noise). --focus-pt X gives truth weight only to particles with \
         p_T ≥ X GeV (and, always, at least 4 hits).
         """)
 
-    @Option(help: "planar (EXCHARM-like, 6 chambers, no field), barrel (TrackML barrel, 2 T) or full (TrackML-like barrel and endcaps, pile-up).")
+    @Option(help: "planar (EXCHARM-like, 6 chambers, no field), barrel (TrackML barrel, 2 T), full (TrackML-like barrel and endcaps, pile-up) or bmn (BM@N-like silicon and GEM stations in a dipole field, strip-crossing ghosts).")
     var detector: EventGenerator.Detector
-    @Option(help: "planar, barrel: particles per event.") var tracks: Int?
+    @Option(help: "planar, barrel, bmn: particles per event.") var tracks: Int?
     @Option(help: "full: collisions per event (exactly this many).", transform: OptionRange.integer(0...10_000))
     var pileup = EventGenerator.Configuration().pileup
     @Option(name: .customLong("dn-deta"), help: "full: charged particles per unit of η per collision.", transform: OptionRange.real(0...1000))
@@ -34,9 +35,10 @@ struct TracksGenerate: ParsableCommand {
     var focusPT = EventGenerator.Configuration().focusPT
     @Option(help: "Noise hits as a fraction of particle hits.") var noise = EventGenerator.Configuration().noise
     @Option(help: "Chance that a layer misses a particle's hit.") var inefficiency = EventGenerator.Configuration().inefficiency
-    @Option(name: .customLong("pt-min"), help: "Barrel: lowest p_T, GeV.") var ptMin = EventGenerator.Configuration().minPT
-    @Option(name: .customLong("pt-max"), help: "Barrel: highest p_T, GeV.") var ptMax = EventGenerator.Configuration().maxPT
+    @Option(name: .customLong("pt-min"), help: "Barrel: lowest p_T, GeV (bmn: lowest momentum p).") var ptMin = EventGenerator.Configuration().minPT
+    @Option(name: .customLong("pt-max"), help: "Barrel: highest p_T, GeV (bmn: highest momentum p).") var ptMax = EventGenerator.Configuration().maxPT
     @Option(help: "Barrel, full: largest |η| (default 1 for barrel, 4 for full).", transform: OptionRange.real(0...10)) var etaMax: Double?
+    @Flag(inversion: .prefixedNo, help: "bmn: the ghost points of two-view strip readout (default: on).") var ghosts = true
     @Option(help: "Events to write.", transform: OptionRange.integer(1...1_000_000)) var events = 1
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Output prefix.") var out: String
@@ -48,7 +50,7 @@ struct TracksGenerate: ParsableCommand {
                                            "focusPT": "--focus-pt", "detectorDescription": "--detector-file"])
 
     func validate() throws {
-        if detector == .full, tracks != nil { throw ValidationError("--tracks is for planar and barrel; the full detector's particles come from --pileup") }
+        if detector == .full, tracks != nil { throw ValidationError("--tracks is for planar, barrel and bmn; the full detector's particles come from --pileup") }
         if detector != .full, tracks == nil { throw ValidationError("--tracks is required for --detector \(detector.rawValue)") }
         if detector != .full, detectorFile != nil { throw ValidationError("--detector-file is for --detector full") }
     }
@@ -58,7 +60,7 @@ struct TracksGenerate: ParsableCommand {
         let configuration = EventGenerator.Configuration(detector: detector, tracks: tracks ?? 0, noise: noise, inefficiency: inefficiency,
                                                          minPT: ptMin, maxPT: ptMax, maxEta: etaMax, pileup: pileup, multiplicity: dnDeta,
                                                          secondaries: secondaries, overlap: overlap, detectorDescription: description,
-                                                         focusPT: focusPT)
+                                                         focusPT: focusPT, ghosts: ghosts)
         let generator = try Self.flags.map { try EventGenerator(configuration) }
         try generator.write(events: events, prefix: out, random: RandomSource(seed: seed)) { event in
             print("\(event.hitsFile): \(event.hitCount) hits, \(event.particleCount) particles, \(event.noiseHitCount) noise hits")
