@@ -17,6 +17,7 @@ let harnesses: [(name: String, library: String)] = [
     ("FuzzIDX", "EnergyFormats"), ("FuzzIDXGzip", "EnergyFormats"), ("FuzzNumpy", "EnergyFormats"),
     ("FuzzNpz", "EnergyFormats"), ("FuzzDataCSV", "EnergyFormats"), ("FuzzPNG", "EnergyFormats"),
     ("FuzzHits", "TrackFinding"), ("FuzzTruth", "TrackFinding"), ("FuzzSubmission", "TrackFinding"), ("FuzzTrackingJSON", "TrackFinding"),
+    ("FuzzJINREvents", "TrackFinding"),
     ("FuzzPatternCSV", "HopfieldMemory"), ("FuzzPatternGrid", "HopfieldMemory"), ("FuzzPatternPBM", "HopfieldMemory"),
     ("FuzzHopfieldModel", "HopfieldMemory"), ("FuzzRBMModel", "RBM"), ("FuzzDBNModel", "DBN"),
 ]

@@ -206,6 +206,21 @@ put("FuzzHits", "quoted-crlf-hits.csv", 'hit_id,x,y,z,volume_id,layer_id\r\n"1",
 # Truth and submissions of the harnesses' fixed event: hit ids 1-6.
 put("FuzzTruth", "barrel-truth.csv", head(os.path.join(events, "barrel", "event000000001-truth.csv"), 7))
 put("FuzzTruth", "minimal-truth.csv", "hit_id,particle_id,weight\n1,7,0.5\n2,7,0.5\n3,0,0\n4,8,0.1\n5,8,0.1\n6,0,0\n")
+
+# JINR's BM@N event CSV (positions in cm; read by HitFile and TruthFile through their column
+# detection, and by FuzzJINREvents), and its SPD simulation output (tab-separated, with and without
+# the evt column that pandas 3 drops).
+bmn = ("event_id,x,y,z,detector,station,track,px,py,pz,vx,vy,vz\n"
+       "6,1.5,-0.25,12.0,0,0,4,0.1,0.2,1.5,0.0,0.0,0.0\n6,2.5,-0.25,15.5,0,1,4,0.1,0.2,1.5,0.0,0.0,0.0\n"
+       "6,3.5,-0.25,39.75,1,0,4,0.1,0.2,1.5,0,0,0\n6,-7.125,8.0,39.75,1,0,-1,0,0,0,0,0,0\n")
+for harness in ["FuzzHits", "FuzzTruth", "FuzzJINREvents"]:
+    put(harness, "bmn-event.csv", bmn)
+spd = ("0\t-269.44\t-15.04\t130.84\t1\t0\t-322.1\t69.6\t-33.4\t12.9\t14.5\t158.2\n"
+       "0\t-286.8\t-10.5\t129.1\t2\t0\t-321.2\t73.5\t-33.4\t12.9\t14.5\t158.2\n"
+       "0\t5\t287\t1000\t1\t-1\t0\t0\t0\t0\t0\t0\n"
+       "1\t1\t270\t3\t1\t0\t4\t5\t6\t-1\t2\t-30\n")
+put("FuzzJINREvents", "spdsim.tsv", spd)
+put("FuzzJINREvents", "spdsim-pandas3.tsv", "\n".join(line.split("\t", 1)[1] for line in spd.strip().split("\n")) + "\n")
 put("FuzzSubmission", "submission.csv", "event_id,hit_id,track_id\n1,1,1\n1,2,1\n1,3,0\n1,4,2\n1,5,2\n1,6,0\n")
 put("FuzzSubmission", "submission-reordered.csv", "hit_id,track_id\n6,0\n5,2\n4,2\n3,0\n2,1\n1,1\n")
 
