@@ -105,4 +105,20 @@ struct TuningTests {
         #expect(events.allSatisfy { $0.hits.count == $0.truth.count && !$0.hits.isEmpty })
         #expect(throws: InputError.self) { _ = try TuningEvent.read([dir.file("nothing")]) }
     }
+
+    @Test("the tuned settings: bounds from text, fields chosen or defaulted, bounds replacing or adding, refusals naming the field")
+    func selection() throws {
+        #expect(try TunedParameter(bounds: "log:cuts.minPT=0.1:2") == TunedParameter(field: "cuts.minPT", lower: 0.1, upper: 2, logScale: true))
+        #expect(try TunedParameter(bounds: "energy.alpha=0:3").logScale == false)
+        #expect(throws: ConfigurationError.self) { _ = try TunedParameter(bounds: "cuts.minPT") }
+        #expect(throws: ConfigurationError.self) { _ = try TunedParameter(bounds: "cuts.minPt=1:2") }
+        let defaults = TunedParameter.defaultParameters(geometry: .barrel, secondPass: false)
+        let maxZ0 = try TunedParameter(bounds: "cuts.maxZ0=50:300")
+        let chosen = try TunedParameter.selection(fields: nil, bounds: [maxZ0], defaults: defaults)
+        #expect(chosen.map(\.field) == defaults.map(\.field) && chosen[1] == maxZ0)
+        let two = try TunedParameter.selection(fields: ["energy.alpha", "cuts.maxZ0"], bounds: [maxZ0], defaults: defaults)
+        #expect(two.map(\.field) == ["energy.alpha", "cuts.maxZ0"] && two[1] == maxZ0)
+        #expect(throws: ConfigurationError.self) { _ = try TunedParameter.selection(fields: ["cuts.minPt"], bounds: [], defaults: defaults) }
+        #expect(throws: ConfigurationError.self) { _ = try TunedParameter.selection(fields: ["energy.alpha"], bounds: [maxZ0], defaults: defaults) }
+    }
 }

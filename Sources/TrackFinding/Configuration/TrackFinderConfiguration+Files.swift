@@ -4,7 +4,7 @@ import Foundation
 
 /// Configuration files: a whole `TrackFinderConfiguration` as a JSON document with
 /// `"format": "energymodels.tracks-configuration"`, so that a detector's settings are written once
-/// and reused (`ebm tracks find --detector FILE`).
+/// and reused (`resolve(presetOrFile:)` reads a file or a preset by name).
 ///
 /// Every field may be left out: a missing field takes the default of `TrackFinderConfiguration()`
 /// (and a missing field of a nested part, e.g. `cuts.minPT`, that part's default), so files written

@@ -99,7 +99,7 @@ extension TrackFinderConfiguration {
                     + "github.com/fizmat/hopfield-tracking simulates it: 35 cylinders at r = 270-850 mm, |z| < 2386 mm, 0.8 T, "
                     + "pT 0.1-1 GeV, vertices spread by 10 mm across and +-300 mm along the beam, every station hit): layers by "
                     + "radius, no layer skips, kinks against straight lines (the vertex is off the beam line), and the cuts and "
-                    + "energy fitted by ebm tracks tune on 20 spdsim events of seed 2, 10 with 100 and 10 with 1750 noise hits "
+                    + "energy fitted by TrackFinderTuner on 20 spdsim events of seed 2, 10 with 100 and 10 with 1750 noise hits "
                     + "(docs/tracks.md).")
         case "bmn":
             return TrackFinderConfiguration(

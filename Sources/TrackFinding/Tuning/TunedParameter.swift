@@ -33,6 +33,57 @@ public struct TunedParameter: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(field) in [\(lower), \(upper)]\(logScale ? " (log scale)" : "")" }
 
+    /// A parameter from its text form `field=lower:upper`, e.g. `cuts.minPT=0.1:2`, optionally
+    /// prefixed `log:` or `linear:` to choose the scale; without a prefix the field's default scale
+    /// (log only when lower > 0).
+    ///
+    /// - Throws: `ConfigurationError` naming `bounds` for text of another form or a field that
+    ///   cannot be tuned.
+    public init(bounds text: String) throws {
+        var spec = Substring(text), scale: Bool?
+        for (prefix, log) in [("log:", true), ("linear:", false)] where spec.hasPrefix(prefix) {
+            spec = spec.dropFirst(prefix.count)
+            scale = log
+        }
+        let parts = spec.split(separator: "=", maxSplits: 1)
+        let range = parts.count == 2 ? parts[1].split(separator: ":", omittingEmptySubsequences: false) : []
+        guard parts.count == 2, range.count == 2, let lower = Double(range[0]), let upper = Double(range[1]) else {
+            throw ConfigurationError(field: "bounds", "expected field=lower:upper, e.g. cuts.minPT=0.1:2, found '\(text)'")
+        }
+        let field = String(parts[0])
+        guard let known = TunedParameter(field: field) else {
+            throw ConfigurationError(field: "bounds", "cannot tune '\(field)'; the tunable settings are " + Self.tunableFields.joined(separator: ", "))
+        }
+        self.init(field: field, lower: lower, upper: upper, logScale: scale ?? (known.logScale && lower > 0))
+    }
+
+    /// The parameters to tune: the settings `fields` names (nil: `defaults`), each with its default
+    /// bounds unless `bounds` gives others; without `fields`, `bounds` may also add a setting.
+    ///
+    /// - Throws: `ConfigurationError` naming `fields` for a setting that cannot be tuned, or
+    ///   `bounds` for bounds of a setting that `fields` does not name.
+    public static func selection(fields: [String]?, bounds: [TunedParameter], defaults: [TunedParameter]) throws -> [TunedParameter] {
+        var parameters = defaults
+        if let fields {
+            parameters = try fields.map { field in
+                guard let p = TunedParameter(field: field) else {
+                    throw ConfigurationError(field: "fields", "cannot tune '\(field)'; the tunable settings are " + tunableFields.joined(separator: ", "))
+                }
+                return p
+            }
+        }
+        for p in bounds {
+            if let i = parameters.firstIndex(where: { $0.field == p.field }) {
+                parameters[i] = p
+            } else if fields == nil {
+                parameters.append(p)
+            } else {
+                throw ConfigurationError(field: "bounds", "'\(p.field)' is not among the settings tuned")
+            }
+        }
+        return parameters
+    }
+
     /// The fields a tuner can change, with their default bounds: wide enough to hold every preset's
     /// value and the values measured best in docs/tracks.md, narrow enough that no cut lets the
     /// candidate segments grow without limit.

@@ -49,45 +49,15 @@ struct TracksTune: ParsableCommand {
 
     /// The option that sets each field of `TuningConfiguration`.
     static let flags = ConfigurationFlags(["timeBudget": "--budget", "maxEvaluations": "--max-evaluations", "patience": "--patience",
-                                           "workers": "--jobs", "parameters": "--tune/--bounds"])
+                                           "workers": "--jobs", "parameters": "--tune/--bounds",
+                                           "fields": "--tune", "bounds": "--bounds"])
 
-    /// The tuning settings the options describe: the settings `--tune` names (else `defaults`, the
-    /// tuner's choice for the events), each with its default bounds unless `--bounds` gives others;
-    /// without `--tune`, `--bounds` may also add a setting.
+    /// The tuning settings the options describe (`TunedParameter.selection`): the settings `--tune`
+    /// names (else `defaults`, the tuner's choice for the events), with the bounds `--bounds` gives.
     func tuningConfiguration(defaults: [TunedParameter]) throws -> TuningConfiguration {
-        var parameters = defaults
-        if let tune {
-            parameters = []
-            for field in tune.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !field.isEmpty {
-                guard let p = TunedParameter(field: field) else {
-                    throw ValidationError("--tune: cannot tune '\(field)'; the tunable settings are " + TunedParameter.tunableFields.joined(separator: ", "))
-                }
-                parameters.append(p)
-            }
-        }
-        for text in bounds {
-            var spec = Substring(text), scale: Bool?
-            for (prefix, log) in [("log:", true), ("linear:", false)] where spec.hasPrefix(prefix) {
-                spec = spec.dropFirst(prefix.count)
-                scale = log
-            }
-            let parts = spec.split(separator: "=", maxSplits: 1)
-            let range = parts.count == 2 ? parts[1].split(separator: ":", omittingEmptySubsequences: false) : []
-            guard parts.count == 2, range.count == 2, let lower = Double(range[0]), let upper = Double(range[1]) else {
-                throw ValidationError("--bounds: expected field=lower:upper, e.g. cuts.minPT=0.1:2, found '\(text)'")
-            }
-            let field = String(parts[0])
-            guard let known = TunedParameter(field: field) else {
-                throw ValidationError("--bounds: cannot tune '\(field)'; the tunable settings are " + TunedParameter.tunableFields.joined(separator: ", "))
-            }
-            let p = TunedParameter(field: field, lower: lower, upper: upper, logScale: scale ?? (known.logScale && lower > 0))
-            if let i = parameters.firstIndex(where: { $0.field == field }) {
-                parameters[i] = p
-            } else if tune == nil {
-                parameters.append(p)
-            } else {
-                throw ValidationError("--bounds: '\(field)' is not among the settings --tune names")
-            }
+        let fields = tune.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        let parameters = try Self.flags.map {
+            try TunedParameter.selection(fields: fields, bounds: try bounds.map(TunedParameter.init(bounds:)), defaults: defaults)
         }
         return TuningConfiguration(parameters: parameters, timeBudget: budget, maxEvaluations: maxEvaluations, patience: patience, workers: jobs)
     }
