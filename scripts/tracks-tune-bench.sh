@@ -61,7 +61,7 @@ for preset in $PRESETS; do
         trackml-barrel) kind=barrel; train="101 102 103 104"; held="1 2 3 4 5" ;;
         trackml-full) kind=full; train="101 102 103"; held="1 2 3 4 5" ;;
         bmn) kind=bmn; train="101 102 103 104"; held="1 2 3 4 5 6 7 8 9 10"
-             tune="--tune cuts.maxSlope,cuts.targetRadius,energy.maxAngle,energy.angleExponent,energy.alpha,energy.rzResolution,extraction.threshold" ;;
+             tune="--tune cuts.maxSlope,cuts.targetRadius,energy.maxAngle,energy.angleExponent,energy.alpha,energy.rzResolution,extraction.threshold --bounds energy.angleExponent=10:30000" ;;
         spd-like)
             if [ ! -d "$PEER" ] || [ ! -x "$PYTHON" ]; then echo "== spd-like skipped: no peer generator ($PEER, $PYTHON)"; continue; fi
             kind=spdsim; train="3"; held="4" ;;
