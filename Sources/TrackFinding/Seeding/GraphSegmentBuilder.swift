@@ -97,8 +97,9 @@ public enum GraphSegmentBuilder {
 
     /// Which hit pairs are wanted (see `segments(hits:graph:cuts:workers:selection:)`): an inner hit
     /// in `sendsToAll` is paired with every hit of the outer layer, one in `group` with the outer
-    /// hits in `group` or `receivesFromAll`, any other with the outer hits in `receivesFromAll`.
-    /// A hit in `sendsToAll` or `receivesFromAll` must be in `group`.
+    /// hits in `group` or `receivesFromAll`, any other with the outer hits in `receivesFromAll`; so
+    /// (i, j) is wanted when sendsToAll[i] or receivesFromAll[j] or (group[i] and group[j]). The
+    /// arrays are indexed by hit.
     struct PairSelection {
         var sendsToAll: [Bool], group: [Bool], receivesFromAll: [Bool]
     }
