@@ -6,6 +6,7 @@ import Foundation
 /// of different modules never make a point, so strip-crossing ghosts arise only between particles
 /// crossing the same module, and only where the two strips actually cross inside it.
 public struct StationModule: Codable, Equatable, Sendable {
+    /// The rectangle in the station's plane, mm.
     public var xMin: Double, xMax: Double, yMin: Double, yMax: Double
 
     public init(xMin: Double, xMax: Double, yMin: Double, yMax: Double) {
