@@ -37,8 +37,9 @@ struct TrainingTests {
     /// update of W is exactly the CD (or PCD) gradient estimate.
     static func estimatedGradient(_ rbm: RestrictedBoltzmannMachine, _ data: Matrix<Float>, sampling: GibbsSampling, updates: Int) throws -> [Double] {
         var sum = [Double](repeating: 0, count: rbm.weights.storage.count)
+        // Uncentred: this is the plain CD/PCD estimate (the centred step has its own test in FrontierTests).
         var config = RBMTrainer.Configuration(sampling: sampling, epochs: 1, batchSize: data.rows, learningRate: 1, decay: .none,
-                                              initialMomentum: 0, finalMomentum: 0, weightDecay: 0)
+                                              initialMomentum: 0, finalMomentum: 0, weightDecay: 0, centring: false)
         for u in 0..<updates {
             // Each update on its own stream.
             config.seed = 5 + UInt64(u)
