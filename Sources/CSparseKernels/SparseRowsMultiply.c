@@ -117,6 +117,15 @@ AVX2 static void gather_avx2(const float *y, long rows, long ldy, long i0, long 
         }
     }
 }
+
+AVX2 static long count_avx2(const float *y, long count) {
+    long n = 0, i = 0;
+    const __m256 zero = _mm256_setzero_ps();
+    for (; i + 8 <= count; i += 8)
+        n += __builtin_popcount((unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(y + i), zero, _CMP_NEQ_UQ)));
+    for (; i < count; i++) n += y[i] != 0;
+    return n;
+}
 #endif
 
 static int vectorised(void) {
@@ -193,4 +202,13 @@ void ebm_sparse_gather_columns(const float *y, long rows, long ldy, long i0, lon
             }
         }
     }
+}
+
+long ebm_sparse_count_nonzeros(const float *y, long count) {
+#if defined(__x86_64__)
+    if (vectorised()) return count_avx2(y, count);
+#endif
+    long n = 0;
+    for (long i = 0; i < count; i++) n += y[i] != 0;
+    return n;
 }

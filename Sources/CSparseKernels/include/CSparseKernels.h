@@ -24,6 +24,9 @@ long ebm_sparse_compress(const float *row, long count, long step, long offset, f
 void ebm_sparse_gather_columns(const float *y, long rows, long ldy, long i0, long i1, float scale, long *counts,
                                int32_t *indices, float *values, long stride);
 
+/// The number of nonzero entries among `count` floats (NaN counts as nonzero).
+long ebm_sparse_count_nonzeros(const float *y, long count);
+
 /// Whether the kernels use AVX2/FMA on this processor.
 int ebm_sparse_rows_vectorised(void);
 

@@ -41,9 +41,7 @@ public enum SparseRows {
     /// The number of nonzero entries of `count` elements at `values`.
     @inlinable
     public static func nonzeros(_ values: UnsafePointer<Float>, count: Int) -> Int {
-        var n = 0
-        for i in 0..<count { n &+= values[i] != 0 ? 1 : 0 }
-        return n
+        ebm_sparse_count_nonzeros(values, count)
     }
 
     /// For each of `rows` sparse rows r (its entries at `indices`/`values` + r · `stride`, `counts[r]`

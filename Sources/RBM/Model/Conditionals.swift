@@ -78,28 +78,24 @@ struct Conditionals: @unchecked Sendable {
     /// for hidden ones. `rowsOfWeights` is op(W) stored row-major (`inputs` × `outputs`), W itself or
     /// Wᵀ, or nil when there is no such copy.
     ///
-    /// With `scratch`, the rows of y are compressed into it (their nonzero counts stay there for the
-    /// caller) and, with `rowsOfWeights` and a density of at most `sparseDensityLimit`, each output row
-    /// is the bias plus the selected rows of op(W) (`SparseRows.multiply`); otherwise one GEMM with β = 1.
+    /// With `scratch` and `rowsOfWeights`, when at most `sparseDensityLimit` of the entries of y are
+    /// nonzero, the rows of y are compressed into the scratch and each output row is the bias plus the
+    /// selected rows of op(W) (`SparseRows.multiply`); otherwise one GEMM with β = 1.
     private static func affine(_ y: UnsafePointer<Float>?, rows: Int, inputs: Int, weights: UnsafePointer<Float>?, transposed: Bool,
                                rowsOfWeights: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, outputs: Int,
                                into x: UnsafeMutablePointer<Float>?, scratch: SparseScratch?) {
         guard rows > 0, outputs > 0, let x, let bias else { return }
         for r in 0..<rows { (x + r * outputs).update(from: bias, count: outputs) }
         guard inputs > 0, let y, let weights else { return }
-        if let scratch {
-            var nonzeros = 0
+        if let scratch, let m = rowsOfWeights,
+           Double(SparseRows.nonzeros(y, count: rows * inputs)) <= sparseDensityLimit * Double(rows * inputs) {
             for r in 0..<rows {
-                let n = SparseRows.compress(y + r * inputs, count: inputs, indices: scratch.indices + r * scratch.stride,
-                                            values: scratch.values + r * scratch.stride)
-                scratch.counts[r] = n
-                nonzeros += n
+                scratch.counts[r] = SparseRows.compress(y + r * inputs, count: inputs, indices: scratch.indices + r * scratch.stride,
+                                                        values: scratch.values + r * scratch.stride)
             }
-            if let m = rowsOfWeights, Double(nonzeros) <= sparseDensityLimit * Double(rows * inputs) {
-                SparseRows.multiply(rows: rows, counts: scratch.counts, indices: scratch.indices, values: scratch.values, stride: scratch.stride,
-                                    matrix: m, leadingDimension: outputs, columns: outputs, into: x, ldx: outputs)
-                return
-            }
+            SparseRows.multiply(rows: rows, counts: scratch.counts, indices: scratch.indices, values: scratch.values, stride: scratch.stride,
+                                matrix: m, leadingDimension: outputs, columns: outputs, into: x, ldx: outputs)
+            return
         }
         Float.gemm(transposeA: false, transposeB: transposed, m: rows, n: outputs, k: inputs, alpha: 1,
                    a: y, lda: inputs, b: weights, ldb: transposed ? inputs : outputs, beta: 1, c: x, ldc: outputs)
@@ -113,13 +109,6 @@ struct SparseScratch: @unchecked Sendable {
     let values: UnsafeMutablePointer<Float>
     let counts: UnsafeMutablePointer<Int>
     let stride: Int
-
-    /// The total count of nonzeros of the first `rows` rows.
-    func total(rows: Int) -> Int {
-        var n = 0
-        for r in 0..<rows { n += counts[r] }
-        return n
-    }
 
     /// The scratch from row `r` on.
     func rows(from r: Int) -> SparseScratch {

@@ -154,7 +154,7 @@ final class MiniBatchStep {
                 model.hiddenProbabilities(nv, rows: n, into: hs, scratch: negativeScratch)
                 random.sampleBernoulli(UnsafeMutableBufferPointer(start: hs, count: n * h))
                 model.visibleSample(hs, rows: n, into: nv, random: random, scratch: negativeScratch)
-                hiddenSampleNonzeros[w] = negativeScratch?.total(rows: n) ?? n * h
+                hiddenSampleNonzeros[w] = SparseRows.nonzeros(hs, count: n * h)
             }
             (chains + negativeRows.lowerBound * v).update(from: nv, count: n * v)
         } else {
@@ -163,7 +163,7 @@ final class MiniBatchStep {
             random.sampleBernoulli(UnsafeMutableBufferPointer(start: hs, count: n * h))
             for step in 0..<k {
                 model.visibleSample(hs, rows: n, into: nv, random: random, scratch: negativeScratch)
-                hiddenSampleNonzeros[w] = negativeScratch?.total(rows: n) ?? n * h
+                hiddenSampleNonzeros[w] = SparseRows.nonzeros(hs, count: n * h)
                 if step < k - 1 {
                     model.hiddenProbabilities(nv, rows: n, into: hs, scratch: negativeScratch)
                     random.sampleBernoulli(UnsafeMutableBufferPointer(start: hs, count: n * h))
@@ -171,8 +171,7 @@ final class MiniBatchStep {
             }
         }
         model.hiddenProbabilities(nv, rows: n, into: np, scratch: negativeScratch)
-        // The scratch now holds the counts of this block's v₀ and v⁻ rows.
-        visibleNonzeros[w] = (scratch(from: rows.lowerBound)?.total(rows: rows.count) ?? rows.count * v) + (negativeScratch?.total(rows: n) ?? n * v)
+        visibleNonzeros[w] = SparseRows.nonzeros(visible + rows.lowerBound * v, count: rows.count * v) + SparseRows.nonzeros(nv, count: n * v)
         let scale = -Float(b) / Float(negatives)
         for i in 0..<(n * h) { np[i] *= scale }
     }
