@@ -193,11 +193,17 @@ public struct TrackFinder: Sendable {
         ends = ends.map { $0.map { local[$0] } }
         let sub = subset.map { hits[$0] }
         guard let graph = configuration.layerGraph else { return tracks }
-        // Only segments at a track's end can join or extend it: the rest are left out of the network.
-        var isEnd = [Bool](repeating: false, count: sub.count)
-        for e in ends { for k in e { isEnd[k] = true } }
+        // Only segments that can join or extend a track are built: those leaving a track's last hit,
+        // those reaching a track's first hit, and those between two end hits (a track's own first
+        // and last segments, and the crossing segments of `mergedSideBySide`).
+        var isEnd = [Bool](repeating: false, count: sub.count), isFirst = isEnd, isLast = isEnd
+        for e in ends {
+            for k in e { isEnd[k] = true }
+            if let k = e.first { isFirst[k] = true }
+            if let k = e.last { isLast[k] = true }
+        }
         let segments = GraphSegmentBuilder.segments(hits: sub, graph: graph, cuts: configuration.cuts, workers: configuration.workers,
-                                                    touching: isEnd)
+                                                    selection: .init(sendsToAll: isLast, group: isEnd, receivesFromAll: isFirst))
         let layout = LayerLayout(hits: sub, graph: graph)
         let helix = layout.geometry == .barrel && configuration.cuts.magneticField > 0 && configuration.energy.helixKinks
         let network = SegmentNetwork(hits: sub, segments: segments, parameters: configuration.energy, helix: helix,

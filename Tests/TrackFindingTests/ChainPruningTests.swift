@@ -114,4 +114,24 @@ struct ChainPruningTests {
         }
         #expect(checked > 20, "\(checked) true chains of at least \(n) hits")
     }
+
+    @Test("a pair selection builds exactly the wanted segments of the full search, in its order, on any number of threads")
+    func pairSelection() throws {
+        let graph = try LayerGraph(detector: .trackMLFull, propagation: .init(minPT: 1))
+        let cuts = SegmentCuts(minPT: 1)
+        // Every 7th hit sends to all, every 5th receives from all, every 3rd is in the group (as are those).
+        let n = event.hits.count
+        let sends = (0..<n).map { $0 % 7 == 0 }, receives = (0..<n).map { $0 % 5 == 0 }
+        let group = (0..<n).map { $0 % 3 == 0 || sends[$0] || receives[$0] }
+        let wanted = candidates.filter { s in
+            let i = Int(s.from), j = Int(s.to)
+            return sends[i] || receives[j] || (group[i] && group[j])
+        }
+        #expect(wanted.count > 100 && wanted.count < candidates.count / 2)
+        for workers in [1, 2] {
+            let selected = GraphSegmentBuilder.segments(hits: event.hits, graph: graph, cuts: cuts, workers: workers,
+                                                        selection: .init(sendsToAll: sends, group: group, receivesFromAll: receives))
+            #expect(selected == wanted)
+        }
+    }
 }

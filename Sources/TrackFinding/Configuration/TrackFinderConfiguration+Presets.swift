@@ -32,7 +32,7 @@ extension TrackFinderConfiguration {
     ///   (`DetectorDescription.trackMLFull`), at pile-up density: segments along its geometric layer
     ///   graph for p_T ≥ 0.9 GeV, |z₀| ≤ 150 mm, no layer skips and kinks ≤ 0.007 rad in the first
     ///   network (the r–z part weighed by the strips' resolution, 0.003 rad) whose segments lie on
-    ///   chains of ≥ 8 hits, a second pass (tracks of ≥ 8 hits kept, kinks ≤ 0.02 rad, chains of ≥ 4
+    ///   chains of ≥ 8 hits, a second pass (tracks of ≥ 8 hits kept, kinks ≤ 0.01 rad, chains of ≥ 4
     ///   hits) on the rest, the passes' tracks joined; chains shorter than the kept ones (≤ 7 hits)
     ///   yield hits to longer ones in the extraction; 2 threads.
     /// - `trackml-barrel`: the TrackML-like barrel alone (`DetectorDescription.trackMLBarrel`) at
@@ -67,7 +67,7 @@ extension TrackFinderConfiguration {
                 extraction: TrackExtractor.Configuration(yieldingChainHits: 7),
                 layerGraph: try LayerGraph(detector: .trackMLFull, propagation: .init(minPT: 0.9)),
                 workers: 2,
-                secondPass: SecondPass(minConfidentHits: 8, maxAngle: 0.02, joinAcrossPasses: true, minChainHits: 4),
+                secondPass: SecondPass(minConfidentHits: 8, maxAngle: 0.01, joinAcrossPasses: true, minChainHits: 4),
                 description: "TrackML-like full detector (barrel and endcap disks, DetectorDescription.trackMLFull, 2 T) at pile-up "
                     + "density: its geometric layer graph for pT >= 0.9 GeV, and the options measured best on generated "
                     + "mu = 200 events with 10% noise (docs/tracks.md, issue #12).")

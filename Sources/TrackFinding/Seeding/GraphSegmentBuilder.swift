@@ -92,25 +92,37 @@ public enum GraphSegmentBuilder {
     /// `workers` threads share the links; the result does not depend on their number. Hits on
     /// layers the graph does not have take part in no segment.
     public static func segments(hits: [Hit], graph: LayerGraph, cuts: SegmentCuts, workers: Int = 1) -> [Segment] {
-        segments(hits: hits, graph: graph, cuts: cuts, workers: workers, touching: nil)
+        segments(hits: hits, graph: graph, cuts: cuts, workers: workers, selection: nil)
     }
 
-    /// The segments of `segments(hits:graph:cuts:workers:)` with at least one hit flagged in
-    /// `touching` (nil: all), in the same order. An inner hit not flagged is paired only with the
-    /// flagged hits of the outer layer, binned as the whole layer is, so the pairs not wanted are
-    /// never visited.
+    /// Which hit pairs are wanted (see `segments(hits:graph:cuts:workers:selection:)`): an inner hit
+    /// in `sendsToAll` is paired with every hit of the outer layer, one in `group` with the outer
+    /// hits in `group` or `receivesFromAll`, any other with the outer hits in `receivesFromAll`; so
+    /// (i, j) is wanted when sendsToAll[i] or receivesFromAll[j] or (group[i] and group[j]). The
+    /// arrays are indexed by hit.
+    struct PairSelection {
+        var sendsToAll: [Bool], group: [Bool], receivesFromAll: [Bool]
+    }
+
+    /// The segments of `segments(hits:graph:cuts:workers:)` whose hits `selection` wants (nil:
+    /// all), in the same order. The outer hits an inner hit may reach are binned as the whole
+    /// layer is, so the pairs not wanted are never visited.
     static func segments(hits: [Hit], graph: LayerGraph, cuts: SegmentCuts, workers: Int = 1,
-                         touching flagged: [Bool]?) -> [Segment] {
+                         selection: PairSelection?) -> [Segment] {
         let index = graph.layerIndex
         var byLayer = Array(repeating: [Int](), count: graph.layers.count)
         for (i, h) in hits.enumerated() { if let k = index[h.layer] { byLayer[k].append(i) } }
         let points = Points(hits)
         let binned = graph.layers.indices.map { BinnedLayer(byLayer[$0], hits: hits, phi: points.phi, shape: graph.layers[$0].shape) }
-        let binnedFlagged = flagged.map { flagged in
-            graph.layers.indices.map {
-                BinnedLayer(byLayer[$0].filter { flagged[$0] }, hits: hits, phi: points.phi, shape: graph.layers[$0].shape,
-                            binCount: binned[$0].binCount)
-            }
+        // The outer layers as seen from an inner hit of the group, and from any other hit.
+        let binnedSelected = selection.map { selection in
+            (group: graph.layers.indices.map {
+                BinnedLayer(byLayer[$0].filter { selection.group[$0] || selection.receivesFromAll[$0] }, hits: hits, phi: points.phi,
+                            shape: graph.layers[$0].shape, binCount: binned[$0].binCount)
+            }, others: graph.layers.indices.map {
+                BinnedLayer(byLayer[$0].filter { selection.receivesFromAll[$0] }, hits: hits, phi: points.phi,
+                            shape: graph.layers[$0].shape, binCount: binned[$0].binCount)
+            })
         }
         let links = graph.links.filter { cuts.skipLayers || $0.step == 1 }
         var perLink = [[Segment]](repeating: [], count: links.count)
@@ -124,7 +136,7 @@ public enum GraphSegmentBuilder {
                 for n in stride(from: w, to: order.count, by: workers) {
                     let k = order[n]
                     out.buffer[k] = segments(along: links[k], graph: graph, byLayer: byLayer, binned: binned, hits: hits, points: points,
-                                             cuts: cuts, flagged: flagged, binnedFlagged: binnedFlagged)
+                                             cuts: cuts, selection: selection, binnedSelected: binnedSelected)
                 }
             }
         }
@@ -147,7 +159,8 @@ public enum GraphSegmentBuilder {
 
     /// The segments of one link.
     static func segments(along link: LayerGraph.Link, graph: LayerGraph, byLayer: [[Int]], binned: [BinnedLayer], hits: [Hit],
-                         points: Points, cuts: SegmentCuts, flagged: [Bool]? = nil, binnedFlagged: [BinnedLayer]? = nil) -> [Segment] {
+                         points: Points, cuts: SegmentCuts, selection: PairSelection? = nil,
+                         binnedSelected: (group: [BinnedLayer], others: [BinnedLayer])? = nil) -> [Segment] {
         let target = graph.layers[link.to]
         let maxStep = cuts.skipLayers ? 2 : 1
         let between = intermediateLayers(link, graph: graph)
@@ -184,7 +197,11 @@ public enum GraphSegmentBuilder {
             let sure = rOuterLow > ra ? cuts.maxDeltaPhi(ra, rOuterLow) : 0
             let widest = cuts.maxDeltaPhi(ra, max(rOuterHigh, rMax))
             let outer: BinnedLayer
-            if let flagged, let binnedFlagged, !flagged[i] { outer = binnedFlagged[link.to] } else { outer = binned[link.to] }
+            if let selection, let binnedSelected, !selection.sendsToAll[i] {
+                outer = selection.group[i] ? binnedSelected.group[link.to] : binnedSelected.others[link.to]
+            } else {
+                outer = binned[link.to]
+            }
             outer.forEach(phi: phiA, halfWidth: cuts.maxDeltaPhi(ra, rMax), along: window) { j in
                 let rb = points.r[j]
                 guard rb > ra else { return }
