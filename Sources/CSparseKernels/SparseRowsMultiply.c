@@ -140,7 +140,7 @@ static int vectorised(void) {
 
 int ebm_sparse_rows_vectorised(void) { return vectorised(); }
 
-static void multiply_portable(long rows, const long *counts, long stride, const int32_t *indices, const float *values,
+void ebm_sparse_rows_multiply_portable(long rows, const long *counts, long stride, const int32_t *indices, const float *values,
                               const float *matrix, long ld, long columns, float beta, float *x, long ldx) {
     enum { tile = 32 };
     for (long c0 = 0; c0 < columns; c0 += tile) {
@@ -169,13 +169,17 @@ void ebm_sparse_rows_multiply(long rows, const long *counts, long stride, const 
         return;
     }
 #endif
-    multiply_portable(rows, counts, stride, indices, values, matrix, ld, columns, beta, x, ldx);
+    ebm_sparse_rows_multiply_portable(rows, counts, stride, indices, values, matrix, ld, columns, beta, x, ldx);
 }
 
 long ebm_sparse_compress(const float *row, long count, long step, long offset, float scale, int32_t *indices, float *values) {
 #if defined(__x86_64__)
     if (vectorised()) return compress_avx2(row, count, step, offset, scale, indices, values);
 #endif
+    return ebm_sparse_compress_portable(row, count, step, offset, scale, indices, values);
+}
+
+long ebm_sparse_compress_portable(const float *row, long count, long step, long offset, float scale, int32_t *indices, float *values) {
     long n = 0;
     for (long i = 0; i < count; i++) {
         if (row[i] != 0) { indices[n * step] = (int32_t)(offset + i); values[n * step] = scale * row[i]; n++; }
@@ -192,6 +196,12 @@ void ebm_sparse_gather_columns(const float *y, long rows, long ldy, long i0, lon
         return;
     }
 #endif
+    ebm_sparse_gather_columns_portable(y, rows, ldy, i0, i1, scale, counts, indices, values, stride);
+}
+
+void ebm_sparse_gather_columns_portable(const float *y, long rows, long ldy, long i0, long i1, float scale, long *counts,
+                                        int32_t *indices, float *values, long stride) {
+    for (long u = 0; u < i1 - i0; u++) counts[u] = 0;
     for (long r = 0; r < rows; r++) {
         const float *row = y + r * ldy;
         for (long i = i0; i < i1; i++) {
@@ -208,6 +218,10 @@ long ebm_sparse_count_nonzeros(const float *y, long count) {
 #if defined(__x86_64__)
     if (vectorised()) return count_avx2(y, count);
 #endif
+    return ebm_sparse_count_nonzeros_portable(y, count);
+}
+
+long ebm_sparse_count_nonzeros_portable(const float *y, long count) {
     long n = 0;
     for (long i = 0; i < count; i++) n += y[i] != 0;
     return n;

@@ -17,7 +17,8 @@ struct SparseRowsTests {
     }
 
     /// β X + Y M through `SparseRows.compress` and `multiply`.
-    static func sparseProduct(_ y: Matrix<Float>, _ m: Matrix<Float>, _ x: Matrix<Float>, beta: Float) -> Matrix<Float> {
+    static func sparseProduct(_ y: Matrix<Float>, _ m: Matrix<Float>, _ x: Matrix<Float>, beta: Float,
+                              kernels: SparseRows.Kernels = .fastest) -> Matrix<Float> {
         var x = x
         var indices = [Int32](repeating: -1, count: y.storage.count), values = [Float](repeating: .nan, count: y.storage.count)
         var counts = [Int](repeating: 0, count: y.rows)
@@ -26,13 +27,14 @@ struct SparseRowsTests {
                 values.withUnsafeMutableBufferPointer { pv in
                     for r in 0..<y.rows {
                         counts[r] = SparseRows.compress(py.baseAddress! + r * y.columns, count: y.columns,
-                                                        indices: pi.baseAddress! + r * y.columns, values: pv.baseAddress! + r * y.columns)
+                                                        indices: pi.baseAddress! + r * y.columns, values: pv.baseAddress! + r * y.columns,
+                                                        kernels: kernels)
                     }
                     m.storage.withUnsafeBufferPointer { pm in
                         x.storage.withUnsafeMutableBufferPointer { px in
                             SparseRows.multiply(rows: y.rows, counts: counts, indices: pi.baseAddress!, values: pv.baseAddress!, stride: y.columns,
                                                 matrix: pm.baseAddress!, leadingDimension: m.columns, columns: m.columns, beta: beta,
-                                                into: px.baseAddress!, ldx: x.columns)
+                                                into: px.baseAddress!, ldx: x.columns, kernels: kernels)
                         }
                     }
                 }
@@ -41,11 +43,11 @@ struct SparseRowsTests {
         return x
     }
 
-    @Test("compress keeps the nonzero entries in order")
-    func compress() {
+    @Test("compress keeps the nonzero entries in order", arguments: [SparseRows.Kernels.fastest, .portable])
+    func compress(_ kernels: SparseRows.Kernels) {
         let row: [Float] = [0, 1.5, 0, 0, -2, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 4, 0.25]
         var indices = [Int32](repeating: 0, count: row.count), values = [Float](repeating: 0, count: row.count)
-        let n = row.withUnsafeBufferPointer { SparseRows.compress($0.baseAddress!, count: row.count, indices: &indices, values: &values) }
+        let n = row.withUnsafeBufferPointer { SparseRows.compress($0.baseAddress!, count: row.count, indices: &indices, values: &values, kernels: kernels) }
         #expect(n == 5)
         #expect(Array(indices[0..<n]) == [1, 4, 9, 17, 18])
         #expect(Array(values[0..<n]) == [1.5, -2, 3, 4, 0.25])
@@ -59,13 +61,15 @@ struct SparseRowsTests {
         let y = Self.sparse(rows: rows, columns: inner, density: density, random: random)
         let m = Self.dense(rows: inner, columns: columns, random: random)
         let x = Self.dense(rows: rows, columns: columns, random: random)
-        for beta: Float in [1, 0.5] {
-            var expected = x
-            expected.multiply(y, m, alpha: 1, beta: beta)
-            let got = Self.sparseProduct(y, m, x, beta: beta)
-            // Each element is a sum of at most `inner` terms of size about 1: rounding stays far below 1e-4 · √inner.
-            let worst = zip(got.storage, expected.storage).map { abs($0 - $1) }.max() ?? 0
-            #expect(worst <= 1e-4 * Float(inner).squareRoot(), "\(shape) β = \(beta): largest difference \(worst)")
+        for kernels in [SparseRows.Kernels.fastest, .portable] {
+            for beta: Float in [1, 0.5] {
+                var expected = x
+                expected.multiply(y, m, alpha: 1, beta: beta)
+                let got = Self.sparseProduct(y, m, x, beta: beta, kernels: kernels)
+                // Each element is a sum of at most `inner` terms of size about 1: rounding stays far below 1e-4 · √inner.
+                let worst = zip(got.storage, expected.storage).map { abs($0 - $1) }.max() ?? 0
+                #expect(worst <= 1e-4 * Float(inner).squareRoot(), "\(shape) \(kernels) β = \(beta): largest difference \(worst)")
+            }
         }
     }
 
@@ -80,8 +84,8 @@ struct SparseRowsTests {
         #expect(part.storage == whole.row(40))
     }
 
-    @Test("transposeColumns lists each column's nonzero rows, scaled")
-    func columns() {
+    @Test("transposeColumns lists each column's nonzero rows, scaled", arguments: [SparseRows.Kernels.fastest, .portable])
+    func columns(_ kernels: SparseRows.Kernels) {
         let random = RandomSource(seed: 9)
         let y = Self.sparse(rows: 30, columns: 40, density: 0.3, random: random)
         let units = 5..<33, stride = y.rows
@@ -89,7 +93,8 @@ struct SparseRowsTests {
         var indices = [Int32](repeating: 0, count: units.count * stride), values = [Float](repeating: 0, count: units.count * stride)
         y.storage.withUnsafeBufferPointer { py in
             SparseRows.transposeColumns(py.baseAddress!, rows: y.rows, leadingDimension: y.columns, columns: units, scale: 2,
-                                        counts: &counts, indices: &indices, values: &values, stride: stride)
+                                        counts: &counts, indices: &indices, values: &values, stride: stride, kernels: kernels)
+            #expect(SparseRows.nonzeros(py.baseAddress!, count: y.storage.count, kernels: kernels) == y.storage.filter { $0 != 0 }.count)
         }
         for i in units {
             let u = i - units.lowerBound

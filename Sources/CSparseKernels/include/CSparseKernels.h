@@ -30,4 +30,13 @@ long ebm_sparse_count_nonzeros(const float *y, long count);
 /// Whether the kernels use AVX2/FMA on this processor.
 int ebm_sparse_rows_vectorised(void);
 
+/// The portable loops behind the four kernels above, whatever the processor: the same contracts
+/// (without fused multiply-adds), so that tests check them on machines that take the AVX2 path.
+void ebm_sparse_rows_multiply_portable(long rows, const long *counts, long stride, const int32_t *indices, const float *values,
+                                       const float *matrix, long ld, long columns, float beta, float *x, long ldx);
+long ebm_sparse_compress_portable(const float *row, long count, long step, long offset, float scale, int32_t *indices, float *values);
+void ebm_sparse_gather_columns_portable(const float *y, long rows, long ldy, long i0, long i1, float scale, long *counts,
+                                        int32_t *indices, float *values, long stride);
+long ebm_sparse_count_nonzeros_portable(const float *y, long count);
+
 #endif

@@ -19,12 +19,18 @@ import CSparseKernels
 /// use fused multiply-adds in 256-bit vectors, tiled so that the rows of M stay in the L1 cache
 /// and the sums in registers; elsewhere portable loops. They allocate nothing.
 public enum SparseRows {
+    /// Which kernels run: the fastest this processor has (AVX2/FMA where available), or the portable
+    /// loops, which every processor runs alike (used by tests to check both on one machine).
+    public enum Kernels: Sendable { case fastest, portable }
+
     /// Writes the positions and values of the nonzero entries of `row` (`count` elements) to
     /// `indices` and `values` (room for `count` each), in increasing position; returns how many.
     @inlinable
     public static func compress(_ row: UnsafePointer<Float>, count: Int,
-                                indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>) -> Int {
-        ebm_sparse_compress(row, count, 1, 0, 1, indices, values)
+                                indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>,
+                                kernels: Kernels = .fastest) -> Int {
+        kernels == .fastest ? ebm_sparse_compress(row, count, 1, 0, 1, indices, values)
+            : ebm_sparse_compress_portable(row, count, 1, 0, 1, indices, values)
     }
 
     /// The columns `columns` of the `rows` × `leadingDimension` row-major `y`, as sparse rows (its
@@ -34,14 +40,19 @@ public enum SparseRows {
     @inlinable
     public static func transposeColumns(_ y: UnsafePointer<Float>, rows: Int, leadingDimension: Int, columns: Range<Int>, scale: Float,
                                         counts: UnsafeMutablePointer<Int>, indices: UnsafeMutablePointer<Int32>,
-                                        values: UnsafeMutablePointer<Float>, stride: Int) {
-        ebm_sparse_gather_columns(y, rows, leadingDimension, columns.lowerBound, columns.upperBound, scale, counts, indices, values, stride)
+                                        values: UnsafeMutablePointer<Float>, stride: Int, kernels: Kernels = .fastest) {
+        if kernels == .fastest {
+            ebm_sparse_gather_columns(y, rows, leadingDimension, columns.lowerBound, columns.upperBound, scale, counts, indices, values, stride)
+        } else {
+            ebm_sparse_gather_columns_portable(y, rows, leadingDimension, columns.lowerBound, columns.upperBound, scale, counts, indices,
+                                               values, stride)
+        }
     }
 
     /// The number of nonzero entries of `count` elements at `values`.
     @inlinable
-    public static func nonzeros(_ values: UnsafePointer<Float>, count: Int) -> Int {
-        ebm_sparse_count_nonzeros(values, count)
+    public static func nonzeros(_ values: UnsafePointer<Float>, count: Int, kernels: Kernels = .fastest) -> Int {
+        kernels == .fastest ? ebm_sparse_count_nonzeros(values, count) : ebm_sparse_count_nonzeros_portable(values, count)
     }
 
     /// For each of `rows` sparse rows r (its entries at `indices`/`values` + r · `stride`, `counts[r]`
@@ -50,8 +61,12 @@ public enum SparseRows {
     @inlinable
     public static func multiply(rows: Int, counts: UnsafePointer<Int>, indices: UnsafePointer<Int32>, values: UnsafePointer<Float>,
                                 stride: Int, matrix: UnsafePointer<Float>, leadingDimension: Int, columns: Int, beta: Float = 1,
-                                into x: UnsafeMutablePointer<Float>, ldx: Int) {
-        ebm_sparse_rows_multiply(rows, counts, stride, indices, values, matrix, leadingDimension, columns, beta, x, ldx)
+                                into x: UnsafeMutablePointer<Float>, ldx: Int, kernels: Kernels = .fastest) {
+        if kernels == .fastest {
+            ebm_sparse_rows_multiply(rows, counts, stride, indices, values, matrix, leadingDimension, columns, beta, x, ldx)
+        } else {
+            ebm_sparse_rows_multiply_portable(rows, counts, stride, indices, values, matrix, leadingDimension, columns, beta, x, ldx)
+        }
     }
 
     /// Whether the kernels use AVX2 and FMA on this processor (otherwise the portable loops).
