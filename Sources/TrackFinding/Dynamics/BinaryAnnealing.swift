@@ -65,7 +65,7 @@ public struct BinaryAnnealing: Sendable {
             for e in network.rowStart[a]..<network.rowStart[a + 1] {
                 h += network.weights[e] * Double(state.spins[Int(network.neighbours[e])])
             }
-            let s = network.segments[a], i = Int(s.from), j = Int(s.to)
+            let i = Int(network.conflictFrom[a]), j = Int(network.conflictTo[a])
             let on = Int32(state.spins[a])
             h -= network.alpha * Double(state.outgoing[i] - on + state.incoming[j] - on)
             let delta: Double = on == 0 ? 1 : -1

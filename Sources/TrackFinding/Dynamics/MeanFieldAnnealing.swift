@@ -100,7 +100,7 @@ public struct MeanFieldAnnealing: Sendable {
         var next = [Double](repeating: 0, count: n)
         var sum = v.reduce(0, +)
         var (outgoing, incoming) = network.hitSums(v)
-        let ends = (from: network.segments.map { Int($0.from) }, to: network.segments.map { Int($0.to) })
+        let ends = (from: network.conflictFrom.map { Int($0) }, to: network.conflictTo.map { Int($0) })
         let packed = configuration.update == .asynchronous ? PackedNetwork(network) : nil
         let schedule = configuration.schedule, tolerance = configuration.tolerance
         for (index, t) in schedule.temperatures.enumerated() {
@@ -144,9 +144,9 @@ public struct MeanFieldAnnealing: Sendable {
         init(_ network: SegmentNetwork) {
             var neurons: [Neuron] = []
             neurons.reserveCapacity(network.count)
-            for (a, s) in network.segments.enumerated() {
+            for a in network.segments.indices {
                 neurons.append(Neuron(start: network.rowStart[a], count: Int32(network.rowStart[a + 1] - network.rowStart[a]),
-                                      from: s.from, to: s.to))
+                                      from: network.conflictFrom[a], to: network.conflictTo[a]))
             }
             self.neurons = neurons
             edges = zip(network.weights, network.neighbours).map { Edge(weight: $0, neighbour: Int($1)) }

@@ -47,10 +47,20 @@ public struct EnergyParameters: Codable, Equatable, Sendable {
     public var alpha: Double
     /// The strength β of the global constraint Σ V ≈ N_hits. Default 0.
     public var beta: Double
+    /// Strip exclusion for two-view strip readout: with a tolerance > 0 (mm), hits on one layer whose
+    /// x agree within it share an x strip (`SharedStrips.xStrips`), and the fork and join penalty α
+    /// applies to every two segments leaving (or reaching) hits of one strip, not only one hit:
+    /// (α/2) Σ_strips (O_s² − Σ V²) with O_s the activity leaving the strip's hits, likewise for
+    /// joins. A strip cluster belongs to at most one track, so the real point and its ghosts compete
+    /// as the continuations of a bifurcation do (the Denby 1988 / Peterson 1989 constraint, extended
+    /// from hits to strips). 0 (the default) is the plain per-hit penalty.
+    public var stripTolerance: Double
 
     /// Constants with the defaults above, or the values given.
     public init(angleExponent: Double = 50, lengthExponent: Double = 1, lengthForm: LengthForm = .sum, maxAngle: Double = 0.05,
-                helixKinks: Bool = true, alpha: Double = 0.6, beta: Double = 0, rzResolution: Double = 0) {
+                helixKinks: Bool = true, alpha: Double = 0.6, beta: Double = 0, rzResolution: Double = 0,
+                stripTolerance: Double = 0) {
+        self.stripTolerance = stripTolerance
         self.rzResolution = rzResolution
         self.angleExponent = angleExponent
         self.lengthExponent = lengthExponent
@@ -85,6 +95,9 @@ public struct EnergyParameters: Codable, Equatable, Sendable {
         guard rzResolution >= 0, rzResolution <= 1 else {
             throw ConfigurationError(field: "rzResolution", "expected 0 to 1 rad, found \(rzResolution)")
         }
+        guard stripTolerance >= 0, stripTolerance <= 100 else {
+            throw ConfigurationError(field: "stripTolerance", "expected 0 to 100 mm, found \(stripTolerance)")
+        }
     }
 }
 
@@ -106,5 +119,6 @@ extension EnergyParameters: DecodableOverDefaults {
         alpha = try c.decode(forKey: .alpha, over: defaults.alpha)
         beta = try c.decode(forKey: .beta, over: defaults.beta)
         rzResolution = try c.decode(forKey: .rzResolution, over: defaults.rzResolution)
+        stripTolerance = try c.decode(forKey: .stripTolerance, over: defaults.stripTolerance)
     }
 }

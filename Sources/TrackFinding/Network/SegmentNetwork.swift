@@ -25,6 +25,11 @@ public struct SegmentNetwork: Sendable {
     public let alpha: Double
     /// The number of hits (the size of the per-hit sums O and I).
     public let hitCount: Int
+    /// Per neuron, the hit whose sums O (leaving) and I (reaching) its fork and join penalty uses:
+    /// its own first and last hit, or with strip exclusion (`EnergyParameters.stripTolerance` > 0)
+    /// the representative of that hit's x strip (`SharedStrips.xStrips`), so that segments through
+    /// different hits of one strip are penalised as a fork or join.
+    public let conflictFrom: [Int32], conflictTo: [Int32]
     /// The number of chain connections (unordered pairs with a positive weight).
     public let chainCount: Int
     /// The number of fork and join pairs (unordered).
@@ -82,7 +87,10 @@ public struct SegmentNetwork: Sendable {
         (rowStart, neighbours, weights) = Self.compressedRows(pairs, kept)
         self.segments = kept.segments
         self.chainCount = pairs.count
-        self.conflictCount = Self.forkAndJoinPairs(kept.segments, hitCount: hits.count)
+        let strip = SharedStrips.xStrips(of: hits, tolerance: parameters.stripTolerance)
+        conflictFrom = kept.segments.map { strip[Int($0.from)] }
+        conflictTo = kept.segments.map { strip[Int($0.to)] }
+        self.conflictCount = Self.forkAndJoinPairs(from: conflictFrom, to: conflictTo, hitCount: hits.count)
     }
 
     /// A chain a → b (a ends where b starts) with its weight T_ab > 0.
@@ -339,11 +347,11 @@ public struct SegmentNetwork: Sendable {
         return (rowStart, neighbours, weights)
     }
 
-    /// The number of unordered fork pairs (segments leaving the same hit) and join pairs (reaching
-    /// the same hit).
-    static func forkAndJoinPairs(_ segments: [Segment], hitCount: Int) -> Int {
+    /// The number of unordered fork pairs (segments leaving the same hit, or strip) and join pairs
+    /// (reaching the same hit, or strip).
+    static func forkAndJoinPairs(from: [Int32], to: [Int32], hitCount: Int) -> Int {
         var forks = [Int](repeating: 0, count: hitCount), joins = forks
-        for s in segments { forks[Int(s.from)] += 1; joins[Int(s.to)] += 1 }
+        for (f, t) in zip(from, to) { forks[Int(f)] += 1; joins[Int(t)] += 1 }
         return zip(forks, joins).reduce(0) { $0 + $1.0 * ($1.0 - 1) / 2 + $1.1 * ($1.1 - 1) / 2 }
     }
 
@@ -356,12 +364,13 @@ public struct SegmentNetwork: Sendable {
     /// The number of neurons.
     public var count: Int { segments.count }
 
-    /// The per-hit sums O_i (segments leaving hit i) and I_j (reaching hit j) of `v`.
+    /// The per-hit sums O_i (segments leaving hit i) and I_j (reaching hit j) of `v`, indexed by
+    /// `conflictFrom` and `conflictTo` (with strip exclusion, per strip at its representative hit).
     public func hitSums(_ v: [Double]) -> (outgoing: [Double], incoming: [Double]) {
         var o = [Double](repeating: 0, count: hitCount), i = o
-        for (a, s) in segments.enumerated() {
-            o[Int(s.from)] += v[a]
-            i[Int(s.to)] += v[a]
+        for a in segments.indices {
+            o[Int(conflictFrom[a])] += v[a]
+            i[Int(conflictTo[a])] += v[a]
         }
         return (o, i)
     }
@@ -388,8 +397,7 @@ public struct SegmentNetwork: Sendable {
                                  incoming: UnsafePointer<Double>, sum: Double) -> Double {
         var h = 0.0
         for e in rowStart[a]..<rowStart[a + 1] { h += weights[e] * v[Int(neighbours[e])] }
-        let s = segments[a]
-        return h - alpha * (outgoing[Int(s.from)] + incoming[Int(s.to)] - 2 * v[a]) - beta * (sum - target)
+        return h - alpha * (outgoing[Int(conflictFrom[a])] + incoming[Int(conflictTo[a])] - 2 * v[a]) - beta * (sum - target)
     }
 
     /// The field for every neuron, −∇E(V).
