@@ -108,7 +108,7 @@ extension TrackFinderConfiguration {
             return TrackFinderConfiguration(
                 geometry: .forward,
                 cuts: SegmentCuts(skipLayers: false, magneticField: 0, maxSlope: 0.57, targetZ: DipoleSpectrometer.bmnLike.targetZ, targetRadius: 38),
-                energy: EnergyParameters(angleExponent: 31_000, maxAngle: 0.079, alpha: 0.77, rzResolution: 0.0014),
+                energy: EnergyParameters(angleExponent: 15_000, maxAngle: 0.079, alpha: 0.77, rzResolution: 0.0014, stripPenalty: 0.3),
                 meanField: MeanFieldAnnealing.Configuration(schedule: AnnealingSchedule(initialTemperature: 1, coolingFactor: 1.1, minimumTemperature: 0.2,
                                                                                         iterationsPerTemperature: 5)),
                 extraction: TrackExtractor.Configuration(threshold: 0.54),
@@ -117,7 +117,9 @@ extension TrackFinderConfiguration {
                     + "cut and kinks measured against a track from the target that bends in x-z (p_xz >= 0.3 GeV), straight in y, "
                     + "the y kink weighed by the strips' y resolution (1 mm), the beam spot found in each event; no layer skips, "
                     + "mean-field cooling by 1.1 with 5 sweeps per temperature, and the cuts and energy fitted by TrackFinderTuner "
-                    + "on generated BM@N-like events with ghosts (40 tracks, seeds 101-104), never on JINR's event 6 (docs/tracks.md).",
+                    + "on generated BM@N-like events with ghosts (40 tracks, seeds 101-104), then strip exclusion (points sharing an x strip "
+                    + "penalised as forks, gamma 0.3) with a looser kink exponent (15000), chosen on generated 40-track events, "
+                    + "never on JINR's event 6 (docs/tracks.md).",
                 dipole: DipoleSpectrometer.bmnLike.magnet)
         default:
             return nil

@@ -50,6 +50,8 @@ public struct BinaryAnnealing: Sendable {
         public var spins: [UInt8]
         /// Per hit: segments on leaving it, and reaching it.
         public var outgoing: [Int32], incoming: [Int32]
+        /// Per strip (at its representative hit, `SegmentNetwork.stripFrom`): segments on leaving, and reaching, its hits.
+        public var stripOutgoing: [Int32], stripIncoming: [Int32]
         public var sum: Int
         public var energy: Double
     }
@@ -68,12 +70,17 @@ public struct BinaryAnnealing: Sendable {
             let s = network.segments[a], i = Int(s.from), j = Int(s.to)
             let on = Int32(state.spins[a])
             h -= network.alpha * Double(state.outgoing[i] - on + state.incoming[j] - on)
+            let si = Int(network.stripFrom[a]), sj = Int(network.stripTo[a])
+            h -= network.stripWeight[si] * Double(state.stripOutgoing[si] - state.outgoing[i])
+                + network.stripWeight[sj] * Double(state.stripIncoming[sj] - state.incoming[j])
             let delta: Double = on == 0 ? 1 : -1
             state.energy += -delta * h + 0.5 * network.beta * (2 * delta * (Double(state.sum) - network.target) + 1)
             state.spins[a] = on == 0 ? 1 : 0
             state.sum += Int(delta)
             state.outgoing[i] += Int32(delta)
             state.incoming[j] += Int32(delta)
+            state.stripOutgoing[si] += Int32(delta)
+            state.stripIncoming[sj] += Int32(delta)
         }
     }
 
@@ -81,7 +88,7 @@ public struct BinaryAnnealing: Sendable {
     public func run(_ network: SegmentNetwork, random: RandomSource) throws -> (state: [Double], energy: Double) {
         let zero = Array(repeating: 0.0, count: network.count)
         let none = [Int32](repeating: 0, count: network.hitCount)
-        let start = State(spins: Array(repeating: 0, count: network.count), outgoing: none, incoming: none, sum: 0, energy: network.energy(zero))
+        let start = State(spins: Array(repeating: 0, count: network.count), outgoing: none, incoming: none, stripOutgoing: none, stripIncoming: none, sum: 0, energy: network.energy(zero))
         let result = try SimulatedAnnealing.minimize(Problem(network: network), from: start, schedule: configuration.schedule, random: random)
         return (result.state.spins.map(Double.init), result.energy)
     }

@@ -101,6 +101,8 @@ public struct MeanFieldAnnealing: Sendable {
         var sum = v.reduce(0, +)
         var (outgoing, incoming) = network.hitSums(v)
         let ends = (from: network.segments.map { Int($0.from) }, to: network.segments.map { Int($0.to) })
+        var strips = network.stripSums(v)
+        let stripEnds = (from: network.stripFrom.map { Int($0) }, to: network.stripTo.map { Int($0) })
         let packed = configuration.update == .asynchronous ? PackedNetwork(network) : nil
         let schedule = configuration.schedule, tolerance = configuration.tolerance
         for (index, t) in schedule.temperatures.enumerated() {
@@ -110,10 +112,16 @@ public struct MeanFieldAnnealing: Sendable {
                 change = v.withUnsafeMutableBufferPointer { pv in
                     outgoing.withUnsafeMutableBufferPointer { po in
                         incoming.withUnsafeMutableBufferPointer { pi in
-                            if let packed {
-                                packed.sweep(at: t, v: pv, outgoing: po, incoming: pi, sum: &sum, order: order)
-                            } else {
-                                sweep(network, at: t, v: pv, outgoing: po, incoming: pi, sum: &sum, order: order, next: &next, ends: ends)
+                            strips.outgoing.withUnsafeMutableBufferPointer { pso in
+                                strips.incoming.withUnsafeMutableBufferPointer { psi in
+                                    let strip = StripSums(outgoing: pso, incoming: psi, ends: stripEnds)
+                                    if let packed {
+                                        return packed.sweep(at: t, v: pv, outgoing: po, incoming: pi, sum: &sum, order: order, strips: strip)
+                                    } else {
+                                        return sweep(network, at: t, v: pv, outgoing: po, incoming: pi, sum: &sum, order: order, next: &next,
+                                                     ends: ends, strips: strip)
+                                    }
+                                }
                             }
                         }
                     }
@@ -130,6 +138,19 @@ public struct MeanFieldAnnealing: Sendable {
         return (v, trace)
     }
 
+    /// The per-strip sums of the strip-exclusion term (`SegmentNetwork.stripSums`) and each neuron's
+    /// strips, kept in step with V during a sweep.
+    struct StripSums {
+        let outgoing: UnsafeMutableBufferPointer<Double>, incoming: UnsafeMutableBufferPointer<Double>
+        let ends: (from: [Int], to: [Int])
+
+        /// Adds neuron a's change d to its strips' sums.
+        @inline(__always) func add(_ d: Double, _ a: Int) {
+            outgoing[ends.from[a]] += d
+            incoming[ends.to[a]] += d
+        }
+    }
+
     /// The network's rows laid out for asynchronous sweeps in random order: each neuron's row start,
     /// length and hits in one record, and each connection's neighbour and weight side by side, so
     /// that an update touches few cache lines. The arithmetic is `SegmentNetwork.field`'s, term for
@@ -139,26 +160,31 @@ public struct MeanFieldAnnealing: Sendable {
         struct Edge { var weight: Double, neighbour: Int }
         let neurons: [Neuron]
         let edges: [Edge]
-        let alpha: Double, beta: Double, target: Double
+        let alpha: Double, beta: Double, target: Double, gamma: Double
+        let weight: [Double]
 
         init(_ network: SegmentNetwork) {
             var neurons: [Neuron] = []
             neurons.reserveCapacity(network.count)
-            for (a, s) in network.segments.enumerated() {
+            for a in network.segments.indices {
                 neurons.append(Neuron(start: network.rowStart[a], count: Int32(network.rowStart[a + 1] - network.rowStart[a]),
-                                      from: s.from, to: s.to))
+                                      from: network.segments[a].from, to: network.segments[a].to))
             }
             self.neurons = neurons
             edges = zip(network.weights, network.neighbours).map { Edge(weight: $0, neighbour: Int($1)) }
             alpha = network.alpha
+            gamma = network.stripPenalty
+            weight = network.stripWeight
             beta = network.beta
             target = network.target
         }
 
         /// One asynchronous sweep in `order`; returns the largest and the total |ΔV|.
         func sweep(at t: Double, v: UnsafeMutableBufferPointer<Double>, outgoing o: UnsafeMutableBufferPointer<Double>,
-                   incoming i: UnsafeMutableBufferPointer<Double>, sum: inout Double, order: [Int32]) -> (largest: Double, total: Double) {
+                   incoming i: UnsafeMutableBufferPointer<Double>, sum: inout Double, order: [Int32],
+                   strips: StripSums) -> (largest: Double, total: Double) {
             guard let p = v.baseAddress, let po = o.baseAddress, let pi = i.baseAddress else { return (0, 0) }
+            let gamma = self.gamma
             var largest = 0.0, total = 0.0
             neurons.withUnsafeBufferPointer { nb in
                 edges.withUnsafeBufferPointer { eb in
@@ -171,12 +197,17 @@ public struct MeanFieldAnnealing: Sendable {
                             var e = pe + n.start
                             for _ in 0..<Int(n.count) { h += e.pointee.weight * p[e.pointee.neighbour]; e += 1 }
                             let from = Int(n.from), to = Int(n.to)
-                            let field = h - alpha * (po[from] + pi[to] - 2 * p[a]) - beta * (sum - target)
+                            var field = h - alpha * (po[from] + pi[to] - 2 * p[a]) - beta * (sum - target)
+                            if gamma > 0 {
+                                let sf = strips.ends.from[a], st = strips.ends.to[a]
+                                field -= weight[sf] * (strips.outgoing[sf] - po[from]) + weight[st] * (strips.incoming[st] - pi[to])
+                            }
                             let new = 0.5 * (1 + tanh(field / t))
                             let d = new - p[a]
                             sum += d
                             po[from] += d
                             pi[to] += d
+                            if gamma > 0 { strips.add(d, a) }
                             p[a] = new
                             largest = max(largest, abs(d))
                             total += abs(d)
@@ -194,25 +225,29 @@ public struct MeanFieldAnnealing: Sendable {
     private func sweep(_ network: SegmentNetwork, at t: Double, v: UnsafeMutableBufferPointer<Double>,
                        outgoing o: UnsafeMutableBufferPointer<Double>, incoming i: UnsafeMutableBufferPointer<Double>,
                        sum: inout Double, order: [Int32], next: inout [Double],
-                       ends: (from: [Int], to: [Int])) -> (largest: Double, total: Double) {
+                       ends: (from: [Int], to: [Int]), strips: StripSums) -> (largest: Double, total: Double) {
         guard let p = v.baseAddress, let po = o.baseAddress, let pi = i.baseAddress else { return (0, 0) }
+        let pso = UnsafePointer(strips.outgoing.baseAddress), psi = UnsafePointer(strips.incoming.baseAddress)
         var largest = 0.0, total = 0.0
         switch configuration.update {
         case .asynchronous:
             for a32 in order {
                 let a = Int(a32)
-                let new = 0.5 * (1 + tanh(network.field(a, p, outgoing: po, incoming: pi, sum: sum) / t))
+                let new = 0.5 * (1 + tanh(network.field(a, p, outgoing: po, incoming: pi, sum: sum, stripOutgoing: pso, stripIncoming: psi) / t))
                 let d = new - p[a]
                 sum += d
                 po[ends.from[a]] += d
                 pi[ends.to[a]] += d
+                strips.add(d, a)
                 p[a] = new
                 largest = max(largest, abs(d))
                 total += abs(d)
             }
         case .synchronous:
             let damping = configuration.damping
-            for a in 0..<v.count { next[a] = 0.5 * (1 + tanh(network.field(a, p, outgoing: po, incoming: pi, sum: sum) / t)) }
+            for a in 0..<v.count {
+                next[a] = 0.5 * (1 + tanh(network.field(a, p, outgoing: po, incoming: pi, sum: sum, stripOutgoing: pso, stripIncoming: psi) / t))
+            }
             sum = 0
             for a in 0..<v.count {
                 let new = damping * p[a] + (1 - damping) * next[a]
@@ -221,6 +256,7 @@ public struct MeanFieldAnnealing: Sendable {
                 sum += new
                 po[ends.from[a]] += d
                 pi[ends.to[a]] += d
+                strips.add(d, a)
                 largest = max(largest, abs(d))
                 total += abs(d)
             }

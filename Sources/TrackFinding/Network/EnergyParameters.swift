@@ -47,10 +47,27 @@ public struct EnergyParameters: Codable, Equatable, Sendable {
     public var alpha: Double
     /// The strength β of the global constraint Σ V ≈ N_hits. Default 0.
     public var beta: Double
+    /// Strip exclusion for two-view strip readout, the strength γ: hits on one layer whose x agree
+    /// within `stripTolerance` share an x strip (`SharedStrips.xStrips`), and every two segments
+    /// leaving (or reaching) two different hits of one strip are penalised by γ, as a fork or join at
+    /// one hit is by α:
+    ///
+    ///     (γ/2) Σ_strips (S_s² − Σ_{h∈s} O_h²),  S_s = Σ_{h∈s} O_h,   likewise for joins with I.
+    ///
+    /// A strip cluster belongs to at most one track, so the real point and its ghosts compete as the
+    /// continuations of a bifurcation do (the Denby 1988 / Peterson 1989 fork constraint extended from
+    /// hits to strips). 0 (the default) is off.
+    public var stripPenalty: Double
+    /// The x tolerance, mm, within which two hits on one layer share a strip (see `stripPenalty`).
+    /// Default 0.001 (the points of one strip carry its x exactly).
+    public var stripTolerance: Double
 
     /// Constants with the defaults above, or the values given.
     public init(angleExponent: Double = 50, lengthExponent: Double = 1, lengthForm: LengthForm = .sum, maxAngle: Double = 0.05,
-                helixKinks: Bool = true, alpha: Double = 0.6, beta: Double = 0, rzResolution: Double = 0) {
+                helixKinks: Bool = true, alpha: Double = 0.6, beta: Double = 0, rzResolution: Double = 0,
+                stripPenalty: Double = 0, stripTolerance: Double = 0.001) {
+        self.stripPenalty = stripPenalty
+        self.stripTolerance = stripTolerance
         self.rzResolution = rzResolution
         self.angleExponent = angleExponent
         self.lengthExponent = lengthExponent
@@ -85,6 +102,10 @@ public struct EnergyParameters: Codable, Equatable, Sendable {
         guard rzResolution >= 0, rzResolution <= 1 else {
             throw ConfigurationError(field: "rzResolution", "expected 0 to 1 rad, found \(rzResolution)")
         }
+        guard stripPenalty >= 0, stripPenalty.isFinite else { throw ConfigurationError(field: "stripPenalty", "expected γ ≥ 0, found \(stripPenalty)") }
+        guard stripTolerance >= 0, stripTolerance <= 100 else {
+            throw ConfigurationError(field: "stripTolerance", "expected 0 to 100 mm, found \(stripTolerance)")
+        }
     }
 }
 
@@ -106,5 +127,7 @@ extension EnergyParameters: DecodableOverDefaults {
         alpha = try c.decode(forKey: .alpha, over: defaults.alpha)
         beta = try c.decode(forKey: .beta, over: defaults.beta)
         rzResolution = try c.decode(forKey: .rzResolution, over: defaults.rzResolution)
+        stripPenalty = try c.decode(forKey: .stripPenalty, over: defaults.stripPenalty)
+        stripTolerance = try c.decode(forKey: .stripTolerance, over: defaults.stripTolerance)
     }
 }

@@ -25,6 +25,18 @@ public struct SegmentNetwork: Sendable {
     public let alpha: Double
     /// The number of hits (the size of the per-hit sums O and I).
     public let hitCount: Int
+    /// The strip-exclusion strength γ (`EnergyParameters.stripPenalty`).
+    public let stripPenalty: Double
+    /// Per neuron, the representative hit of the x strip of its first and of its last hit
+    /// (`SharedStrips.xStrips`; the hit itself when strips are off): segments through two hits of one
+    /// strip are penalised by γ.
+    public let stripFrom: [Int32], stripTo: [Int32]
+    /// Per strip, at its representative hit, the strength γ_s = γ / (n_s − 1) of its term, n_s ≥ 2 the
+    /// hits on the strip (0 elsewhere): a real point's segment feels at most γ from all the ghosts
+    /// of its strip together, however crowded the strip.
+    public let stripWeight: [Double]
+    /// Per hit, the representative of its x strip (`SharedStrips.xStrips`).
+    public let hitStrip: [Int32]
     /// The number of chain connections (unordered pairs with a positive weight).
     public let chainCount: Int
     /// The number of fork and join pairs (unordered).
@@ -82,7 +94,15 @@ public struct SegmentNetwork: Sendable {
         (rowStart, neighbours, weights) = Self.compressedRows(pairs, kept)
         self.segments = kept.segments
         self.chainCount = pairs.count
-        self.conflictCount = Self.forkAndJoinPairs(kept.segments, hitCount: hits.count)
+        stripPenalty = parameters.stripPenalty
+        let strip = SharedStrips.xStrips(of: hits, tolerance: parameters.stripPenalty > 0 ? parameters.stripTolerance : 0)
+        hitStrip = strip
+        stripFrom = kept.segments.map { strip[Int($0.from)] }
+        stripTo = kept.segments.map { strip[Int($0.to)] }
+        var onStrip = [Int](repeating: 0, count: hits.count)
+        for r in strip { onStrip[Int(r)] += 1 }
+        stripWeight = onStrip.map { $0 >= 2 ? parameters.stripPenalty / Double($0 - 1) : 0 }
+        self.conflictCount = Self.forkAndJoinPairs(from: kept.segments.map(\.from), to: kept.segments.map(\.to), hitCount: hits.count)
     }
 
     /// A chain a → b (a ends where b starts) with its weight T_ab > 0.
@@ -339,11 +359,11 @@ public struct SegmentNetwork: Sendable {
         return (rowStart, neighbours, weights)
     }
 
-    /// The number of unordered fork pairs (segments leaving the same hit) and join pairs (reaching
-    /// the same hit).
-    static func forkAndJoinPairs(_ segments: [Segment], hitCount: Int) -> Int {
+    /// The number of unordered fork pairs (segments leaving the same hit, or strip) and join pairs
+    /// (reaching the same hit, or strip).
+    static func forkAndJoinPairs(from: [Int32], to: [Int32], hitCount: Int) -> Int {
         var forks = [Int](repeating: 0, count: hitCount), joins = forks
-        for s in segments { forks[Int(s.from)] += 1; joins[Int(s.to)] += 1 }
+        for (f, t) in zip(from, to) { forks[Int(f)] += 1; joins[Int(t)] += 1 }
         return zip(forks, joins).reduce(0) { $0 + $1.0 * ($1.0 - 1) / 2 + $1.1 * ($1.1 - 1) / 2 }
     }
 
@@ -366,7 +386,19 @@ public struct SegmentNetwork: Sendable {
         return (o, i)
     }
 
-    /// E(V) = −½ Σ_ab T_ab V_a V_b + (α/2) Σ_hits (O² − Σ V²) + (α/2) Σ_hits (I² − Σ V²) + (β/2)(Σ V − N)².
+    /// The per-strip sums S (segments leaving a hit of the strip) and their counterpart for segments
+    /// reaching one, at each strip's representative hit (`stripFrom`, `stripTo`).
+    public func stripSums(_ v: [Double]) -> (outgoing: [Double], incoming: [Double]) {
+        var o = [Double](repeating: 0, count: hitCount), i = o
+        for a in segments.indices {
+            o[Int(stripFrom[a])] += v[a]
+            i[Int(stripTo[a])] += v[a]
+        }
+        return (o, i)
+    }
+
+    /// E(V) = −½ Σ_ab T_ab V_a V_b + (α/2) Σ_hits (O² − Σ V²) + (α/2) Σ_hits (I² − Σ V²) + (β/2)(Σ V − N)²
+    ///        + (γ/2) Σ_strips (S_out² − Σ O²) + (γ/2) Σ_strips (S_in² − Σ I²).
     public func energy(_ v: [Double]) -> Double {
         var pair = 0.0, sum = 0.0, squares = 0.0
         for a in 0..<count {
@@ -379,27 +411,48 @@ public struct SegmentNetwork: Sendable {
         let (o, i) = hitSums(v)
         let conflicts = o.reduce(0) { $0 + $1 * $1 } + i.reduce(0) { $0 + $1 * $1 } - 2 * squares
         let excess = sum - target
-        return -0.5 * pair + 0.5 * alpha * conflicts + 0.5 * beta * excess * excess
+        var strips = 0.0
+        if stripPenalty > 0 {
+            let (so, si) = stripSums(v)
+            var own = [Double](repeating: 0, count: hitCount)
+            for (h, r) in hitStrip.enumerated() { own[Int(r)] += o[h] * o[h] + i[h] * i[h] }
+            for r in 0..<hitCount where stripWeight[r] > 0 { strips += stripWeight[r] * (so[r] * so[r] + si[r] * si[r] - own[r]) }
+        }
+        return -0.5 * pair + 0.5 * alpha * conflicts + 0.5 * beta * excess * excess + 0.5 * strips
     }
 
     /// The local field H_a = −∂E/∂V_a = Σ_b T_ab V_b − α [(O_i − V_a) + (I_j − V_a)] − β(Σ V − N)
-    /// for a = (i → j), given the current per-hit sums and Σ V.
+    /// − γ [(S_out(i) − O_i) + (S_in(j) − I_j)] for a = (i → j), given the current per-hit and
+    /// per-strip sums and Σ V (the strip sums are needed only with γ > 0).
     @inlinable public func field(_ a: Int, _ v: UnsafePointer<Double>, outgoing: UnsafePointer<Double>,
-                                 incoming: UnsafePointer<Double>, sum: Double) -> Double {
+                                 incoming: UnsafePointer<Double>, sum: Double, stripOutgoing: UnsafePointer<Double>? = nil,
+                                 stripIncoming: UnsafePointer<Double>? = nil) -> Double {
         var h = 0.0
         for e in rowStart[a]..<rowStart[a + 1] { h += weights[e] * v[Int(neighbours[e])] }
-        let s = segments[a]
-        return h - alpha * (outgoing[Int(s.from)] + incoming[Int(s.to)] - 2 * v[a]) - beta * (sum - target)
+        let s = segments[a], i = Int(s.from), j = Int(s.to)
+        h = h - alpha * (outgoing[i] + incoming[j] - 2 * v[a]) - beta * (sum - target)
+        if stripPenalty > 0, let so = stripOutgoing, let si = stripIncoming {
+            let sf = Int(stripFrom[a]), st = Int(stripTo[a])
+            h -= stripWeight[sf] * (so[sf] - outgoing[i]) + stripWeight[st] * (si[st] - incoming[j])
+        }
+        return h
     }
 
     /// The field for every neuron, −∇E(V).
     public func fields(_ v: [Double]) -> [Double] {
         let sum = v.reduce(0, +)
-        let (o, i) = hitSums(v)
+        let (o, i) = hitSums(v), (so, si) = stripSums(v)
         return v.withUnsafeBufferPointer { p in
             o.withUnsafeBufferPointer { po in
                 i.withUnsafeBufferPointer { pi in
-                    (0..<count).map { field($0, p.baseAddress!, outgoing: po.baseAddress!, incoming: pi.baseAddress!, sum: sum) }
+                    so.withUnsafeBufferPointer { pso in
+                        si.withUnsafeBufferPointer { psi in
+                            (0..<count).map {
+                                field($0, p.baseAddress!, outgoing: po.baseAddress!, incoming: pi.baseAddress!, sum: sum,
+                                      stripOutgoing: pso.baseAddress, stripIncoming: psi.baseAddress)
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -173,6 +173,7 @@ public struct TunedParameter: Equatable, Sendable, CustomStringConvertible {
         "energy.alpha": field(\.energy.alpha),
         "energy.beta": field(\.energy.beta),
         "energy.rzResolution": field(\.energy.rzResolution),
+        "energy.stripPenalty": field(\.energy.stripPenalty),
         "extraction.threshold": field(\.extraction.threshold),
         "secondPass.maxAngle": Accessor(get: { $0.secondPass?.maxAngle }, set: { $0.secondPass?.maxAngle = $1 }),
     ]
@@ -190,6 +191,7 @@ public struct TunedParameter: Equatable, Sendable, CustomStringConvertible {
         "energy.alpha": (0, 5, false),
         "energy.beta": (0, 2, false),
         "energy.rzResolution": (0, 0.1, false),
+        "energy.stripPenalty": (0, 2, false),
         "extraction.threshold": (0.05, 0.95, false),
         "secondPass.maxAngle": (0.0005, 0.5, true),
     ]

@@ -37,6 +37,12 @@ struct FinderOptions: ParsableArguments {
     @Option(help: "Helix kinks along a map with resolutions: error of the r-z kink (rad) above which it is scaled down to it; 0: off (default: \(Self.d.energy.rzResolution)).",
             transform: OptionRange.real(0...1))
     var rzResolution: Double?
+    @Option(help: "Strip exclusion γ: penalty on two segments through two hits of one x strip (hits on one layer whose x agree within --strip-tolerance); 0: off (default: \(Self.d.energy.stripPenalty)).",
+            transform: OptionRange.real(0...100))
+    var stripPenalty: Double?
+    @Option(help: "x tolerance (mm) within which two hits on one layer share a strip (default: \(Self.d.energy.stripTolerance)).",
+            transform: OptionRange.real(0...100))
+    var stripTolerance: Double?
     @Option(help: "Fork and join penalty α (default: \(Self.d.energy.alpha)).") var alpha: Double?
     @Option(help: "Global constraint strength β on (Σ V − N_hits)² (default: \(Self.d.energy.beta)).") var beta: Double?
     @Option(name: .customLong("t-initial"), help: "Initial temperature (default: 1 for both solvers).") var tInitial: Double?
@@ -98,7 +104,7 @@ struct FinderOptions: ParsableArguments {
             "layerGraph": "--layer-map", "workers": "--threads", "presetOrFile": "--detector",
             "secondPass.minConfidentHits": "--confident-hits", "secondPass.maxAngle": "--second-max-angle",
             "cuts.minChainHits": "--min-chain-hits", "secondPass.minChainHits": "--second-min-chain-hits",
-            "energy.rzResolution": "--rz-resolution", "secondPass.joinAcrossPasses": "--join-passes", "secondPass.restoresShortTracks": "--restore-short-tracks", "secondPass.networks": "--later-networks",
+            "energy.rzResolution": "--rz-resolution", "energy.stripTolerance": "--strip-tolerance", "energy.stripPenalty": "--strip-penalty", "secondPass.joinAcrossPasses": "--join-passes", "secondPass.restoresShortTracks": "--restore-short-tracks", "secondPass.networks": "--later-networks",
             "secondPass.laterConfidentHits": "--later-confident-hits",
         ]
         for solver in ["meanField", "annealing"] {
@@ -139,6 +145,8 @@ struct FinderOptions: ParsableArguments {
         if let maxAngle { c.energy.maxAngle = maxAngle }
         if let helixKinks { c.energy.helixKinks = helixKinks }
         if let rzResolution { c.energy.rzResolution = rzResolution }
+        if let stripTolerance { c.energy.stripTolerance = stripTolerance }
+        if let stripPenalty { c.energy.stripPenalty = stripPenalty }
         if let alpha { c.energy.alpha = alpha }
         if let beta { c.energy.beta = beta }
         for schedule in [\TrackFinderConfiguration.meanField.schedule, \TrackFinderConfiguration.annealing.schedule] {
