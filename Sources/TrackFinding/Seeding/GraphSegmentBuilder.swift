@@ -197,22 +197,25 @@ public enum GraphSegmentBuilder {
         for n in from.indices {
             let i = from[n], a = inner[n]
             let ra = a.r, phiA = a.phi
-            let window: ClosedRange<Double>, rMax: Double
+            // rReach: the largest r_b visited (the top of the r window on a disk).
+            let window: ClosedRange<Double>, rMax: Double, rReach: Double
             switch target.shape {
             case .cylinder:
                 guard target.position > ra, let z = zWindow(ra: ra, za: a.z, radius: target.position, cuts: cuts) else { continue }
                 window = z
                 rMax = target.position
+                rReach = .infinity
             case .disk:
                 let top = rWindowTop(ra: ra, za: a.z, zOuter: zOuterLow, zOuterHigh, cuts: cuts)
                 guard top >= ra else { continue }
                 window = ra...top
                 rMax = target.upper
+                rReach = top
             }
             guard rMax > ra else { continue }
             // Every outer hit with r_b > r_a has a window between these (maxDeltaPhi grows with r_b).
             let sure = rOuterLow > ra ? cuts.maxDeltaPhi(ra, rOuterLow) : 0
-            let widest = cuts.maxDeltaPhi(ra, max(rOuterHigh, rMax))
+            let widest = cuts.maxDeltaPhi(ra, min(max(rOuterHigh, rMax), rReach))
             let asinInner = storedWindows ? asin(min(1, ra / twoRMin)) : 0
             let outer: BinnedLayer
             if let selection, let binnedSelected, !selection.sendsToAll[i] {
@@ -221,7 +224,13 @@ public enum GraphSegmentBuilder {
                 outer = binned[link.to]
             }
             guard !outer.hits.isEmpty else { continue }
-            let bins = outer.binRange(phi: phiA, halfWidth: cuts.maxDeltaPhi(ra, rMax))
+            // The bins within the window at rMax, or, when r_b ≤ rReach < rMax, at rReach (with a margin
+            // for rounding); a subrange of the former in the same order, so the order of the segments holds.
+            let halfWidth = cuts.maxDeltaPhi(ra, rMax)
+            var bins = outer.binRange(phi: phiA, halfWidth: halfWidth)
+            if rReach < rMax, bins.count < outer.binCount {
+                bins = outer.binRange(phi: phiA, halfWidth: min(halfWidth, cuts.maxDeltaPhi(ra, rReach) * (1 + 1e-9) + 1e-12))
+            }
             outer.points.withUnsafeBufferPointer { points in
             outer.along.withUnsafeBufferPointer { along in
             outer.binStart.withUnsafeBufferPointer { binStart in
