@@ -192,6 +192,11 @@ public enum GraphSegmentBuilder {
         // outer term stored per hit (`PackedPoint.asinOuter`); the same arithmetic as `SegmentCuts.maxDeltaPhi`.
         let twoRMin = 2 * cuts.minimumRadius
         let storedWindows = twoRMin.isFinite && twoRMin > 0 && max(rOuterHigh, target.shape == .disk ? target.upper : target.position) <= twoRMin
+        // On a cylinder, the intermediate cylinders whose crossing in z can skip hits (`crossedTwice`):
+        // only when there are enough of them to make a segment cross more layers than allowed.
+        let crossable = target.shape == .cylinder ? between.filter { $0.shape == .cylinder } : []
+        let skipsCrossings = crossable.count >= maxStep && rOuterLow.isFinite
+        var spans: [ClosedRange<Double>] = [], skipped: [Range<Double>] = []
         var out: [Segment] = []
         let from = byLayer[link.from]
         for n in from.indices {
@@ -234,11 +239,23 @@ public enum GraphSegmentBuilder {
             outer.points.withUnsafeBufferPointer { points in
             outer.along.withUnsafeBufferPointer { along in
             outer.binStart.withUnsafeBufferPointer { binStart in
+                spans.removeAll(keepingCapacity: true)
+                spans.append(window)
+                if skipsCrossings {
+                    crossedTwice(za: a.z, ra: ra, cylinders: crossable, rOuter: rOuterLow...rOuterHigh, times: maxStep, into: &skipped)
+                    for gap in skipped {
+                        guard let last = spans.last, gap.lowerBound < last.upperBound, gap.upperBound > last.lowerBound else { continue }
+                        spans.removeLast()
+                        if gap.lowerBound >= last.lowerBound { spans.append(last.lowerBound...gap.lowerBound) }
+                        if gap.upperBound <= last.upperBound { spans.append(gap.upperBound...last.upperBound) }
+                    }
+                }
                 for k in bins {
                     let bin = ((k % outer.binCount) + outer.binCount) % outer.binCount
-                    var p = outer.lowerBound(window.lowerBound, in: binStart[bin]..<binStart[bin + 1])
                     let end = binStart[bin + 1]
-                    while p < end, along[p] <= window.upperBound {
+                    for span in spans {
+                    var p = outer.lowerBound(span.lowerBound, in: binStart[bin]..<end)
+                    while p < end, along[p] <= span.upperBound {
                         defer { p += 1 }
                         let b = points[p]
                         let rb = b.r
@@ -265,12 +282,50 @@ public enum GraphSegmentBuilder {
                         if sigma > 0, s.length > 0 { s.rzError = sigma / s.length }
                         out.append(s)
                     }
+                    }
                 }
             }
             }
             }
         }
         return out
+    }
+
+    /// The z ranges on an outer cylinder (hits at radii within `rOuter`) where a segment from a hit at
+    /// (r_a, z_a) surely crosses at least `times` of `cylinders` in the sense of `layersCrossed`,
+    /// ascending and disjoint, written to `out`: hits there are cut by the step (`layersCrossed` ≥
+    /// `times` makes the step exceed the largest), so the pair loop need not visit them. The segment
+    /// meets a cylinder of radius R at z_R = z_a + (z_b − z_a) t, t = (R − r_a)/(r_b − r_a); z_R
+    /// within (lower + 2 mm, upper − 2 mm) for every r_b in `rOuter` (z_R is monotone in r_b, so at
+    /// both ends) is an open interval of z_b, shrunk by 10⁻⁶ (1 + |z|) mm against rounding.
+    static func crossedTwice(za: Double, ra: Double, cylinders: [LayerGraph.Layer], rOuter: ClosedRange<Double>, times: Int,
+                             into out: inout [Range<Double>]) {
+        out.removeAll(keepingCapacity: true)
+        let margin = 2.0
+        var ends: [(z: Double, opens: Bool)] = []
+        for l in cylinders {
+            let R = l.position
+            guard R > ra + margin + 1e-9 * R, R < rOuter.lowerBound - margin - 1e-9 * R else { continue }
+            let lo = l.lower + margin, up = l.upper - margin
+            guard lo < up else { continue }
+            let tNear = (R - ra) / (rOuter.upperBound - ra), tFar = (R - ra) / (rOuter.lowerBound - ra)
+            var zLo = max(za + (lo - za) / tNear, za + (lo - za) / tFar), zUp = min(za + (up - za) / tNear, za + (up - za) / tFar)
+            zLo += 1e-6 * (1 + abs(zLo)); zUp -= 1e-6 * (1 + abs(zUp))
+            guard zLo < zUp else { continue }
+            ends.append((zLo, true)); ends.append((zUp, false))
+        }
+        guard ends.count >= 2 * times else { return }
+        ends.sort { ($0.z, $0.opens ? 1 : 0) < ($1.z, $1.opens ? 1 : 0) }
+        var depth = 0, start = 0.0
+        for e in ends {
+            if e.opens {
+                depth += 1
+                if depth == times { start = e.z }
+            } else {
+                if depth == times, start < e.z { out.append(start..<e.z) }
+                depth -= 1
+            }
+        }
     }
 
     /// The layers that may lie between the two layers of `link` along a track: cylinders whose
