@@ -30,7 +30,11 @@ let package = Package(
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
 
-        .target(name: "EnergyCore", dependencies: ["CGSL"]),
+        // The sparse-row products behind EnergyCore's SparseRows: C, for an AVX2/FMA kernel chosen at
+        // run time (Swift has no per-function target attribute), with portable loops elsewhere.
+        .target(name: "CSparseKernels"),
+
+        .target(name: "EnergyCore", dependencies: ["CGSL", "CSparseKernels"]),
         .target(name: "EnergyFormats", dependencies: ["EnergyCore", "CPNG"]),
         .target(name: "HopfieldMemory", dependencies: ["EnergyCore", "EnergyFormats"]),
         .target(name: "TrackFinding", dependencies: ["EnergyCore", "EnergyFormats"]),

@@ -51,10 +51,11 @@ run python3 Benchmarks/modern_hopfield_numpy.py time --out "$OUT/modern" --compa
 echo "== Modern Hopfield on MNIST: own digit and same class from masked and 20%-flipped probes"
 run "$EBM" hopfield mnist --data Data/mnist --probes 1000 --quiet --png "$OUT/hopfield-mnist.png"
 
-echo "== RBM speed: one CD-1 epoch, 60,000 MNIST digits, 500 hidden, batch 100 (target: >= 2x scikit-learn, >= PyTorch)"
+echo "== RBM speed: one CD-1 epoch, 60,000 MNIST digits, 500 hidden, batch 100 (issue #15 target: >= 2.5x scikit-learn float32 and >= 2x PyTorch CPU, same run)"
 run "$EBM" bench rbm --hidden 500 --batch 100 --cd 1
-# The Python peers live in a benchmark-only virtualenv (never in the library's runtime).
-VENV=.venv-bench
+# The Python peers live in a benchmark-only virtualenv (never in the library's runtime); VENV=path
+# picks an existing one (e.g. one shared between checkouts).
+VENV=${VENV:-.venv-bench}
 [ -x "$VENV/bin/python" ] || python3 -m venv --system-site-packages "$VENV"
 "$VENV/bin/python" -c "import sklearn" 2>/dev/null || "$VENV/bin/pip" install -q scikit-learn
 "$VENV/bin/python" -c "import torch" 2>/dev/null || "$VENV/bin/pip" install -q torch

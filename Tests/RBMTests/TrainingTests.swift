@@ -106,6 +106,37 @@ struct TrainingTests {
         }
     }
 
+    @Test("the sparse products give the dense GEMMs' updates up to rounding, and repeat exactly", arguments: [
+        GibbsSampling.contrastiveDivergence(steps: 1), .persistent(chains: 40, steps: 2)])
+    func sparseEqualsDense(_ sampling: GibbsSampling) throws {
+        // MNIST digits (81% zeros) and hidden units biased off, so that every product is sparse,
+        // hWᵀ included (hidden samples about 12% ones).
+        let data = try DataMatrix.load(mnistTestImages).rows(0..<200)
+        let random = RandomSource(seed: 21)
+        var weights = Matrix<Float>(rows: 784, columns: 64)
+        random.fillGaussian(&weights.storage, sigma: 0.01)
+        let model = RestrictedBoltzmannMachine(weights: weights, visibleBias: [Float](repeating: -1, count: 784),
+                                               hiddenBias: [Float](repeating: -2, count: 64))
+        let config = RBMTrainer.Configuration(sampling: sampling, epochs: 1, batchSize: 50, learningRate: 0.1, seed: 4)
+        func run(sparse: Bool) throws -> RBMTrainer {
+            let trainer = try RBMTrainer(model: model, configuration: config)
+            trainer.sparseProducts = sparse
+            _ = try trainer.trainEpoch(data)
+            return trainer
+        }
+        let dense = try run(sparse: false), sparse = try run(sparse: true), again = try run(sparse: true)
+        #expect(sparse.usedSparseProducts == (update: true, transposed: true))
+        #expect(dense.usedSparseProducts == (update: false, transposed: false))
+        func largest(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { abs($0 - $1) }.max() ?? 0 }
+        // 4 updates of size about 1e-3: summation order changes the last bits only.
+        let dw = largest(sparse.model.weights.storage, dense.model.weights.storage)
+        let da = largest(sparse.model.visibleBias, dense.model.visibleBias), db = largest(sparse.model.hiddenBias, dense.model.hiddenBias)
+        #expect(dw < 1e-6 && da < 1e-6 && db < 1e-6, "largest differences: W \(dw), a \(da), b \(db)")
+        #expect(largest(dense.model.weights.storage, weights.storage) > 1e-4, "the updates moved W")
+        // Same seed, same blocks: the same numbers, bit for bit.
+        #expect(again.model == sparse.model)
+    }
+
     @Test("a few epochs of CD-1 on MNIST raise the pseudo-likelihood and lower the reconstruction error")
     func learnsMNIST() throws {
         let data = try DataMatrix.load(mnistTrainImages).rows(0..<2000)

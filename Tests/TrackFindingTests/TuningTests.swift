@@ -69,6 +69,18 @@ struct TuningTests {
         #expect(r.tunedValues[0] > 50)
     }
 
+    @Test("a start outside the bounds is the result when nothing inside them scores above it")
+    func startOutsideBounds() throws {
+        let training = try Self.events(1, seed: 7)
+        // The defaults find these tracks; a kink cut of 1–2 mrad (the start's 0.05 rad is outside) keeps few.
+        let tuning = TuningConfiguration(parameters: [TunedParameter(field: "energy.maxAngle", lower: 0.001, upper: 0.002, logScale: true)],
+                                         maxEvaluations: 12, patience: 6, restarts: 0)
+        let base = TrackFinderConfiguration()
+        let r = try TrackFinderTuner(base: base, tuning: tuning).tune(training: training, seed: 1)
+        #expect(r.trainingScore.before > 0.9 && r.trainingScore.after == r.trainingScore.before, "\(r.trainingScore)")
+        #expect(r.tunedValues == r.startValues && r.configuration.energy.maxAngle == base.energy.maxAngle)
+    }
+
     @Test("parameters: defaults by geometry, bounds checked against the configuration, fields named")
     func parameters() throws {
         let planar = try EventGenerator(.init(detector: .planar, tracks: 10, noise: 0)).generate(random: RandomSource(seed: 1))

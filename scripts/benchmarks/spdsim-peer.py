@@ -17,15 +17,13 @@ outside the project (--peer) and imported from there; none of its code is copied
 import argparse
 import sys
 import time
-import types
-from functools import partial
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import peer_pipeline  # noqa: E402
 
 CONFIGS = {  # report.ipynb
-    'classic_new': {
-        'alpha': 80.76808284189507, 'bias': -0.6077381995640749, 'cooling_steps': 31, 'cosine_min_allowed': -1.,
-        'cosine_min_rewarded': 0.06572872924629858, 'distance_op': 'sum', 'distance_power': 1,
-        'cosine_power': 45.76373199637885, 'gamma': 956.8178117894967, 'initial_act': 0.24560822086079115,
-        'learning_rate': 0.7222814388130993, 'rest_steps': 9, 't_max': 378.00802529054414, 't_min': 1.0, 'threshold': 0.5},
+    'classic_new': peer_pipeline.CLASSIC_NEW,
     'best_100': {
         'alpha': 2.313248669852765, 'bias': -0.5833976482357226, 'cooling_steps': 13,
         'cosine_min_allowed': -0.8348332423930371, 'cosine_min_rewarded': 0.9300711368775867,
@@ -55,13 +53,7 @@ def main() -> int:
     parser.add_argument('--scale', type=float, default=None, help='coordinate unit, mm (default spdsim.LAYER_DIST)')
     parser.add_argument('--submissions', help='run: output prefix')
     args = parser.parse_args()
-    sys.path.insert(0, args.peer)
-    # metrics.tracks imports the TrackML library's scorer at module level; we score with ebm.
-    trackml, score = types.ModuleType('trackml'), types.ModuleType('trackml.score')
-    score._analyze_tracks = None
-    trackml.score = score
-    sys.modules.setdefault('trackml', trackml)
-    sys.modules.setdefault('trackml.score', score)
+    peer_pipeline.import_peer(args.peer)
     import numpy as np
     import pandas as pd
     from datasets import spdsim
@@ -71,12 +63,6 @@ def main() -> int:
         hits.to_csv(args.file, sep='\t', index=False, header=False)
         print(f'{args.file}: {args.events} events, {len(hits)} hits')
         return 0
-
-    from hopfield.energy.cross import cross_energy_matrix
-    from hopfield.energy.curvature import curvature_energy_matrix, kink_energy_matrix, prep_curvature
-    from hopfield.iterate import anneal, annealing_curve, update_act_bulk
-    from metrics.tracks import reconstruct_tracks
-    from segment.candidate import gen_seg_layered
 
     conf = CONFIGS[args.config]
     scale = args.scale or spdsim.LAYER_DIST
@@ -88,29 +74,14 @@ def main() -> int:
         start = time.perf_counter()
         event = pd.read_csv(path).rename(columns={'layer_id': 'layer'})
         pos = event[['x', 'y', 'z']].to_numpy() / scale
-        seg = gen_seg_layered(event).astype(int)
+        segments, rows, tracks = peer_pipeline.find_tracks(event, pos, conf)
         track_of_hit = np.zeros(len(event), dtype=int)
-        if len(seg):
-            pairs, cosines, r1, r2 = prep_curvature(pos, seg)
-            curvature = curvature_energy_matrix(len(seg), pairs, cosines, r1, r2, cosine_power=conf['cosine_power'],
-                                                cosine_threshold=conf['cosine_min_rewarded'],
-                                                distance_power=conf['distance_power'],
-                                                do_sum_distances=conf['distance_op'] == 'sum')
-            kink = kink_energy_matrix(len(seg), pairs, cosines, conf['cosine_min_allowed'])
-            energy = conf['alpha'] * (cross_energy_matrix(seg) + kink) - conf['gamma'] * curvature
-            act = np.full(len(seg), conf['initial_act'])
-            temperatures = annealing_curve(conf['t_min'], conf['t_max'], conf['cooling_steps'], conf['rest_steps'])
-            for _ in anneal(energy, temperatures, act, partial(update_act_bulk, learning_rate=conf['learning_rate']),
-                            bias=conf['bias']):
-                pass
-            tracks = reconstruct_tracks(seg, act > conf['threshold'])
-            if len(tracks):
-                track_of_hit[tracks['hit_id'].to_numpy()] = tracks['track_id'].to_numpy() + 1
+        track_of_hit[rows] = tracks + 1
         with open(f'{args.submissions}{int(evt):09d}-submission.csv', 'w') as out:
             out.write('event_id,hit_id,track_id\n')
             for hit_id, t in zip(event['hit_id'].to_numpy(), track_of_hit):
                 out.write(f'{evt},{int(hit_id)},{int(t)}\n')
-        print(f'event {evt}: {len(event)} hits, {len(seg)} segments, {track_of_hit.max()} tracks, '
+        print(f'event {evt}: {len(event)} hits, {segments} segments, {track_of_hit.max()} tracks, '
               f'{time.perf_counter() - start:.2f} s')
     return 0
 

@@ -24,15 +24,14 @@ public func logSumExp<C: Collection>(_ xs: C) -> Double where C.Element == Doubl
 
 /// Applies the logistic sigmoid σ(x) = 1 / (1 + e^(−x)) to every element of `buffer`, in place,
 /// without overflow for large |x| and without allocating.
+///
+/// Both branches share e = exp(−|x|): σ(x) = 1 / (1 + e) for x ≥ 0 and e / (1 + e) otherwise, chosen
+/// by a select rather than a branch (the signs of pre-activations are unpredictable).
 @inlinable public func applyLogistic(_ buffer: UnsafeMutableBufferPointer<Float>) {
     for i in buffer.indices {
         let x = buffer[i]
-        if x >= 0 {
-            buffer[i] = 1 / (1 + expf(-x))
-        } else {
-            let e = expf(x)
-            buffer[i] = e / (1 + e)
-        }
+        let e = expf(-abs(x))
+        buffer[i] = (x >= 0 ? 1 : e) / (1 + e)
     }
 }
 

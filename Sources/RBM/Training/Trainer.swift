@@ -90,6 +90,12 @@ public final class RBMTrainer {
 
     /// The mini-batch buffers, reused across batches.
     private var step: MiniBatchStep?
+    /// Whether the mini-batch products may be computed sparse (`MiniBatchStep`); the same products up
+    /// to the order of summation, so this only changes the speed (and the last bits). Tests turn it
+    /// off to compare the two.
+    var sparseProducts = true
+    /// Whether the last update computed its weight gradient sparse, and had Wᵀ for sparse hWᵀ (tests).
+    var usedSparseProducts: (update: Bool, transposed: Bool) { (step?.sparseUpdate ?? false, step?.transposedIsCurrent ?? false) }
     /// Blocks each mini-batch is split into: one per core, so results depend on the seed and the
     /// core count (see `MiniBatchStep`).
     let blocks = ProcessInfo.processInfo.activeProcessorCount
@@ -256,6 +262,10 @@ public final class RBMTrainer {
                 let conditionals = Conditionals(weights: target.weights, visibleBias: target.visibleBias, hiddenBias: target.hiddenBias,
                                                 visibleCount: model.visibleCount, hiddenCount: model.hiddenCount,
                                                 gaussianVisible: model.visibleUnits == .gaussian)
+                if step.needsTransposed && !step.transposedIsCurrent {
+                    Parallel.run(workers: step.blocks) { w in step.refreshTransposed(block: w, weights: target.weights) }
+                    step.transposedIsCurrent = true
+                }
                 Parallel.run(workers: step.blocks) { w in
                     step.sample(block: w, data: rows, batch: indices, chains: chainStates, steps: k, model: conditionals, random: streams[w])
                 }
@@ -265,6 +275,7 @@ public final class RBMTrainer {
                     offsets.centre(step)
                     self.offsets = offsets
                 }
+                step.chooseUpdate(centred: configuration.centring)
                 Parallel.run(workers: step.blocks) { w in
                     step.update(block: w, of: target, rule: rule, sparsity: sparsity)
                 }
@@ -285,8 +296,9 @@ public final class RBMTrainer {
         case .contrastiveDivergence: negatives = b
         case .persistent(let c, _), .tempered(let c, _, _, _): negatives = c
         }
-        if let step, step.positives == b, step.negatives == negatives { return step }
-        let fresh = MiniBatchStep(visible: model.visibleCount, hidden: model.hiddenCount, positives: b, negatives: negatives, blocks: blocks)
+        if let step, step.positives == b, step.negatives == negatives, step.sparse == sparseProducts { return step }
+        let fresh = MiniBatchStep(visible: model.visibleCount, hidden: model.hiddenCount, positives: b, negatives: negatives, blocks: blocks,
+                                  sparse: sparseProducts)
         step = fresh
         return fresh
     }

@@ -52,10 +52,13 @@ extension TrackFinderConfiguration {
     /// - `bmn`: the BM@N-like spectrometer (`DipoleSpectrometer.bmnLike`: silicon and GEM stations
     ///   in a 0.6 T dipole field along y): layers ordered by z, segments and kinks against a track
     ///   from the target bending in x–z (`DipoleField`, p_xz ≥ 0.3 GeV), the y kink weighed by the
-    ///   strips' y resolution (σ_y = 1 mm against 0.005 rad), the beam spot found in each event
-    ///   (`DipoleField.estimatedTarget`), no layer skips, kinks ≤ 0.03 rad with
-    ///   cos^m, m = 10000 (a Gaussian of σ = 0.01 rad), α = 1: measured best on generated
-    ///   BM@N-like events with ghosts (seeds 101–103, 20 tracks), never on JINR's event 6.
+    ///   strips' y resolution (σ_y = 1 mm), the beam spot found in each event
+    ///   (`DipoleField.estimatedTarget`), no layer skips, a slower mean-field schedule (cooling
+    ///   factor 1.1, 5 sweeps per temperature; measured on generated events), and the values
+    ///   `TrackFinderTuner` fitted on generated BM@N-like events with ghosts (40 tracks, seeds
+    ///   101–104, two tuning runs), rounded: `maxSlope` 0.57, `targetRadius` 38 mm, kinks ≤ 0.079 rad
+    ///   with cos^m, m = 31000 (a Gaussian of σ ≈ 0.0057 rad), α = 0.77, `rzResolution` 0.0014 rad,
+    ///   threshold 0.54. JINR's event 6 took no part.
     ///
     /// - Throws: `ConfigurationError` only if a built-in layer graph cannot be built (a defect).
     public static func preset(named name: String) throws -> TrackFinderConfiguration? {
@@ -104,13 +107,17 @@ extension TrackFinderConfiguration {
         case "bmn":
             return TrackFinderConfiguration(
                 geometry: .forward,
-                cuts: SegmentCuts(skipLayers: false, magneticField: 0, targetZ: DipoleSpectrometer.bmnLike.targetZ),
-                energy: EnergyParameters(angleExponent: 10_000, maxAngle: 0.03, alpha: 1, rzResolution: 0.005),
-                description: "BM@N-like fixed-target spectrometer (3 silicon and 6 GEM stations with two-view strip readout, "
+                cuts: SegmentCuts(skipLayers: false, magneticField: 0, maxSlope: 0.57, targetZ: DipoleSpectrometer.bmnLike.targetZ, targetRadius: 38),
+                energy: EnergyParameters(angleExponent: 31_000, maxAngle: 0.079, alpha: 0.77, rzResolution: 0.0014),
+                meanField: MeanFieldAnnealing.Configuration(schedule: AnnealingSchedule(initialTemperature: 1, coolingFactor: 1.1, minimumTemperature: 0.2,
+                                                                                        iterationsPerTemperature: 5)),
+                extraction: TrackExtractor.Configuration(threshold: 0.54),
+                description: "BM@N-like fixed-target spectrometer (3 silicon and 6 GEM stations with two-view strip readout in readout modules, "
                     + "DipoleSpectrometer.bmnLike, a uniform 0.6 T field along y over z = 0-2000 mm): layers ordered by z, segments "
                     + "cut and kinks measured against a track from the target that bends in x-z (p_xz >= 0.3 GeV), straight in y, "
-                    + "the y kink weighed by the strips' y resolution (1 mm), the beam spot found in each event; no layer skips, kinks <= 0.03 rad with m = 10000, "
-                    + "alpha = 1: the options measured best on generated BM@N-like events with ghosts (docs/tracks.md).",
+                    + "the y kink weighed by the strips' y resolution (1 mm), the beam spot found in each event; no layer skips, "
+                    + "mean-field cooling by 1.1 with 5 sweeps per temperature, and the cuts and energy fitted by TrackFinderTuner "
+                    + "on generated BM@N-like events with ghosts (40 tracks, seeds 101-104), never on JINR's event 6 (docs/tracks.md).",
                 dipole: DipoleSpectrometer.bmnLike.magnet)
         default:
             return nil

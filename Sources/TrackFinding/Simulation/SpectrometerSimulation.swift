@@ -13,11 +13,14 @@ import Foundation
 ///   length), scattered at each station by the Highland formula (θ₀ = 13.6 MeV / p · √(x/X₀)
 ///   (1 + 0.038 ln(x/X₀)); PDG review "Passage of particles through matter") with the path at
 ///   its incidence, and stop where they would turn back.
-/// - A station crossed inside its area fires one strip in each view (x and u = x cos α + y sin α,
-///   each smeared by σ), unless it misses with probability `inefficiency`. The station's points
-///   are then every crossing (x_i, u_j) of a fired x strip with a fired u strip,
-///   y = (u_j − x_i cos α) / sin α, that lies inside the area: (i, i) is particle i's hit, the
-///   others (up to n² − n) are ghosts, truth particle 0. With `ghosts` false only the (i, i) points are kept.
+/// - A station crossed on one of its readout modules (`SpectrometerStation.modules`; the whole area
+///   when it has none) fires one strip of that module in each view (x and u = x cos α + y sin α,
+///   each smeared by σ), unless it misses with probability `inefficiency`; a crossing in a gap
+///   between modules leaves nothing. The station's points are then every crossing (x_i, u_j) of a
+///   fired x strip with a fired u strip of the same module, y = (u_j − x_i cos α) / sin α, that lies
+///   inside that module: (i, i) is particle i's hit, the others (up to n_m² − n_m on a module
+///   crossed by n_m particles) are ghosts, truth particle 0. Hits carry the module's number from 1
+///   as `module_id`. With `ghosts` false only the (i, i) points are kept.
 /// - `noise` × (the particles' hits) further noise points, uniform over the stations' areas
 ///   (stations drawn in proportion to their area).
 struct SpectrometerSimulation {
@@ -32,6 +35,7 @@ struct SpectrometerSimulation {
     /// A fired strip pair of one particle on one station.
     struct Fired {
         var x: Double, u: Double
+        var module: Int
         var truth: TruthHit
     }
 
@@ -61,11 +65,11 @@ struct SpectrometerSimulation {
                 z = station.z
                 let cosTheta = (1 - sinTheta * sinTheta).squareRoot()
                 let pxz = p / (1 + dip * dip).squareRoot()
-                if station.covers(x: x, y: y), !random.bernoulli(c.inefficiency) {
+                if let module = station.module(x: x, y: y), !random.bernoulli(c.inefficiency) {
                     let a = station.stereoAngle
                     let truth = TruthHit(hitID: 0, particleID: id, tx: x, ty: y, tz: z, tpx: pxz * sinTheta, tpy: pxz * dip, tpz: pxz * cosTheta, weight: 1)
                     fired[k].append(Fired(x: x + random.gaussian(sigma: station.sigma),
-                                          u: x * cos(a) + y * sin(a) + random.gaussian(sigma: station.sigma), truth: truth))
+                                          u: x * cos(a) + y * sin(a) + random.gaussian(sigma: station.sigma), module: module, truth: truth))
                     kept += 1
                 }
                 // Multiple scattering in the station, its path at the incidence angle.
@@ -88,9 +92,9 @@ struct SpectrometerSimulation {
             for (i, xi) in fired[k].enumerated() {
                 for (j, uj) in fired[k].enumerated() {
                     let y = (uj.u - xi.x * cos(a)) / sin(a)
-                    guard i == j || (c.ghosts && station.covers(x: xi.x, y: y)) else { continue }
+                    guard i == j || (c.ghosts && xi.module == uj.module && station.moduleArea(xi.module).covers(x: xi.x, y: y)) else { continue }
                     let truth = i == j ? xi.truth : TruthHit(hitID: 0, particleID: 0, tx: xi.x, ty: y, tz: station.z, weight: 0)
-                    hits.append(EventGenerator.RawHit(x: xi.x, y: y, z: station.z, layer: station.id, module: 0, truth: truth))
+                    hits.append(EventGenerator.RawHit(x: xi.x, y: y, z: station.z, layer: station.id, module: xi.module + 1, truth: truth))
                 }
             }
         }

@@ -23,7 +23,8 @@ import Foundation
 ///
 /// **Stops.** The time budget and the evaluation limit, checked before each evaluation; a perfect
 /// training score (1); or the last restart converging or stopping early. The tuned configuration is the best one evaluated: never below the start on
-/// the training events.
+/// the training events (a start outside the bounds, which the search begins from clamped, is itself
+/// the result when no configuration inside them scores above it).
 public struct TrackFinderTuner: Sendable {
     /// The configuration the search starts from; every setting not tuned keeps its value.
     public let base: TrackFinderConfiguration
@@ -178,14 +179,17 @@ public struct TrackFinderTuner: Sendable {
         }
         progress?.end()
 
-        let tuned = configuration(bestValues)
         // The score before: the first evaluation's, unless the start was clamped into the bounds.
         let trainingBefore: Double
         if clampedStart == startValues, let firstScore {
             trainingBefore = firstScore
         } else {
             trainingBefore = try Self.score(base, on: training, seed: seed, workers: tuning.workers).mean
+            // A start outside the bounds was not searched from; when nothing inside them beats it,
+            // the start itself is the result, so the tuned score is never below the start's.
+            if trainingBefore > bestScore { (bestScore, bestValues) = (trainingBefore, startValues) }
         }
+        let tuned = bestValues == startValues ? base : configuration(bestValues)
         var heldOutScores: (before: Double, after: Double)?
         if !heldOut.isEmpty {
             heldOutScores = (try Self.score(base, on: heldOut, seed: seed, workers: tuning.workers).mean,

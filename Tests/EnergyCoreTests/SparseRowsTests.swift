@@ -1,0 +1,120 @@
+import EnergyCore
+import Testing
+
+@Suite("Sparse rows")
+struct SparseRowsTests {
+    /// A rows × columns matrix whose entries are nonzero with probability `density`.
+    static func sparse(rows: Int, columns: Int, density: Double, random: RandomSource) -> Matrix<Float> {
+        var y = Matrix<Float>(rows: rows, columns: columns)
+        for k in y.storage.indices where random.uniform() < density { y.storage[k] = Float(random.uniform(-1, 1)) }
+        return y
+    }
+
+    static func dense(rows: Int, columns: Int, random: RandomSource) -> Matrix<Float> {
+        var m = Matrix<Float>(rows: rows, columns: columns)
+        random.fillGaussian(&m.storage, sigma: 1)
+        return m
+    }
+
+    /// β X + Y M through `SparseRows.compress` and `multiply`.
+    static func sparseProduct(_ y: Matrix<Float>, _ m: Matrix<Float>, _ x: Matrix<Float>, beta: Float,
+                              kernels: SparseRows.Kernels = .fastest) -> Matrix<Float> {
+        var x = x
+        var indices = [Int32](repeating: -1, count: y.storage.count), values = [Float](repeating: .nan, count: y.storage.count)
+        var counts = [Int](repeating: 0, count: y.rows)
+        y.storage.withUnsafeBufferPointer { py in
+            indices.withUnsafeMutableBufferPointer { pi in
+                values.withUnsafeMutableBufferPointer { pv in
+                    for r in 0..<y.rows {
+                        counts[r] = SparseRows.compress(py.baseAddress! + r * y.columns, count: y.columns,
+                                                        indices: pi.baseAddress! + r * y.columns, values: pv.baseAddress! + r * y.columns,
+                                                        kernels: kernels)
+                    }
+                    m.storage.withUnsafeBufferPointer { pm in
+                        x.storage.withUnsafeMutableBufferPointer { px in
+                            SparseRows.multiply(rows: y.rows, counts: counts, indices: pi.baseAddress!, values: pv.baseAddress!, stride: y.columns,
+                                                matrix: pm.baseAddress!, leadingDimension: m.columns, columns: m.columns, beta: beta,
+                                                into: px.baseAddress!, ldx: x.columns, kernels: kernels)
+                        }
+                    }
+                }
+            }
+        }
+        return x
+    }
+
+    @Test("compress keeps the nonzero entries in order", arguments: [SparseRows.Kernels.fastest, .portable])
+    func compress(_ kernels: SparseRows.Kernels) {
+        let row: [Float] = [0, 1.5, 0, 0, -2, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 4, 0.25]
+        var indices = [Int32](repeating: 0, count: row.count), values = [Float](repeating: 0, count: row.count)
+        let n = row.withUnsafeBufferPointer { SparseRows.compress($0.baseAddress!, count: row.count, indices: &indices, values: &values, kernels: kernels) }
+        #expect(n == 5)
+        #expect(Array(indices[0..<n]) == [1, 4, 9, 17, 18])
+        #expect(Array(values[0..<n]) == [1.5, -2, 3, 4, 0.25])
+    }
+
+    @Test("the sparse product equals the GEMM up to rounding", arguments: [(100, 784, 500, 0.19), (37, 50, 7, 0.5), (3, 500, 784, 0.3),
+                                                                           (200, 130, 129, 0.05), (5, 20, 70, 0.0), (4, 9, 1, 1.0)])
+    func product(_ shape: (Int, Int, Int, Double)) {
+        let (rows, inner, columns, density) = shape
+        let random = RandomSource(seed: 11)
+        let y = Self.sparse(rows: rows, columns: inner, density: density, random: random)
+        let m = Self.dense(rows: inner, columns: columns, random: random)
+        let x = Self.dense(rows: rows, columns: columns, random: random)
+        for kernels in [SparseRows.Kernels.fastest, .portable] {
+            for beta: Float in [1, 0.5] {
+                var expected = x
+                expected.multiply(y, m, alpha: 1, beta: beta)
+                let got = Self.sparseProduct(y, m, x, beta: beta, kernels: kernels)
+                // Each element is a sum of at most `inner` terms of size about 1: rounding stays far below 1e-4 · √inner.
+                let worst = zip(got.storage, expected.storage).map { abs($0 - $1) }.max() ?? 0
+                #expect(worst <= 1e-4 * Float(inner).squareRoot(), "\(shape) \(kernels) β = \(beta): largest difference \(worst)")
+            }
+        }
+    }
+
+    @Test("each row's result does not depend on the other rows")
+    func rowsIndependent() {
+        let random = RandomSource(seed: 4)
+        let y = Self.sparse(rows: 150, columns: 300, density: 0.2, random: random)
+        let m = Self.dense(rows: 300, columns: 200, random: random)
+        let x = Self.dense(rows: 150, columns: 200, random: random)
+        let whole = Self.sparseProduct(y, m, x, beta: 1)
+        let part = Self.sparseProduct(y.rows(40..<41), m, x.rows(40..<41), beta: 1)
+        #expect(part.storage == whole.row(40))
+    }
+
+    @Test("transposeColumns lists each column's nonzero rows, scaled", arguments: [SparseRows.Kernels.fastest, .portable])
+    func columns(_ kernels: SparseRows.Kernels) {
+        let random = RandomSource(seed: 9)
+        let y = Self.sparse(rows: 30, columns: 40, density: 0.3, random: random)
+        let units = 5..<33, stride = y.rows
+        var counts = [Int](repeating: -1, count: units.count)
+        var indices = [Int32](repeating: 0, count: units.count * stride), values = [Float](repeating: 0, count: units.count * stride)
+        y.storage.withUnsafeBufferPointer { py in
+            SparseRows.transposeColumns(py.baseAddress!, rows: y.rows, leadingDimension: y.columns, columns: units, scale: 2,
+                                        counts: &counts, indices: &indices, values: &values, stride: stride, kernels: kernels)
+            #expect(SparseRows.nonzeros(py.baseAddress!, count: y.storage.count, kernels: kernels) == y.storage.filter { $0 != 0 }.count)
+        }
+        for i in units {
+            let u = i - units.lowerBound
+            let rows = (0..<y.rows).filter { y[$0, i] != 0 }
+            #expect(counts[u] == rows.count)
+            #expect(Array(indices[(u * stride)..<(u * stride + counts[u])]) == rows.map { Int32($0) })
+            #expect(Array(values[(u * stride)..<(u * stride + counts[u])]) == rows.map { 2 * y[$0, i] })
+        }
+    }
+
+    @Test("transpose writes the requested rows of Mᵀ")
+    func transpose() {
+        let m = Self.dense(rows: 37, columns: 21, random: RandomSource(seed: 2))
+        var t = [Float](repeating: .nan, count: 37 * 21)
+        m.storage.withUnsafeBufferPointer { pm in
+            t.withUnsafeMutableBufferPointer { pt in
+                SparseRows.transpose(pm.baseAddress!, rows: 37, columns: 21, into: pt.baseAddress!, transposedRows: 0..<10)
+                SparseRows.transpose(pm.baseAddress!, rows: 37, columns: 21, into: pt.baseAddress!, transposedRows: 10..<21)
+            }
+        }
+        #expect(t == m.transposed.storage)
+    }
+}
