@@ -264,11 +264,14 @@ struct PretrainingTests {
         }
     }
 
-    @Test("the default pretraining is CD-1 for 20 epochs per layer, and CD-10 for 10 epochs for a label-joined top")
+    @Test("the default pretraining is uncentred CD-1 for 20 epochs per layer, and CD-10 for 10 epochs for a label-joined top")
     func pretrainingDefaults() {
         let generative = Pretrainer.Configuration()
         #expect(generative.training.map(\.sampling) == [.contrastiveDivergence(steps: 1), .contrastiveDivergence(steps: 1), .contrastiveDivergence(steps: 10)])
         #expect(generative.training.map(\.epochs) == [20, 20, 10])
+        // The DBN's layers keep the recipe its accuracy was measured with, not the RBM module's own
+        // (centred PCD) defaults.
+        #expect(generative.training.allSatisfy { !$0.centring && $0.weightDecay == 0.0002 && $0.batchSize == 100 })
         let plain = Pretrainer.Configuration(generativeTop: false)
         #expect(plain.training.allSatisfy { $0.sampling == .contrastiveDivergence(steps: 1) && $0.epochs == 20 } && !plain.generativeTop)
         // One epoch count given applies to every layer, the top included.

@@ -146,6 +146,10 @@ struct RBMCommandTests {
         }
         let cd = try ebm(["rbm", "train", "--data", d, "--hidden", "4", "--epochs", "1", "--sampler", "cd", "--out", dir.file("cd.npz")])
         #expect(cd.status == 0 && cd.stdout.contains("CD-1") && !cd.stdout.contains("swaps"), "\(cd.stdout)")
+        // Centring is the default (issue #15's measured defaults); --no-centring trains the plain gradient.
+        #expect(cd.stdout.contains("centred (offset rate 0.01)"), "\(cd.stdout)")
+        let plain = try ebm(["rbm", "train", "--data", d, "--hidden", "4", "--epochs", "1", "--no-centring", "--out", dir.file("plain.npz")])
+        #expect(plain.status == 0 && plain.stdout.contains("PCD-1 (100 chains)") && !plain.stdout.contains("centred"), "\(plain.stdout)")
 
         let both = try ebm(["rbm", "loglik", "--model", model, "--data", d, "--ais", "--betas", "200", "--runs", "20", "--binarize", "none",
                             "--reverse", "--reverse-examples", "30", "--reverse-runs", "5", "--quiet"])

@@ -37,8 +37,9 @@ struct TrainingTests {
     /// update of W is exactly the CD (or PCD) gradient estimate.
     static func estimatedGradient(_ rbm: RestrictedBoltzmannMachine, _ data: Matrix<Float>, sampling: GibbsSampling, updates: Int) throws -> [Double] {
         var sum = [Double](repeating: 0, count: rbm.weights.storage.count)
+        // Uncentred: this is the plain CD/PCD estimate (the centred step has its own test in FrontierTests).
         var config = RBMTrainer.Configuration(sampling: sampling, epochs: 1, batchSize: data.rows, learningRate: 1, decay: .none,
-                                              initialMomentum: 0, finalMomentum: 0, weightDecay: 0)
+                                              initialMomentum: 0, finalMomentum: 0, weightDecay: 0, centring: false)
         for u in 0..<updates {
             // Each update on its own stream.
             config.seed = 5 + UInt64(u)
@@ -117,7 +118,8 @@ struct TrainingTests {
         random.fillGaussian(&weights.storage, sigma: 0.01)
         let model = RestrictedBoltzmannMachine(weights: weights, visibleBias: [Float](repeating: -1, count: 784),
                                                hiddenBias: [Float](repeating: -2, count: 64))
-        let config = RBMTrainer.Configuration(sampling: sampling, epochs: 1, batchSize: 50, learningRate: 0.1, seed: 4)
+        // Uncentred: the centred update multiplies the dense v − μ, so only uncentred runs take the sparse update.
+        let config = RBMTrainer.Configuration(sampling: sampling, epochs: 1, batchSize: 50, learningRate: 0.1, seed: 4, centring: false)
         func run(sparse: Bool) throws -> RBMTrainer {
             let trainer = try RBMTrainer(model: model, configuration: config)
             trainer.sparseProducts = sparse

@@ -66,6 +66,11 @@ public final class Pretrainer {
             c.initialMomentum = 0.5
             c.finalMomentum = 0.9
             c.momentumRampEpochs = 5
+            // Pinned, not inherited: the RBM module's own defaults (centred PCD, chosen for the
+            // log-likelihood of a single RBM) are not the recipe the DBN's accuracy was measured with.
+            c.batchSize = 100
+            c.weightDecay = 0.0002
+            c.centring = false
             return c
         }
 

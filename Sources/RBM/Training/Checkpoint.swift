@@ -100,6 +100,6 @@ extension RBMTrainer {
     }
 
     private static func describe(_ c: Configuration) -> String {
-        "\(c.sampling.name), batch \(c.batchSize), lr \(c.learningRate), seed \(c.seed)"
+        "\(c.sampling.name)\(c.centring ? ", centred" : ", not centred"), batch \(c.batchSize), lr \(c.learningRate), seed \(c.seed)"
     }
 }

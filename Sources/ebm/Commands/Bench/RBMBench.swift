@@ -23,7 +23,9 @@ struct RBMBench: ParsableCommand {
 
     func run() throws {
         let x = try DataMatrix.load(data)
-        let config = RBMTrainer.Configuration(sampling: .contrastiveDivergence(steps: steps), epochs: repeats, batchSize: batch, seed: seed)
+        // Plain CD-k, as the peers it is compared with run it: uncentred, whatever the training default.
+        let config = RBMTrainer.Configuration(sampling: .contrastiveDivergence(steps: steps), epochs: repeats, batchSize: batch, seed: seed,
+                                              centring: false)
         let trainer = try Self.flags.map { try RBMTrainer(hidden: hidden, data: x, configuration: config) }
         var best = Double.infinity
         try trainer.train(data: x) { best = min(best, $0.seconds) }
