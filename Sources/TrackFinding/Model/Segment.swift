@@ -34,11 +34,20 @@ public struct Segment: Equatable, Sendable {
     /// The segment from `a` (index `i`, on layer `fromLayer` in flight order) to `b` (index `j`,
     /// `layerStep` layers further, on layer `toLayer`, by default `fromLayer + layerStep`).
     public init(from i: Int, to j: Int, _ a: Hit, _ b: Hit, fromLayer: Int, layerStep: Int, toLayer: Int? = nil) {
+        self.init(from: i, to: j, ax: a.x, ay: a.y, az: a.z, bx: b.x, by: b.y, bz: b.z, fromLayer: fromLayer, layerStep: layerStep,
+                  toLayer: toLayer)
+    }
+
+    /// The segment from the hit at (a_x, a_y, a_z) to the one at (b_x, b_y, b_z) (see
+    /// `init(from:to:_:_:fromLayer:layerStep:toLayer:)`).
+    @inline(__always)
+    init(from i: Int, to j: Int, ax: Double, ay: Double, az: Double, bx: Double, by: Double, bz: Double,
+         fromLayer: Int, layerStep: Int, toLayer: Int? = nil) {
         self.fromLayer = fromLayer
         self.toLayer = toLayer ?? fromLayer + layerStep
         from = Int32(i)
         to = Int32(j)
-        let x = b.x - a.x, y = b.y - a.y, z = b.z - a.z
+        let x = bx - ax, y = by - ay, z = bz - az
         length = (x * x + y * y + z * z).squareRoot()
         let inv = length > 0 ? 1 / length : 0
         dx = x * inv
@@ -46,9 +55,9 @@ public struct Segment: Equatable, Sendable {
         dz = z * inv
         self.layerStep = layerStep
         transverseLength = (x * x + y * y).squareRoot()
-        let ra = (a.x * a.x + a.y * a.y).squareRoot(), rb = (b.x * b.x + b.y * b.y).squareRoot()
+        let ra = (ax * ax + ay * ay).squareRoot(), rb = (bx * bx + by * by).squareRoot()
         let denominator = ra * rb * transverseLength
-        curvature = denominator > 0 ? 2 * (a.x * b.y - a.y * b.x) / denominator : 0
+        curvature = denominator > 0 ? 2 * (ax * by - ay * bx) / denominator : 0
         rzAngle = atan2(rb - ra, z)
     }
 

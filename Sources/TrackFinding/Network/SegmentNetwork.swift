@@ -206,7 +206,25 @@ public struct SegmentNetwork: Sendable {
         let maxAngle = parameters.maxAngle, minimumCosine = cos(maxAngle), resolution = parameters.rzResolution
         var pairs: [ChainPair] = []
         var sorted: [(rz: Double, b: Int32)] = [], found: [Int32] = []
+        // With helix kinks, the incoming segments of a block of hits (and their lengths) are first
+        // copied in order, in a loop of independent reads, so that the pair loop does not wait on
+        // each one's random read (the candidates are in the order of their first hits).
+        let block = 512
+        var blockStart = range.lowerBound, blockBase = 0
+        var incomingCopy: [Segment] = [], incomingLength: [Double] = []
         for j in range {
+            if helix && dipole == nil && j == blockStart {
+                let blockEnd = min(j + block, range.upperBound)
+                blockBase = incoming.start[j]
+                incomingCopy.removeAll(keepingCapacity: true)
+                incomingLength.removeAll(keepingCapacity: true)
+                for x in incoming.start[j]..<incoming.start[blockEnd] {
+                    let a = Int(incoming.segments[x])
+                    incomingCopy.append(candidates[a])
+                    incomingLength.append(lengths[a])
+                }
+                blockStart = blockEnd
+            }
             let ins = incoming.start[j]..<incoming.start[j + 1], outs = outgoing.start[j]..<outgoing.start[j + 1]
             guard !ins.isEmpty, !outs.isEmpty else { continue }
             if helix && dipole == nil {
@@ -219,7 +237,7 @@ public struct SegmentNetwork: Sendable {
                 }
                 sorted.sort { $0.rz < $1.rz }
                 for x in ins {
-                    let a = incoming.segments[x], sa = candidates[Int(a)]
+                    let a = incoming.segments[x], sa = incomingCopy[x - blockBase], lengthA = incomingLength[x - blockBase]
                     var half = maxAngle
                     if resolution > 0 {
                         half = maxAngle * max(1, (sa.rzError * sa.rzError + largestError * largestError).squareRoot() / resolution)
@@ -240,7 +258,7 @@ public struct SegmentNetwork: Sendable {
                         let sb = candidates[Int(b)]
                         let theta = sa.helixKink(with: sb, rzResolution: resolution)
                         guard theta <= maxAngle else { continue }
-                        let w = parameters.chainWeight(cosine: cos(theta), lengths[Int(a)], lengths[Int(b)], minimumCosine: minimumCosine)
+                        let w = parameters.chainWeight(cosine: cos(theta), lengthA, lengths[Int(b)], minimumCosine: minimumCosine)
                         if w > 0 { pairs.append(ChainPair(a: a, b: b, weight: w)) }
                     }
                 }

@@ -23,7 +23,9 @@ import Foundation
 ///
 /// The same cuts hold for barrel → barrel, barrel → disk and disk → disk links.
 public enum GraphSegmentBuilder {
-    /// One layer's hits, binned in φ and sorted along the layer within each bin.
+    /// One layer's hits, binned in φ and sorted along the layer within each bin, with their
+    /// coordinates copied in that order (`PackedPoint`), so that the pair loop reads the outer
+    /// hits of a bin from consecutive memory rather than from the event's hits at random.
     struct BinnedLayer {
         var binCount: Int
         /// Bin b holds `hits[binStart[b]..<binStart[b + 1]]`.
@@ -31,14 +33,16 @@ public enum GraphSegmentBuilder {
         var hits: [Int32]
         /// The coordinate along the layer (z on a cylinder, r on a disk), aligned with `hits`.
         var along: [Double]
+        /// The hits' coordinates, aligned with `hits`.
+        var points: [PackedPoint]
 
         /// The layer of `indices`, in `binCount` bins (by default one per 4 hits, at most 1024). A
         /// subset of a layer's hits binned with the layer's `binCount` is visited in the same order.
-        init(_ indices: [Int], hits all: [Hit], phi: [Double], shape: DetectorLayer.Shape, binCount fixed: Int? = nil) {
+        init(_ indices: [Int], points all: [PackedPoint], shape: DetectorLayer.Shape, binCount fixed: Int? = nil) {
             let binCount = fixed ?? max(1, min(1024, indices.count / 4))
             self.binCount = binCount
             var counts = [Int](repeating: 0, count: binCount + 1)
-            let bins = indices.map { Self.bin(phi[$0], binCount) }
+            let bins = indices.map { Self.bin(all[$0].phi, binCount) }
             for b in bins { counts[b + 1] += 1 }
             for b in 0..<binCount { counts[b + 1] += counts[b] }
             binStart = counts
@@ -51,6 +55,7 @@ public enum GraphSegmentBuilder {
             }
             hits = placed.map { Int32($0) }
             along = placed.map(alongOf)
+            points = placed.map { all[$0] }
         }
 
         static func bin(_ phi: Double, _ count: Int) -> Int {
@@ -58,32 +63,45 @@ public enum GraphSegmentBuilder {
             return min(max(b, 0), count - 1)
         }
 
+        /// The bins, in visiting order, that overlap [φ − halfWidth, φ + halfWidth] (wrapping):
+        /// `first...last`, each taken modulo `binCount`.
+        func binRange(phi: Double, halfWidth: Double) -> ClosedRange<Int> {
+            let width = 2 * Double.pi / Double(binCount)
+            if 2 * halfWidth + width >= 2 * .pi { return 0...(binCount - 1) }
+            return Int(((phi - halfWidth + .pi) / width).rounded(.down))...Int(((phi + halfWidth + .pi) / width).rounded(.down))
+        }
+
         /// Calls `body` with every hit whose bin overlaps [φ − halfWidth, φ + halfWidth] (wrapping)
         /// and whose coordinate along the layer lies in `range`.
         func forEach(phi: Double, halfWidth: Double, along range: ClosedRange<Double>, _ body: (Int) -> Void) {
             guard !hits.isEmpty else { return }
-            let width = 2 * Double.pi / Double(binCount)
-            let first: Int, last: Int
-            if 2 * halfWidth + width >= 2 * .pi {
-                first = 0; last = binCount - 1
-            } else {
-                first = Int(((phi - halfWidth + .pi) / width).rounded(.down))
-                last = Int(((phi + halfWidth + .pi) / width).rounded(.down))
-            }
-            for k in first...last {
+            for k in binRange(phi: phi, halfWidth: halfWidth) {
                 let b = ((k % binCount) + binCount) % binCount
                 var p = lowerBound(range.lowerBound, in: binStart[b]..<binStart[b + 1])
                 while p < binStart[b + 1], along[p] <= range.upperBound { body(Int(hits[p])); p += 1 }
             }
         }
 
-        private func lowerBound(_ x: Double, in range: Range<Int>) -> Int {
+        func lowerBound(_ x: Double, in range: Range<Int>) -> Int {
             var lo = range.lowerBound, hi = range.upperBound
             while lo < hi {
                 let mid = (lo + hi) / 2
                 if along[mid] < x { lo = mid + 1 } else { hi = mid }
             }
             return lo
+        }
+    }
+
+    /// A hit's coordinates as the pair loop reads them: x, y, z, r = √(x² + y²), φ = atan2(y, x),
+    /// and `asinOuter` = asin(min(1, r / 2R_min)), the outer term of `SegmentCuts.maxDeltaPhi` for
+    /// a hit at most 2R_min from the beam line (R_min = `SegmentCuts.minimumRadius`; NaN when
+    /// R_min is not finite).
+    struct PackedPoint {
+        var x: Double, y: Double, z: Double, r: Double, phi: Double, asinOuter: Double
+        init(_ h: Hit, cuts: SegmentCuts) {
+            x = h.x; y = h.y; z = h.z; r = h.r; phi = h.phi
+            let twoR = 2 * cuts.minimumRadius
+            asinOuter = twoR.isFinite && twoR > 0 ? asin(min(1, r / twoR)) : .nan
         }
     }
 
@@ -112,15 +130,17 @@ public enum GraphSegmentBuilder {
         let index = graph.layerIndex
         var byLayer = Array(repeating: [Int](), count: graph.layers.count)
         for (i, h) in hits.enumerated() { if let k = index[h.layer] { byLayer[k].append(i) } }
-        let points = Points(hits)
-        let binned = graph.layers.indices.map { BinnedLayer(byLayer[$0], hits: hits, phi: points.phi, shape: graph.layers[$0].shape) }
+        let points = hits.map { PackedPoint($0, cuts: cuts) }
+        let binned = graph.layers.indices.map { BinnedLayer(byLayer[$0], points: points, shape: graph.layers[$0].shape) }
+        // The inner hits of each layer, in hit order.
+        let inner = byLayer.map { $0.map { points[$0] } }
         // The outer layers as seen from an inner hit of the group, and from any other hit.
         let binnedSelected = selection.map { selection in
             (group: graph.layers.indices.map {
-                BinnedLayer(byLayer[$0].filter { selection.group[$0] || selection.receivesFromAll[$0] }, hits: hits, phi: points.phi,
+                BinnedLayer(byLayer[$0].filter { selection.group[$0] || selection.receivesFromAll[$0] }, points: points,
                             shape: graph.layers[$0].shape, binCount: binned[$0].binCount)
             }, others: graph.layers.indices.map {
-                BinnedLayer(byLayer[$0].filter { selection.receivesFromAll[$0] }, hits: hits, phi: points.phi,
+                BinnedLayer(byLayer[$0].filter { selection.receivesFromAll[$0] }, points: points,
                             shape: graph.layers[$0].shape, binCount: binned[$0].binCount)
             })
         }
@@ -135,7 +155,7 @@ public enum GraphSegmentBuilder {
             Parallel.run(workers: workers) { w in
                 for n in stride(from: w, to: order.count, by: workers) {
                     let k = order[n]
-                    out.buffer[k] = segments(along: links[k], graph: graph, byLayer: byLayer, binned: binned, hits: hits, points: points,
+                    out.buffer[k] = segments(along: links[k], graph: graph, byLayer: byLayer, inner: inner[links[k].from], binned: binned,
                                              cuts: cuts, selection: selection, binnedSelected: binnedSelected)
                 }
             }
@@ -148,18 +168,10 @@ public enum GraphSegmentBuilder {
         return all
     }
 
-    /// The hits' r and φ, computed once per event rather than once per pair.
-    struct Points: Sendable {
-        var r: [Double], phi: [Double]
-        init(_ hits: [Hit]) {
-            r = hits.map(\.r)
-            phi = hits.map(\.phi)
-        }
-    }
-
-    /// The segments of one link.
-    static func segments(along link: LayerGraph.Link, graph: LayerGraph, byLayer: [[Int]], binned: [BinnedLayer], hits: [Hit],
-                         points: Points, cuts: SegmentCuts, selection: PairSelection? = nil,
+    /// The segments of one link; `inner` holds the coordinates of the inner layer's hits
+    /// (`byLayer[link.from]`), in that order.
+    static func segments(along link: LayerGraph.Link, graph: LayerGraph, byLayer: [[Int]], inner: [PackedPoint], binned: [BinnedLayer],
+                         cuts: SegmentCuts, selection: PairSelection? = nil,
                          binnedSelected: (group: [BinnedLayer], others: [BinnedLayer])? = nil) -> [Segment] {
         let target = graph.layers[link.to]
         let maxStep = cuts.skipLayers ? 2 : 1
@@ -172,54 +184,148 @@ public enum GraphSegmentBuilder {
         // The radii of the outer layer's hits, so that the Δφ window, which grows with r_b, can be
         // bounded once per inner hit and computed exactly only for pairs between the bounds.
         var rOuterLow = Double.infinity, rOuterHigh = 0.0, zOuterLow = Double.infinity, zOuterHigh = -Double.infinity
-        for j in byLayer[link.to] {
-            rOuterLow = min(rOuterLow, points.r[j]); rOuterHigh = max(rOuterHigh, points.r[j])
-            zOuterLow = min(zOuterLow, hits[j].z); zOuterHigh = max(zOuterHigh, hits[j].z)
+        for p in binned[link.to].points {
+            rOuterLow = min(rOuterLow, p.r); rOuterHigh = max(rOuterHigh, p.r)
+            zOuterLow = min(zOuterLow, p.z); zOuterHigh = max(zOuterHigh, p.z)
         }
+        // maxDeltaPhi(r_a, r_b) = asin(r_b / 2R_min) − asin(r_a / 2R_min) + 0.002 for r_a < r_b ≤ 2R_min, with the
+        // outer term stored per hit (`PackedPoint.asinOuter`); the same arithmetic as `SegmentCuts.maxDeltaPhi`.
+        let twoRMin = 2 * cuts.minimumRadius
+        let storedWindows = twoRMin.isFinite && twoRMin > 0 && max(rOuterHigh, target.shape == .disk ? target.upper : target.position) <= twoRMin
+        // On a cylinder, the intermediate cylinders whose crossing in z can skip hits (`crossedTwice`):
+        // only when there are enough of them to make a segment cross more layers than allowed.
+        let crossable = target.shape == .cylinder ? between.filter { $0.shape == .cylinder } : []
+        let skipsCrossings = crossable.count >= maxStep && rOuterLow.isFinite
+        var spans: [ClosedRange<Double>] = [], skipped: [Range<Double>] = []
         var out: [Segment] = []
-        for i in byLayer[link.from] {
-            let a = hits[i]
-            let ra = points.r[i], phiA = points.phi[i]
-            let window: ClosedRange<Double>, rMax: Double
+        let from = byLayer[link.from]
+        for n in from.indices {
+            let i = from[n], a = inner[n]
+            let ra = a.r, phiA = a.phi
+            // rReach: the largest r_b visited (the top of the r window on a disk).
+            let window: ClosedRange<Double>, rMax: Double, rReach: Double
             switch target.shape {
             case .cylinder:
-                guard target.position > ra, let z = zWindow(a, radius: target.position, cuts: cuts) else { continue }
+                guard target.position > ra, let z = zWindow(ra: ra, za: a.z, radius: target.position, cuts: cuts) else { continue }
                 window = z
                 rMax = target.position
+                rReach = .infinity
             case .disk:
-                let top = rWindowTop(a, ra: ra, zOuter: zOuterLow, zOuterHigh, cuts: cuts)
+                let top = rWindowTop(ra: ra, za: a.z, zOuter: zOuterLow, zOuterHigh, cuts: cuts)
                 guard top >= ra else { continue }
                 window = ra...top
                 rMax = target.upper
+                rReach = top
             }
             guard rMax > ra else { continue }
             // Every outer hit with r_b > r_a has a window between these (maxDeltaPhi grows with r_b).
             let sure = rOuterLow > ra ? cuts.maxDeltaPhi(ra, rOuterLow) : 0
-            let widest = cuts.maxDeltaPhi(ra, max(rOuterHigh, rMax))
+            let widest = cuts.maxDeltaPhi(ra, min(max(rOuterHigh, rMax), rReach))
+            let asinInner = storedWindows ? asin(min(1, ra / twoRMin)) : 0
             let outer: BinnedLayer
             if let selection, let binnedSelected, !selection.sendsToAll[i] {
                 outer = selection.group[i] ? binnedSelected.group[link.to] : binnedSelected.others[link.to]
             } else {
                 outer = binned[link.to]
             }
-            outer.forEach(phi: phiA, halfWidth: cuts.maxDeltaPhi(ra, rMax), along: window) { j in
-                let rb = points.r[j]
-                guard rb > ra else { return }
-                var dphi = points.phi[j] - phiA
-                if dphi > .pi { dphi -= 2 * .pi } else if dphi < -.pi { dphi += 2 * .pi }
-                let d = abs(dphi)
-                guard d <= widest, d <= sure || d <= cuts.maxDeltaPhi(ra, rb) else { return }
-                let b = hits[j]
-                guard zeroWithinBeamSpot(a, b, ra, rb, cuts) else { return }
-                let step = 1 + layersCrossed(between: a, b, ra: ra, rb: rb, candidates: between)
-                if step <= maxStep {
-                    var s = Segment(from: i, to: j, a, b, fromLayer: link.from, layerStep: step, toLayer: link.to)
-                    if sigma > 0, s.length > 0 { s.rzError = sigma / s.length }
-                    out.append(s)
+            guard !outer.hits.isEmpty else { continue }
+            // The bins within the window at rMax, or, when r_b ≤ rReach < rMax, at rReach (with a margin
+            // for rounding); a subrange of the former in the same order, so the order of the segments holds.
+            let halfWidth = cuts.maxDeltaPhi(ra, rMax)
+            var bins = outer.binRange(phi: phiA, halfWidth: halfWidth)
+            if rReach < rMax, bins.count < outer.binCount {
+                bins = outer.binRange(phi: phiA, halfWidth: min(halfWidth, cuts.maxDeltaPhi(ra, rReach) * (1 + 1e-9) + 1e-12))
+            }
+            outer.points.withUnsafeBufferPointer { points in
+            outer.along.withUnsafeBufferPointer { along in
+            outer.binStart.withUnsafeBufferPointer { binStart in
+                spans.removeAll(keepingCapacity: true)
+                spans.append(window)
+                if skipsCrossings {
+                    crossedTwice(za: a.z, ra: ra, cylinders: crossable, rOuter: rOuterLow...rOuterHigh, times: maxStep, into: &skipped)
+                    for gap in skipped {
+                        guard let last = spans.last, gap.lowerBound < last.upperBound, gap.upperBound > last.lowerBound else { continue }
+                        spans.removeLast()
+                        if gap.lowerBound >= last.lowerBound { spans.append(last.lowerBound...gap.lowerBound) }
+                        if gap.upperBound <= last.upperBound { spans.append(gap.upperBound...last.upperBound) }
+                    }
                 }
+                for k in bins {
+                    let bin = ((k % outer.binCount) + outer.binCount) % outer.binCount
+                    let end = binStart[bin + 1]
+                    for span in spans {
+                    var p = outer.lowerBound(span.lowerBound, in: binStart[bin]..<end)
+                    while p < end, along[p] <= span.upperBound {
+                        defer { p += 1 }
+                        let b = points[p]
+                        let rb = b.r
+                        guard rb > ra else { continue }
+                        var dphi = b.phi - phiA
+                        if dphi > .pi { dphi -= 2 * .pi } else if dphi < -.pi { dphi += 2 * .pi }
+                        let d = abs(dphi)
+                        guard d <= widest else { continue }
+                        if d > sure {
+                            let exact = storedWindows ? b.asinOuter - asinInner + 0.002 : cuts.maxDeltaPhi(ra, rb)
+                            guard d <= exact else { continue }
+                        }
+                        // The z₀ cut decided from bounds without arcsines where it can be (`zeroBounds`), the
+                        // step, and only then the exact z₀ where the bounds leave it open.
+                        let decided = zeroBounds(a.x, a.y, a.z, b.x, b.y, b.z, ra, rb, cuts)
+                        guard decided != false else { continue }
+                        let step = between.isEmpty ? 1 : 1 + layersCrossed(za: a.z, zb: b.z, ra: ra, rb: rb, candidates: between)
+                        guard step <= maxStep else { continue }
+                        if decided == nil {
+                            guard zeroWithinBeamSpot(a.x, a.y, a.z, b.x, b.y, b.z, ra, rb, cuts) else { continue }
+                        }
+                        var s = Segment(from: i, to: Int(outer.hits[p]), ax: a.x, ay: a.y, az: a.z, bx: b.x, by: b.y, bz: b.z,
+                                        fromLayer: link.from, layerStep: step, toLayer: link.to)
+                        if sigma > 0, s.length > 0 { s.rzError = sigma / s.length }
+                        out.append(s)
+                    }
+                    }
+                }
+            }
+            }
             }
         }
         return out
+    }
+
+    /// The z ranges on an outer cylinder (hits at radii within `rOuter`) where a segment from a hit at
+    /// (r_a, z_a) surely crosses at least `times` of `cylinders` in the sense of `layersCrossed`,
+    /// ascending and disjoint, written to `out`: hits there are cut by the step (`layersCrossed` ≥
+    /// `times` makes the step exceed the largest), so the pair loop need not visit them. The segment
+    /// meets a cylinder of radius R at z_R = z_a + (z_b − z_a) t, t = (R − r_a)/(r_b − r_a); z_R
+    /// within (lower + 2 mm, upper − 2 mm) for every r_b in `rOuter` (z_R is monotone in r_b, so at
+    /// both ends) is an open interval of z_b, shrunk by 10⁻⁶ (1 + |z|) mm against rounding.
+    static func crossedTwice(za: Double, ra: Double, cylinders: [LayerGraph.Layer], rOuter: ClosedRange<Double>, times: Int,
+                             into out: inout [Range<Double>]) {
+        out.removeAll(keepingCapacity: true)
+        let margin = 2.0
+        var ends: [(z: Double, opens: Bool)] = []
+        for l in cylinders {
+            let R = l.position
+            guard R > ra + margin + 1e-9 * R, R < rOuter.lowerBound - margin - 1e-9 * R else { continue }
+            let lo = l.lower + margin, up = l.upper - margin
+            guard lo < up else { continue }
+            let tNear = (R - ra) / (rOuter.upperBound - ra), tFar = (R - ra) / (rOuter.lowerBound - ra)
+            var zLo = max(za + (lo - za) / tNear, za + (lo - za) / tFar), zUp = min(za + (up - za) / tNear, za + (up - za) / tFar)
+            zLo += 1e-6 * (1 + abs(zLo)); zUp -= 1e-6 * (1 + abs(zUp))
+            guard zLo < zUp else { continue }
+            ends.append((zLo, true)); ends.append((zUp, false))
+        }
+        guard ends.count >= 2 * times else { return }
+        ends.sort { ($0.z, $0.opens ? 1 : 0) < ($1.z, $1.opens ? 1 : 0) }
+        var depth = 0, start = 0.0
+        for e in ends {
+            if e.opens {
+                depth += 1
+                if depth == times { start = e.z }
+            } else {
+                if depth == times, start < e.z { out.append(start..<e.z) }
+                depth -= 1
+            }
+        }
     }
 
     /// The layers that may lie between the two layers of `link` along a track: cylinders whose
@@ -250,6 +356,12 @@ public enum GraphSegmentBuilder {
 
     /// `layersCrossed(between:_:candidates:)` with the hits' radii given.
     static func layersCrossed(between a: Hit, _ b: Hit, ra: Double, rb: Double, candidates: [LayerGraph.Layer]) -> Int {
+        layersCrossed(za: a.z, zb: b.z, ra: ra, rb: rb, candidates: candidates)
+    }
+
+    /// `layersCrossed(between:_:candidates:)` for hits at (r_a, z_a) and (r_b, z_b).
+    @inline(__always)
+    static func layersCrossed(za: Double, zb: Double, ra: Double, rb: Double, candidates: [LayerGraph.Layer]) -> Int {
         guard !candidates.isEmpty else { return 0 }
         let margin = 2.0
         var n = 0
@@ -258,12 +370,12 @@ public enum GraphSegmentBuilder {
             case .cylinder:
                 let R = l.position
                 guard R > ra + margin, R < rb - margin else { continue }
-                let z = a.z + (b.z - a.z) * (R - ra) / (rb - ra)
+                let z = za + (zb - za) * (R - ra) / (rb - ra)
                 if z > l.lower + margin, z < l.upper - margin { n += 1 }
             case .disk:
                 let Z = l.position
-                guard (Z - a.z) * (b.z - Z) > 0, abs(Z - a.z) > margin, abs(b.z - Z) > margin else { continue }
-                let r = ra + (rb - ra) * (Z - a.z) / (b.z - a.z)
+                guard (Z - za) * (zb - Z) > 0, abs(Z - za) > margin, abs(zb - Z) > margin else { continue }
+                let r = ra + (rb - ra) * (Z - za) / (zb - za)
                 if r > l.lower + margin, r < l.upper - margin { n += 1 }
             }
         }
@@ -275,7 +387,11 @@ public enum GraphSegmentBuilder {
     /// reach. z − z₀ grows with the arc length s(r) = 2ρ asin(r/2ρ), and s(R)/s(r_a) lies between
     /// R/r_a (straight) and its value at the smallest ρ that reaches R.
     static func zWindow(_ a: Hit, radius: Double, cuts: SegmentCuts) -> ClosedRange<Double>? {
-        let ra = a.r
+        zWindow(ra: a.r, za: a.z, radius: radius, cuts: cuts)
+    }
+
+    /// `zWindow(_:radius:cuts:)` for a hit at (r_a, z_a).
+    static func zWindow(ra: Double, za: Double, radius: Double, cuts: SegmentCuts) -> ClosedRange<Double>? {
         guard ra > 0 else { return nil }
         let rho = max(cuts.minimumRadius, radius / 2)
         let kMin = radius / ra
@@ -283,7 +399,7 @@ public enum GraphSegmentBuilder {
         var lo = Double.infinity, hi = -Double.infinity
         for z0 in [-cuts.maxZ0, cuts.maxZ0] {
             for k in [kMin, kMax] {
-                let z = z0 + (a.z - z0) * k
+                let z = z0 + (za - z0) * k
                 lo = min(lo, z); hi = max(hi, z)
             }
         }
@@ -298,10 +414,15 @@ public enum GraphSegmentBuilder {
     /// so r_b / r_a = sin(qϑ) / sin ϑ ≤ q for q ≥ 1 (ϑ = s_a/2ρ ≤ π/2). The bound is the largest q over
     /// the corners of z₀ and z_b, with a margin; a window, not a cut: every pair it keeps is still tested.
     static func rWindowTop(_ a: Hit, ra: Double, zOuter low: Double, _ high: Double, cuts: SegmentCuts) -> Double {
-        guard abs(a.z) > cuts.maxZ0, low.isFinite, high.isFinite else { return .infinity }
+        rWindowTop(ra: ra, za: a.z, zOuter: low, high, cuts: cuts)
+    }
+
+    /// `rWindowTop(_:ra:zOuter:_:cuts:)` for a hit at (r_a, z_a).
+    static func rWindowTop(ra: Double, za: Double, zOuter low: Double, _ high: Double, cuts: SegmentCuts) -> Double {
+        guard abs(za) > cuts.maxZ0, low.isFinite, high.isFinite else { return .infinity }
         var q = -Double.infinity
         for z0 in [-cuts.maxZ0, cuts.maxZ0] {
-            for zb in [low, high] { q = max(q, (zb - z0) / (a.z - z0)) }
+            for zb in [low, high] { q = max(q, (zb - z0) / (za - z0)) }
         }
         guard q.isFinite else { return .infinity }
         return ra * q * (1 + 1e-6) + 1
@@ -318,17 +439,58 @@ public enum GraphSegmentBuilder {
     /// within |z₀| ≤ `maxZ0` (see the type's description).
     @inline(__always)
     static func zeroWithinBeamSpot(_ a: Hit, _ b: Hit, _ ra: Double, _ rb: Double, _ cuts: SegmentCuts) -> Bool {
-        let dx = b.x - a.x, dy = b.y - a.y, dz = b.z - a.z
+        zeroWithinBeamSpot(a.x, a.y, a.z, b.x, b.y, b.z, ra, rb, cuts)
+    }
+
+    /// `zeroWithinBeamSpot` decided without arcsines where bounds suffice: true or false when the
+    /// exact test is sure to give that answer, nil when it must be run.
+    ///
+    /// The exact test computes z₀ = z_a − k Δz with k = s_a / (s_b − s_a) and the arc s(r) = r when
+    /// h = r/2ρ < 10⁻⁴, else 2ρ asin(h) = r g(h), g(h) = asin(h)/h. As g ≥ 1 grows with h (and
+    /// h_b > h_a, r_b > r_a), q = s_b/s_a lies between r_b/r_a and
+    /// (r_b/r_a) g(h_b) (h_b > h_a as r_b > r_a; both branches of s agree with this). For h ≤ 1/2,
+    /// g(h) = 1 + h²/6 + 3h⁴/40 + … ≤ 1 + h²/5 (g(1/2) = π/3 < 1.05, and the series' terms grow
+    /// with h), and h_b = r_b/2ρ = |a × b| / (r_a |b − a|_xy) needs no square root. So k lies between
+    /// 1/(q_high − 1) and r_a/(r_b − r_a), and z₀ between z_lin = z_a − r_a Δz/(r_b − r_a) (the
+    /// straight line) and z_a − r_a Δz/(r_b (1 + h_b²/5) − r_a). When both lie inside
+    /// [−maxZ0, maxZ0], or both beyond the same end, by more than a margin m, the exact test
+    /// (whose computed z₀ is within a few ulps of |z_a| + k |Δz| (2 + r_b/(r_b − r_a)) of its true
+    /// value) agrees; m is 10⁻⁹ of that, about 10⁶ times the rounding.
+    @inline(__always)
+    static func zeroBounds(_ ax: Double, _ ay: Double, _ az: Double, _ bx: Double, _ by: Double, _ bz: Double,
+                           _ ra: Double, _ rb: Double, _ cuts: SegmentCuts) -> Bool? {
+        let dr = rb - ra
+        guard dr > 1e-6 * rb, ra > 0 else { return nil }
+        let dx = bx - ax, dy = by - ay, dz = bz - az
+        let cross = ax * by - ay * bx, chord2 = dx * dx + dy * dy
+        let h2 = cross * cross / (ra * ra * chord2)
+        guard h2 <= 0.25 else { return nil }
+        let kLinear = ra / dr
+        let zLinear = az - kLinear * dz
+        let zCurved = az - ra * dz / (rb * (1 + 0.2 * h2 * (1 + 1e-12)) - ra)
+        let lo = min(zLinear, zCurved), hi = max(zLinear, zCurved)
+        let m = 1e-9 * (abs(az) + kLinear * abs(dz) * (2 + rb / dr)) + 1e-9
+        let z = cuts.maxZ0
+        if lo > -z + m && hi < z - m { return true }
+        if lo > z + m || hi < -z - m { return false }
+        return nil
+    }
+
+    /// `zeroWithinBeamSpot(_:_:_:_:_:)` for hits at (x_a, y_a, z_a) and (x_b, y_b, z_b).
+    @inline(__always)
+    static func zeroWithinBeamSpot(_ ax: Double, _ ay: Double, _ az: Double, _ bx: Double, _ by: Double, _ bz: Double,
+                                   _ ra: Double, _ rb: Double, _ cuts: SegmentCuts) -> Bool {
+        let dx = bx - ax, dy = by - ay, dz = bz - az
         let chord = (dx * dx + dy * dy).squareRoot()
         // Circle through the beam line and both hits: 1/ρ = 2 |a × b| / (r_a r_b |b − a|).
-        let inverseRho = 2 * abs(a.x * b.y - a.y * b.x) / max(ra * rb * chord, 1e-300)
+        let inverseRho = 2 * abs(ax * by - ay * bx) / max(ra * rb * chord, 1e-300)
         func arc(_ r: Double) -> Double {
             let half = 0.5 * r * inverseRho
             return half < 1e-4 ? r : 2 * asin(min(1, half)) / inverseRho
         }
         let sa = arc(ra), sb = arc(rb)
         guard sb > sa else { return false }
-        let z0 = a.z - sa * dz / (sb - sa)
+        let z0 = az - sa * dz / (sb - sa)
         return abs(z0) <= cuts.maxZ0
     }
 }
