@@ -86,9 +86,9 @@ struct TuningTests {
         let planar = try EventGenerator(.init(detector: .planar, tracks: 10, noise: 0)).generate(random: RandomSource(seed: 1))
         let event = try TuningEvent(name: "planar", hits: planar.hits, truth: planar.truth)
         let tuner = try TrackFinderTuner(base: TrackFinderConfiguration(cuts: SegmentCuts(magneticField: 0)))
-        #expect(tuner.parameters(for: [event]).prefix(2).map(\.field) == ["cuts.maxSlope", "cuts.targetRadius"])
+        #expect(try tuner.parameters(for: [event]).prefix(2).map(\.field) == ["cuts.maxSlope", "cuts.targetRadius"])
         let second = try TrackFinderTuner(base: TrackFinderConfiguration(secondPass: SecondPass()))
-        #expect(second.parameters(for: try Self.events(1, seed: 1)).last?.field == "secondPass.maxAngle")
+        #expect(try second.parameters(for: try Self.events(1, seed: 1)).last?.field == "secondPass.maxAngle")
         func field(_ p: TunedParameter, _ base: TrackFinderConfiguration = TrackFinderConfiguration()) -> String? {
             do {
                 _ = try TrackFinderTuner(base: base, tuning: TuningConfiguration(parameters: [p]))
@@ -132,5 +132,23 @@ struct TuningTests {
         #expect(two.map(\.field) == ["energy.alpha", "cuts.maxZ0"] && two[1] == maxZ0)
         #expect(throws: ConfigurationError.self) { _ = try TunedParameter.selection(fields: ["cuts.minPt"], bounds: [], defaults: defaults) }
         #expect(throws: ConfigurationError.self) { _ = try TunedParameter.selection(fields: ["energy.alpha"], bounds: [maxZ0], defaults: defaults) }
+    }
+
+    @Test("a tuner makes the same selection from its configuration's fields and bounds, and its init refuses a bad one")
+    func selectionInTuner() throws {
+        let base = TrackFinderConfiguration()
+        let events = try Self.events(1, seed: 1)
+        let maxZ0 = try TunedParameter(bounds: "cuts.maxZ0=50:300")
+        let defaults = try TrackFinderTuner(base: base).parameters(for: events)
+        let added = try TrackFinderTuner(base: base, tuning: TuningConfiguration(bounds: [maxZ0])).parameters(for: events)
+        #expect(added == (try TunedParameter.selection(fields: nil, bounds: [maxZ0], defaults: defaults)))
+        let named = try TrackFinderTuner(base: base, tuning: TuningConfiguration(fields: ["energy.alpha", "cuts.maxZ0"], bounds: [maxZ0]))
+        #expect(try named.parameters(for: events).map(\.field) == ["energy.alpha", "cuts.maxZ0"])
+        func refusedField(_ tuning: TuningConfiguration) -> String? {
+            do { _ = try TrackFinderTuner(base: base, tuning: tuning); return nil } catch let e as ConfigurationError { return e.field } catch { return "other" }
+        }
+        #expect(refusedField(TuningConfiguration(fields: ["cuts.minPt"])) == "fields")
+        #expect(refusedField(TuningConfiguration(fields: ["energy.alpha"], bounds: [maxZ0])) == "bounds")
+        #expect(refusedField(TuningConfiguration(parameters: [maxZ0], fields: ["cuts.maxZ0"])) == "fields")
     }
 }

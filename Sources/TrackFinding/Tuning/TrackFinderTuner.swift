@@ -34,19 +34,28 @@ public struct TrackFinderTuner: Sendable {
     /// A tuner for `base` under `tuning`.
     ///
     /// - Throws: `ConfigurationError` naming the first unusable field: of `base` (its path, e.g.
-    ///   `cuts.minPT`), of `tuning` (`timeBudget`, …), or a parameter (`parameters[i].field`: not
-    ///   tunable; `parameters[i].bounds`: unusable, or a bound the configuration refuses).
+    ///   `cuts.minPT`), of `tuning` (`timeBudget`, `fields`, …), or a setting given explicitly
+    ///   (`tuning.parameters`, else the selection `fields` and `bounds` make without the defaults:
+    ///   `parameters[i].field`: not tunable; `parameters[i].bounds`: unusable, or a bound the
+    ///   configuration refuses).
     public init(base: TrackFinderConfiguration, tuning: TuningConfiguration = TuningConfiguration()) throws {
         try base.validate()
         try tuning.validate()
-        for (i, p) in tuning.parameters.enumerated() { try ConfigurationError.nesting("parameters[\(i)]") { try p.validate(in: base) } }
+        // The settings given explicitly (the defaults for the events' geometry are checked by `tune`).
+        let given = tuning.parameters.isEmpty ? try TunedParameter.selection(fields: tuning.fields, bounds: tuning.bounds, defaults: [])
+                                              : tuning.parameters
+        for (i, p) in given.enumerated() { try ConfigurationError.nesting("parameters[\(i)]") { try p.validate(in: base) } }
         self.base = base
         self.tuning = tuning
     }
 
-    /// The settings the search fits on `events`: `tuning.parameters`, or the defaults for the
-    /// geometry of the first event (`TunedParameter.defaultParameters`).
-    public func parameters(for events: [TuningEvent]) -> [TunedParameter] {
+    /// The settings the search fits on `events`: `tuning.parameters`, or the selection
+    /// `tuning.fields` and `tuning.bounds` make from the defaults for the geometry of the first event
+    /// (`TunedParameter.defaultParameters`).
+    ///
+    /// - Throws: `ConfigurationError` naming `fields` or `bounds` for a selection that
+    ///   `TuningConfiguration.validate()` refuses (never after a tuner's init).
+    public func parameters(for events: [TuningEvent]) throws -> [TunedParameter] {
         if !tuning.parameters.isEmpty { return tuning.parameters }
         let geometry: DetectorGeometry
         if base.layerGraph != nil {
@@ -56,7 +65,8 @@ public struct TrackFinderTuner: Sendable {
         } else {
             geometry = events.first.map { LayerLayout(hits: $0.hits, geometry: .auto).geometry } ?? .barrel
         }
-        return TunedParameter.defaultParameters(geometry: geometry, secondPass: base.secondPass != nil)
+        let defaults = TunedParameter.defaultParameters(geometry: geometry, secondPass: base.secondPass != nil)
+        return try TunedParameter.selection(fields: tuning.fields, bounds: tuning.bounds, defaults: defaults)
     }
 
     /// The mean TrackML score of `configuration` on `events`, each reconstructed with its own stream
@@ -101,7 +111,7 @@ public struct TrackFinderTuner: Sendable {
                      onEvaluation: (TuningStep) throws -> Void = { _ in }) throws -> TuningReport {
         guard !training.isEmpty else { throw InputError(file: "the training events", "no events to tune on") }
         let started = Date()
-        let parameters = parameters(for: training)
+        let parameters = try parameters(for: training)
         for p in parameters { try p.validate(in: base) }
         let startValues = parameters.map { $0.value(in: base) ?? $0.lower }
         let random = RandomSource(seed: seed)

@@ -2,9 +2,15 @@ import EnergyCore
 
 /// How `TrackFinderTuner` searches: which settings, within what bounds, for how long.
 public struct TuningConfiguration: Equatable, Sendable {
-    /// The settings to fit. Empty (the default): `TunedParameter.defaultParameters` for the
-    /// geometry of the first training event.
+    /// The settings to fit, exactly. Empty (the default): the selection `fields` and `bounds` make
+    /// from `TunedParameter.defaultParameters` for the geometry of the first training event.
     public var parameters: [TunedParameter]
+    /// With `parameters` empty, the settings to fit by name (nil: the defaults for the events'
+    /// geometry); see `TunedParameter.selection(fields:bounds:defaults:)`.
+    public var fields: [String]?
+    /// With `parameters` empty, bounds that replace the default bounds of a selected setting (or,
+    /// without `fields`, add a setting to the defaults).
+    public var bounds: [TunedParameter]
     /// Wall-clock seconds the search may take; checked before every evaluation, so a run ends at
     /// most one evaluation (one pass over the training events) after it. Default 60.
     public var timeBudget: Double
@@ -31,10 +37,12 @@ public struct TuningConfiguration: Equatable, Sendable {
     public var workers: Int
 
     /// Settings with the defaults above, or the values given.
-    public init(parameters: [TunedParameter] = [], timeBudget: Double = 60, maxEvaluations: Int = 400, patience: Int = 60,
-                minImprovement: Double = 1e-4, initialStep: Double = 0.5, sizeTolerance: Double = 0.02, restarts: Int = 4,
-                workers: Int = 1) {
+    public init(parameters: [TunedParameter] = [], fields: [String]? = nil, bounds: [TunedParameter] = [], timeBudget: Double = 60,
+                maxEvaluations: Int = 400, patience: Int = 60, minImprovement: Double = 1e-4, initialStep: Double = 0.5,
+                sizeTolerance: Double = 0.02, restarts: Int = 4, workers: Int = 1) {
         self.parameters = parameters
+        self.fields = fields
+        self.bounds = bounds
         self.timeBudget = timeBudget
         self.maxEvaluations = maxEvaluations
         self.patience = patience
@@ -48,8 +56,14 @@ public struct TuningConfiguration: Equatable, Sendable {
     /// Throws unless the search settings are usable (the parameters are checked against the
     /// configuration by `TunedParameter.validate(in:)`).
     ///
-    /// - Throws: `ConfigurationError` naming the field, e.g. `timeBudget`.
+    /// - Throws: `ConfigurationError` naming the field, e.g. `timeBudget`; `fields` or `bounds` for a
+    ///   selection `TunedParameter.selection` refuses, or one given beside `parameters`.
     public func validate() throws {
+        if !parameters.isEmpty, fields != nil || !bounds.isEmpty {
+            throw ConfigurationError(field: fields != nil ? "fields" : "bounds", "give the settings either as parameters or as fields and bounds")
+        }
+        // Whatever the defaults, a selection fails only on `fields` and `bounds` themselves.
+        _ = try TunedParameter.selection(fields: fields, bounds: bounds, defaults: [])
         guard timeBudget > 0, timeBudget <= 1e7 else { throw ConfigurationError(field: "timeBudget", "expected 0 to 10⁷ seconds, found \(timeBudget)") }
         guard maxEvaluations >= 1, maxEvaluations <= 1_000_000 else {
             throw ConfigurationError(field: "maxEvaluations", "expected 1 to 10⁶ evaluations, found \(maxEvaluations)")

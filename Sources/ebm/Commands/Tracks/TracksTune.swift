@@ -52,14 +52,12 @@ struct TracksTune: ParsableCommand {
                                            "workers": "--jobs", "parameters": "--tune/--bounds",
                                            "fields": "--tune", "bounds": "--bounds"])
 
-    /// The tuning settings the options describe (`TunedParameter.selection`): the settings `--tune`
-    /// names (else `defaults`, the tuner's choice for the events), with the bounds `--bounds` gives.
-    func tuningConfiguration(defaults: [TunedParameter]) throws -> TuningConfiguration {
+    /// The tuning settings the options describe: the settings `--tune` names (else the tuner's
+    /// defaults for the events), with the bounds `--bounds` gives.
+    func tuningConfiguration() throws -> TuningConfiguration {
         let fields = tune.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-        let parameters = try Self.flags.map {
-            try TunedParameter.selection(fields: fields, bounds: try bounds.map(TunedParameter.init(bounds:)), defaults: defaults)
-        }
-        return TuningConfiguration(parameters: parameters, timeBudget: budget, maxEvaluations: maxEvaluations, patience: patience, workers: jobs)
+        return TuningConfiguration(fields: fields, bounds: try bounds.map(TunedParameter.init(bounds:)), timeBudget: budget,
+                                   maxEvaluations: maxEvaluations, patience: patience, workers: jobs)
     }
 
     func run() throws {
@@ -67,10 +65,8 @@ struct TracksTune: ParsableCommand {
         let base = try finder.checkedConfiguration()
         let training = try TuningEvent.read(events)
         let held = try TuningEvent.read(heldOut)
-        let defaults = try Self.flags.map { try TrackFinderTuner(base: base) }.parameters(for: training)
-        let tuning = try tuningConfiguration(defaults: defaults)
-        let tuner = try Self.flags.map { try TrackFinderTuner(base: base, tuning: tuning) }
-        let parameters = tuner.parameters(for: training)
+        let tuner = try Self.flags.map { try TrackFinderTuner(base: base, tuning: try tuningConfiguration()) }
+        let parameters = try Self.flags.map { try tuner.parameters(for: training) }
         print("tuning \(parameters.map(\.field).joined(separator: ", ")) on \(training.count) event(s), \(held.count) held out; "
               + "budget \(budget) s, at most \(maxEvaluations) evaluations, early stop after \(patience)")
         let report = try Self.flags.map {
