@@ -61,7 +61,7 @@ struct SparseRowsTests {
         let y = Self.sparse(rows: rows, columns: inner, density: density, random: random)
         let m = Self.dense(rows: inner, columns: columns, random: random)
         let x = Self.dense(rows: rows, columns: columns, random: random)
-        for kernels in [SparseRows.Kernels.fastest, .portable] {
+        for kernels in [SparseRows.Kernels.fastest, .avx2, .portable] {
             for beta: Float in [1, 0.5] {
                 var expected = x
                 expected.multiply(y, m, alpha: 1, beta: beta)
@@ -70,6 +70,21 @@ struct SparseRowsTests {
                 let worst = zip(got.storage, expected.storage).map { abs($0 - $1) }.max() ?? 0
                 #expect(worst <= 1e-4 * Float(inner).squareRoot(), "\(shape) \(kernels) β = \(beta): largest difference \(worst)")
             }
+        }
+    }
+
+    @Test("the AVX-512 product equals the AVX2 one bit for bit", arguments: [(100, 784, 500, 0.19), (50, 500, 784, 0.3), (37, 50, 7, 0.5),
+                                                                              (130, 200, 129, 0.2), (3, 40, 16, 0.5), (9, 30, 1, 0.6)])
+    func avx512MatchesAVX2(_ shape: (Int, Int, Int, Double)) {
+        let (rows, inner, columns, density) = shape
+        let random = RandomSource(seed: 17)
+        let y = Self.sparse(rows: rows, columns: inner, density: density, random: random)
+        let m = Self.dense(rows: inner, columns: columns, random: random)
+        let x = Self.dense(rows: rows, columns: columns, random: random)
+        for beta: Float in [1, 0.9] {
+            let fastest = Self.sparseProduct(y, m, x, beta: beta, kernels: .fastest)
+            let avx2 = Self.sparseProduct(y, m, x, beta: beta, kernels: .avx2)
+            #expect(fastest.storage.map(\.bitPattern) == avx2.storage.map(\.bitPattern), "\(shape) β = \(beta)")
         }
     }
 
