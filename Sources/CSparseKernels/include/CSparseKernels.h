@@ -3,6 +3,7 @@
 #define CSPARSEKERNELS_H
 
 #include <stdint.h>
+#include "LogisticKernels.h"
 
 /// For each of `rows` output rows r: x[r·ldx + c] ← β x[r·ldx + c] + Σₖ values[r·stride + k] ·
 /// matrix[indices[r·stride + k] · ld + c], k < counts[r], for c in 0..<columns. The indices of a
