@@ -53,6 +53,23 @@ struct SparseRowsTests {
         #expect(Array(values[0..<n]) == [1.5, -2, 3, 4, 0.25])
     }
 
+    @Test("compress gives the portable loop's entries on long rows of every density")
+    func compressLong() {
+        let random = RandomSource(seed: 6)
+        for density in [0.0, 0.05, 0.19, 0.5, 1.0] {
+            let y = Self.sparse(rows: 3, columns: 785, density: density, random: random)
+            for r in 0..<y.rows {
+                var fast = ([Int32](repeating: -1, count: 785), [Float](repeating: .nan, count: 785)), slow = fast
+                let (nf, ns) = y.row(r).withUnsafeBufferPointer { p in
+                    (SparseRows.compress(p.baseAddress!, count: 785, indices: &fast.0, values: &fast.1),
+                     SparseRows.compress(p.baseAddress!, count: 785, indices: &slow.0, values: &slow.1, kernels: .portable))
+                }
+                #expect(nf == ns && nf == y.row(r).filter { $0 != 0 }.count)
+                #expect(Array(fast.0[0..<nf]) == Array(slow.0[0..<ns]) && Array(fast.1[0..<nf]) == Array(slow.1[0..<ns]), "density \(density)")
+            }
+        }
+    }
+
     @Test("the sparse product equals the GEMM up to rounding", arguments: [(100, 784, 500, 0.19), (37, 50, 7, 0.5), (3, 500, 784, 0.3),
                                                                            (200, 130, 129, 0.05), (5, 20, 70, 0.0), (4, 9, 1, 1.0)])
     func product(_ shape: (Int, Int, Int, Double)) {
