@@ -16,6 +16,15 @@ struct SparseRowsTests {
         return m
     }
 
+    /// Y (rows × inner, of the given density), M (inner × columns) and X (rows × columns) for a product shape.
+    static func operands(_ shape: (rows: Int, inner: Int, columns: Int, density: Double), seed: UInt64)
+        -> (y: Matrix<Float>, m: Matrix<Float>, x: Matrix<Float>) {
+        let random = RandomSource(seed: seed)
+        let y = sparse(rows: shape.rows, columns: shape.inner, density: shape.density, random: random)
+        let m = dense(rows: shape.inner, columns: shape.columns, random: random)
+        return (y, m, dense(rows: shape.rows, columns: shape.columns, random: random))
+    }
+
     /// β X + Y M through `SparseRows.compress` and `multiply`.
     static func sparseProduct(_ y: Matrix<Float>, _ m: Matrix<Float>, _ x: Matrix<Float>, beta: Float,
                               kernels: SparseRows.Kernels = .fastest) -> Matrix<Float> {
@@ -73,11 +82,8 @@ struct SparseRowsTests {
     @Test("the sparse product equals the GEMM up to rounding", arguments: [(100, 784, 500, 0.19), (37, 50, 7, 0.5), (3, 500, 784, 0.3),
                                                                            (200, 130, 129, 0.05), (5, 20, 70, 0.0), (4, 9, 1, 1.0)])
     func product(_ shape: (Int, Int, Int, Double)) {
-        let (rows, inner, columns, density) = shape
-        let random = RandomSource(seed: 11)
-        let y = Self.sparse(rows: rows, columns: inner, density: density, random: random)
-        let m = Self.dense(rows: inner, columns: columns, random: random)
-        let x = Self.dense(rows: rows, columns: columns, random: random)
+        let inner = shape.1
+        let (y, m, x) = Self.operands(shape, seed: 11)
         for kernels in [SparseRows.Kernels.fastest, .avx2, .portable] {
             for beta: Float in [1, 0.5] {
                 var expected = x
@@ -93,11 +99,7 @@ struct SparseRowsTests {
     @Test("the AVX-512 product equals the AVX2 one bit for bit", arguments: [(100, 784, 500, 0.19), (50, 500, 784, 0.3), (37, 50, 7, 0.5),
                                                                               (130, 200, 129, 0.2), (3, 40, 16, 0.5), (9, 30, 1, 0.6)])
     func avx512MatchesAVX2(_ shape: (Int, Int, Int, Double)) {
-        let (rows, inner, columns, density) = shape
-        let random = RandomSource(seed: 17)
-        let y = Self.sparse(rows: rows, columns: inner, density: density, random: random)
-        let m = Self.dense(rows: inner, columns: columns, random: random)
-        let x = Self.dense(rows: rows, columns: columns, random: random)
+        let (y, m, x) = Self.operands(shape, seed: 17)
         for beta: Float in [1, 0.9] {
             let fastest = Self.sparseProduct(y, m, x, beta: beta, kernels: .fastest)
             let avx2 = Self.sparseProduct(y, m, x, beta: beta, kernels: .avx2)
