@@ -94,6 +94,27 @@ struct GraphSegmentBuilderTests {
         }
     }
 
+    @Test("a second network with the first one's segment cuts gets the candidates a search on the hits it is left would find")
+    func secondPassReusesCandidates() throws {
+        let graph = try LayerGraph(detector: .trackMLFull, propagation: .init(minPT: 0.9))
+        let hits = Self.withOverlaps(fullDetectorEvent(particles: 150, noise: 150, seed: 29).hits)
+        let cuts = SegmentCuts(skipLayers: false, minPT: 0.9, maxZ0: 150)
+        let first = TrackFinderConfiguration(cuts: cuts, energy: EnergyParameters(maxAngle: 0.007, rzResolution: 0.003), layerGraph: graph)
+        var both = first
+        both.secondPass = SecondPass(minConfidentHits: 8, skipLayers: false, maxAngle: 0.012, minChainHits: 4)
+        let r = try TrackFinder(both).reconstruct(hits, random: RandomSource(seed: 3))
+        // The first network alone, with the same stream, and the hits its confident tracks leave.
+        let alone = try TrackFinder(first).reconstruct(hits, random: RandomSource(seed: 3))
+        var used = [Bool](repeating: false, count: hits.count)
+        for track in alone.tracks where track.count >= 8 { for h in track { used[h] = true } }
+        let rest = hits.indices.filter { !used[$0] }
+        #expect(rest.count < hits.count && rest.count > hits.count / 2)
+        let searched = GraphSegmentBuilder.segments(hits: hits, graph: graph, cuts: cuts).count
+            + GraphSegmentBuilder.segments(hits: rest.map { hits[$0] }, graph: graph, cuts: cuts).count
+        #expect(alone.candidateSegments > 500)
+        #expect(r.candidateSegments == searched)
+    }
+
     /// Whether `a` and `b` hold the same segments (each hit pair once, with equal fields), in any order.
     static func sameSegments(_ a: [Segment], _ b: [Segment]) -> Bool {
         let key = { (s: Segment) in Int64(s.from) << 32 | Int64(s.to) }
