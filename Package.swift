@@ -30,8 +30,9 @@ let package = Package(
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
 
-        // The sparse-row products behind EnergyCore's SparseRows: C, for an AVX2/FMA kernel chosen at
-        // run time (Swift has no per-function target attribute), with portable loops elsewhere.
+        // The sparse-row products behind EnergyCore's SparseRows, and its vectorised logistic and
+        // Bernoulli sampling (applyLogistic, RandomSource.sampleBernoulli): C, for AVX-512 and AVX2/FMA
+        // kernels chosen at run time (Swift has no per-function target attribute), with portable loops elsewhere.
         .target(name: "CSparseKernels"),
 
         .target(name: "EnergyCore", dependencies: ["CGSL", "CSparseKernels"]),

@@ -132,11 +132,14 @@ public struct TrackFinder: Sendable {
     /// and a second network (same configuration, with the second pass's `skipLayers`, `maxAngle`
     /// and `minChainHits`) runs on the other hits; with `networks` > 1, each later network keeps its tracks
     /// of at least `laterConfidentHits` hits and the next runs on what is left, the last keeping
-    /// all its tracks. `observe` sees the first. The reconstruction's network,
+    /// all its tracks. When the later networks' segment cuts are the first's (along a layer graph),
+    /// their candidates are the first network's restricted to their hits rather than searched for
+    /// again (the same segments; see `GraphSegmentBuilder.restricted`). `observe` sees the first. The reconstruction's network,
     /// activations and trace are the first network's; its tracks are both passes', its times their sums.
     public func reconstruct(_ hits: [Hit], random: RandomSource,
                             observe: ((Int, AnnealingStep, [Double]) -> Void)? = nil) throws -> Reconstruction {
-        var first = try reconstructOnce(hits, random: random, observe: observe)
+        let once = try reconstructOnceKeepingCandidates(hits, random: random, observe: observe)
+        var first = once.reconstruction
         guard let pass = configuration.secondPass else { return first }
         var kept = first.tracks.filter { $0.count >= pass.minConfidentHits }
         var used = [Bool](repeating: false, count: hits.count)
@@ -146,10 +149,18 @@ public struct TrackFinder: Sendable {
         c.energy.maxAngle = pass.maxAngle
         c.cuts.minChainHits = pass.minChainHits
         let later = try TrackFinder(c)
+        // Along a layer graph, when the later networks cut segments as the first does (no layer skips
+        // in either, say), their candidates, and the join's, are the first network's restricted to
+        // their hits (`GraphSegmentBuilder.restricted`): no second search.
+        var sameCuts = c.cuts
+        sameCuts.minChainHits = configuration.cuts.minChainHits
+        let reused = configuration.layerGraph != nil && sameCuts == configuration.cuts ? once.candidates : nil
         for n in 1...pass.networks {
             for track in kept { for h in track { used[h] = true } }
             let rest = hits.indices.filter { !used[$0] }
-            let next = try later.reconstructOnce(rest.map { hits[$0] }, random: random, observe: nil)
+            let restCandidates = reused.map { GraphSegmentBuilder.restricted($0, to: rest, hitCount: hits.count) }
+            let next = try later.reconstructOnceKeepingCandidates(rest.map { hits[$0] }, random: random, observe: nil,
+                                                                  candidates: restCandidates).reconstruction
             let last = n == pass.networks
             kept += next.tracks.filter { last || $0.count >= pass.laterConfidentHits }.map { $0.map { rest[$0] } }
             first.candidateSegments += next.candidateSegments
@@ -162,7 +173,7 @@ public struct TrackFinder: Sendable {
         }
         if pass.joinAcrossPasses {
             let t = Date()
-            kept = try later.joinedAcrossPasses(kept, hits: hits)
+            kept = try later.joinedAcrossPasses(kept, hits: hits, candidates: reused)
             first.seconds.extract += Date().timeIntervalSince(t)
         }
         first.tracks = kept.sorted { $0[0] < $1[0] }
@@ -177,7 +188,11 @@ public struct TrackFinder: Sendable {
     /// that is a chain partner (within the maximum kink) of A's last segment and of B's first; it is
     /// extended by a free hit whose segment is a chain partner of its last. Fragments of one
     /// particle found by different passes are thereby joined.
-    func joinedAcrossPasses(_ tracks: [[Int]], hits: [Hit]) throws -> [[Int]] {
+    ///
+    /// `candidates`, when given, are the segments of all of `hits` with this configuration's graph
+    /// and cuts; the network's segments are then taken from them (`GraphSegmentBuilder.restricted`)
+    /// instead of searched for.
+    func joinedAcrossPasses(_ tracks: [[Int]], hits: [Hit], candidates: [Segment]? = nil) throws -> [[Int]] {
         var owner = [Int](repeating: -1, count: hits.count)
         for (t, track) in tracks.enumerated() { for h in track { owner[h] = t } }
         // The subset: end hits of every track, and every free hit.
@@ -202,8 +217,9 @@ public struct TrackFinder: Sendable {
             if let k = e.first { isFirst[k] = true }
             if let k = e.last { isLast[k] = true }
         }
-        let segments = GraphSegmentBuilder.segments(hits: sub, graph: graph, cuts: configuration.cuts, workers: configuration.workers,
-                                                    selection: .init(sendsToAll: isLast, group: isEnd, receivesFromAll: isFirst))
+        let selection = GraphSegmentBuilder.PairSelection(sendsToAll: isLast, group: isEnd, receivesFromAll: isFirst)
+        let segments = candidates.map { GraphSegmentBuilder.restricted($0, to: subset, hitCount: hits.count, selection: selection) }
+            ?? GraphSegmentBuilder.segments(hits: sub, graph: graph, cuts: configuration.cuts, workers: configuration.workers, selection: selection)
         let layout = LayerLayout(hits: sub, graph: graph)
         let helix = layout.geometry == .barrel && configuration.cuts.magneticField > 0 && configuration.energy.helixKinks
         let network = SegmentNetwork(hits: sub, segments: segments, parameters: configuration.energy, helix: helix,
@@ -283,12 +299,20 @@ public struct TrackFinder: Sendable {
     /// One network: segments, settling, extraction.
     func reconstructOnce(_ hits: [Hit], random: RandomSource,
                          observe: ((Int, AnnealingStep, [Double]) -> Void)?) throws -> Reconstruction {
+        try reconstructOnceKeepingCandidates(hits, random: random, observe: observe).reconstruction
+    }
+
+    /// One network (`reconstructOnce`), with its candidate segments. With a layer graph,
+    /// `candidates`, when given, are the segments of `hits` along it with this configuration's cuts
+    /// (from `GraphSegmentBuilder.restricted`), used instead of searching for them.
+    func reconstructOnceKeepingCandidates(_ hits: [Hit], random: RandomSource, observe: ((Int, AnnealingStep, [Double]) -> Void)?,
+                                          candidates: [Segment]? = nil) throws -> (reconstruction: Reconstruction, candidates: [Segment]) {
         let t0 = Date()
         let layout: LayerLayout, segments: [Segment]
         var dipoleKinks: DipoleKinks?
         if let graph = configuration.layerGraph {
             layout = LayerLayout(hits: hits, graph: graph)
-            segments = GraphSegmentBuilder.segments(hits: hits, graph: graph, cuts: configuration.cuts, workers: configuration.workers)
+            segments = candidates ?? GraphSegmentBuilder.segments(hits: hits, graph: graph, cuts: configuration.cuts, workers: configuration.workers)
         } else if var dipole = configuration.dipole {
             layout = LayerLayout(hits: hits, geometry: .forward)
             if dipole.findsTarget, let spot = dipole.estimatedTarget(hits: hits, layout: layout, cuts: configuration.cuts) {
@@ -324,7 +348,8 @@ public struct TrackFinder: Sendable {
         let t2 = Date()
         let tracks = extractor.tracks(hitCount: hits.count, network: network, activations: activations)
         let t3 = Date()
-        return Reconstruction(layout: layout, candidateSegments: segments.count, network: network, activations: activations, trace: trace, tracks: tracks,
-                              seconds: (t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2)))
+        return (Reconstruction(layout: layout, candidateSegments: segments.count, network: network, activations: activations, trace: trace,
+                               tracks: tracks, seconds: (t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2))),
+                segments)
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import CSparseKernels
 import EnergyCore
 import Testing
 
@@ -74,6 +75,25 @@ struct MatrixTests {
         var m = Matrix<Float>([[-100, 0, 100]])
         m.applyLogistic()
         #expect(m.storage[0] >= 0 && m.storage[1] == 0.5 && m.storage[2] == 1)
+    }
+
+    @Test("the vectorised logistic is within a few ulp of σ, saturates without overflow, and keeps NaN", arguments: [true, false])
+    func vectorisedLogistic(_ vectorised: Bool) {
+        var xs: [Float] = stride(from: -100, through: 100, by: 0.0137).map { Float($0) }
+        xs += [0, -0, 1e-30, -1e-30, 87, -87, 87.5, -87.5, 88, -88, 89, -89, 103, -103, 104, -104, .greatestFiniteMagnitude,
+               -.greatestFiniteMagnitude, .infinity, -.infinity]
+        var ys = xs
+        ys.withUnsafeMutableBufferPointer { p in
+            if vectorised { applyLogistic(p) } else { ebm_logistic_portable(p.baseAddress, p.count) }
+        }
+        for (x, y) in zip(xs, ys) {
+            let exact = 1 / (1 + exp(-Double(x)))
+            // Relative error within 4 ulp of Float (2⁻²³ each); below x ≈ −87.3, where σ(x) is subnormal, it is 0.
+            #expect(abs(Double(y) - exact) <= max(4 * exact * 0x1p-23, Double(Float.leastNormalMagnitude)), "σ(\(x)) = \(y), expected \(exact)")
+        }
+        var nan: [Float] = [.nan, 1, .nan]
+        nan.withUnsafeMutableBufferPointer { p in if vectorised { applyLogistic(p) } else { ebm_logistic_portable(p.baseAddress, p.count) } }
+        #expect(nan[0].isNaN && nan[2].isNaN && abs(nan[1] - 0.7310586) < 1e-6)
     }
 
     @Test("parallel workers cover every index once")

@@ -62,6 +62,48 @@ struct RandomSourceTests {
         #expect(abs(Self.correlation((0..<n).map { _ in parent.uniform() }, streams[0])) < 5 / Double(n).squareRoot())
     }
 
+    @Test("forks of another algorithm take the same seeds from the parent, and unknown names are refused")
+    func forksOfAlgorithm() throws {
+        let same = try RandomSource(seed: 9).fork(3, algorithm: "mt19937"), plain = RandomSource(seed: 9).fork(3)
+        for (a, b) in zip(same, plain) { #expect((0..<50).map { _ in a.uniform() } == (0..<50).map { _ in b.uniform() }) }
+        let parent = RandomSource(seed: 9)
+        let taus = try parent.fork(3, algorithm: "taus2"), again = try RandomSource(seed: 9).fork(3, algorithm: "taus2")
+        #expect(parent.algorithm == "mt19937" && taus.allSatisfy { $0.algorithm == "taus2" })
+        for (k, (a, b)) in zip(taus, again).enumerated() {
+            #expect(a.seed == plain[k].seed)
+            #expect((0..<50).map { _ in a.uniform() } == (0..<50).map { _ in b.uniform() })
+        }
+        #expect(throws: ConfigurationError.self) { _ = try parent.fork(2, algorithm: "mt19938") }
+    }
+
+    @Test("Bernoulli and logistic samples: u < p with u the next uniform draw, for 32-bit and other generators",
+          arguments: ["mt19937", "taus2", "gfsr4", "ranlxs2", "ranlxd2"])
+    func bulkSamplers(_ algorithm: String) throws {
+        // 2,500 units: more than one chunk of draws, and not a multiple of the vector width.
+        let n = 2_500
+        let probabilities = (0..<n).map { Float($0 % 101) / 100 }
+        let inputs = (0..<n).map { Float($0 % 211) / 10 - 10.5 }
+        let reference = try RandomSource(algorithm: algorithm, seed: 3)
+        let expected: [Float] = probabilities.map { p in
+            let u = reference.uniform()
+            // 32-bit generators give uniform() itself; others its first 32 bits.
+            let bits = reference.generator.pointee.type.pointee.max == 0xffff_ffff ? u : (u * 4_294_967_296).rounded(.down) / 4_294_967_296
+            return Float(bits) < p ? 1 : 0
+        }
+        var sampled = probabilities
+        let random = try RandomSource(algorithm: algorithm, seed: 3)
+        sampled.withUnsafeMutableBufferPointer { random.sampleBernoulli($0) }
+        #expect(sampled == expected)
+
+        var fused = inputs, twoPasses = inputs
+        let a = try RandomSource(algorithm: algorithm, seed: 5), b = try RandomSource(algorithm: algorithm, seed: 5)
+        fused.withUnsafeMutableBufferPointer { a.sampleLogistic($0) }
+        twoPasses.withUnsafeMutableBufferPointer { applyLogistic($0); b.sampleBernoulli($0) }
+        #expect(fused == twoPasses)
+        #expect(fused.allSatisfy { $0 == 0 || $0 == 1 } && fused.contains(0) && fused.contains(1))
+        #expect(a.uniform() == b.uniform())
+    }
+
     @Test("distributions have the right moments")
     func moments() {
         let r = RandomSource(seed: 5)

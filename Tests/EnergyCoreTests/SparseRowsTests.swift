@@ -16,6 +16,15 @@ struct SparseRowsTests {
         return m
     }
 
+    /// Y (rows × inner, of the given density), M (inner × columns) and X (rows × columns) for a product shape.
+    static func operands(_ shape: (rows: Int, inner: Int, columns: Int, density: Double), seed: UInt64)
+        -> (y: Matrix<Float>, m: Matrix<Float>, x: Matrix<Float>) {
+        let random = RandomSource(seed: seed)
+        let y = sparse(rows: shape.rows, columns: shape.inner, density: shape.density, random: random)
+        let m = dense(rows: shape.inner, columns: shape.columns, random: random)
+        return (y, m, dense(rows: shape.rows, columns: shape.columns, random: random))
+    }
+
     /// β X + Y M through `SparseRows.compress` and `multiply`.
     static func sparseProduct(_ y: Matrix<Float>, _ m: Matrix<Float>, _ x: Matrix<Float>, beta: Float,
                               kernels: SparseRows.Kernels = .fastest) -> Matrix<Float> {
@@ -53,15 +62,29 @@ struct SparseRowsTests {
         #expect(Array(values[0..<n]) == [1.5, -2, 3, 4, 0.25])
     }
 
+    @Test("compress gives the portable loop's entries on long rows of every density")
+    func compressLong() {
+        let random = RandomSource(seed: 6)
+        for density in [0.0, 0.05, 0.19, 0.5, 1.0] {
+            let y = Self.sparse(rows: 3, columns: 785, density: density, random: random)
+            for r in 0..<y.rows {
+                var fast = ([Int32](repeating: -1, count: 785), [Float](repeating: .nan, count: 785)), slow = fast
+                let (nf, ns) = y.row(r).withUnsafeBufferPointer { p in
+                    (SparseRows.compress(p.baseAddress!, count: 785, indices: &fast.0, values: &fast.1),
+                     SparseRows.compress(p.baseAddress!, count: 785, indices: &slow.0, values: &slow.1, kernels: .portable))
+                }
+                #expect(nf == ns && nf == y.row(r).filter { $0 != 0 }.count)
+                #expect(Array(fast.0[0..<nf]) == Array(slow.0[0..<ns]) && Array(fast.1[0..<nf]) == Array(slow.1[0..<ns]), "density \(density)")
+            }
+        }
+    }
+
     @Test("the sparse product equals the GEMM up to rounding", arguments: [(100, 784, 500, 0.19), (37, 50, 7, 0.5), (3, 500, 784, 0.3),
                                                                            (200, 130, 129, 0.05), (5, 20, 70, 0.0), (4, 9, 1, 1.0)])
     func product(_ shape: (Int, Int, Int, Double)) {
-        let (rows, inner, columns, density) = shape
-        let random = RandomSource(seed: 11)
-        let y = Self.sparse(rows: rows, columns: inner, density: density, random: random)
-        let m = Self.dense(rows: inner, columns: columns, random: random)
-        let x = Self.dense(rows: rows, columns: columns, random: random)
-        for kernels in [SparseRows.Kernels.fastest, .portable] {
+        let inner = shape.1
+        let (y, m, x) = Self.operands(shape, seed: 11)
+        for kernels in [SparseRows.Kernels.fastest, .avx2, .portable] {
             for beta: Float in [1, 0.5] {
                 var expected = x
                 expected.multiply(y, m, alpha: 1, beta: beta)
@@ -70,6 +93,17 @@ struct SparseRowsTests {
                 let worst = zip(got.storage, expected.storage).map { abs($0 - $1) }.max() ?? 0
                 #expect(worst <= 1e-4 * Float(inner).squareRoot(), "\(shape) \(kernels) β = \(beta): largest difference \(worst)")
             }
+        }
+    }
+
+    @Test("the AVX-512 product equals the AVX2 one bit for bit", arguments: [(100, 784, 500, 0.19), (50, 500, 784, 0.3), (37, 50, 7, 0.5),
+                                                                              (130, 200, 129, 0.2), (3, 40, 16, 0.5), (9, 30, 1, 0.6)])
+    func avx512MatchesAVX2(_ shape: (Int, Int, Int, Double)) {
+        let (y, m, x) = Self.operands(shape, seed: 17)
+        for beta: Float in [1, 0.9] {
+            let fastest = Self.sparseProduct(y, m, x, beta: beta, kernels: .fastest)
+            let avx2 = Self.sparseProduct(y, m, x, beta: beta, kernels: .avx2)
+            #expect(fastest.storage.map(\.bitPattern) == avx2.storage.map(\.bitPattern), "\(shape) β = \(beta)")
         }
     }
 

@@ -280,6 +280,7 @@ struct FrontierTests {
         (RBMTrainer.Configuration(sampling: .tempered(chains: 10, steps: 1, temperatures: 3, minimumBeta: 1)), "sampling.minimumBeta"),
         (RBMTrainer.Configuration(sampling: .tempered(chains: 0, steps: 1, temperatures: 3, minimumBeta: 0.5)), "sampling.chains"),
         (RBMTrainer.Configuration(centring: true, offsetRate: 0), "offsetRate"),
+        (RBMTrainer.Configuration(samplingGenerator: "mt19938"), "samplingGenerator"),
     ])
     func validation(_ config: RBMTrainer.Configuration, _ field: String) {
         #expect { try config.validate() } throws: { ($0 as? ConfigurationError)?.field == field }
@@ -297,6 +298,18 @@ struct FrontierTests {
         var uncentred = new
         uncentred.centring = false
         #expect(old == uncentred)
+    }
+
+    @Test("settings saved before the sampling generator was a field read as mt19937, which those runs sampled with")
+    func oldGenerator() throws {
+        let new = RBMTrainer.Configuration(seed: 9)
+        #expect(new.samplingGenerator == "taus2")
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(new)) as? [String: Any] ?? [:]
+        json["samplingGenerator"] = nil
+        let old = try JSONDecoder().decode(RBMTrainer.Configuration.self, from: JSONSerialization.data(withJSONObject: json))
+        var mt = new
+        mt.samplingGenerator = "mt19937"
+        #expect(old == mt)
     }
 
     // MARK: Reverse AIS

@@ -131,7 +131,8 @@ struct ConfigurationFileTests {
                     "\(shipped) differs from what the library writes; regenerate it with ebm tracks config --detector \(name) --output \(shipped)")
         }
         let full = try #require(try TrackFinderConfiguration.preset(named: "trackml-full"))
-        #expect(full.layerGraph?.layers.count == 48 && full.secondPass?.minConfidentHits == 8 && full.cuts.skipLayers == false)
+        #expect(full.layerGraph?.layers.count == 48 && full.secondPass?.minConfidentHits == 9 && full.cuts.skipLayers == false
+               && full.secondPass?.skipLayers == false)
     }
 
     @Test("the planar preset reconstructs the shipped planar event")

@@ -29,6 +29,18 @@ struct GraphSegmentBuilderTests {
         return out
     }
 
+    /// The hits of `event` with, for every third hit on a cylinder, a second hit 4 mm further out
+    /// (an overlapping module, as the collision generator makes them: outside the layer's radius).
+    static func withOverlaps(_ hits: [Hit]) -> [Hit] {
+        let cylinders = Set(DetectorDescription.trackMLFull.layers.filter { $0.shape == .cylinder }.map(\.id))
+        var out = hits
+        for (k, h) in hits.enumerated() where k % 3 == 0 && cylinders.contains(h.layer) {
+            let scale = (h.r + 4) / h.r
+            out.append(Hit(id: out.count + 1, x: h.x * scale, y: h.y * scale, z: h.z, layer: h.layer))
+        }
+        return out
+    }
+
     @Test("the windows, bounds and skipped z ranges lose no segment and add none (full detector with noise)")
     func sameAsAllPairs() throws {
         let graph = try LayerGraph(detector: .trackMLFull, propagation: .init(minPT: 0.9))
@@ -52,6 +64,70 @@ struct GraphSegmentBuilderTests {
             let ranks = built.map { (order[[$0.fromLayer, $0.toLayer]] ?? -1, Int($0.from)) }
             #expect(zip(ranks, ranks.dropFirst()).allSatisfy { $0 <= $1 })
         }
+    }
+
+    @Test("the segments of a subset of the hits are those of all hits restricted to it, in their order, with or without a pair selection")
+    func restrictedIsSubsetSearch() throws {
+        let graph = try LayerGraph(detector: .trackMLFull, propagation: .init(minPT: 0.9))
+        let hits = Self.withOverlaps(fullDetectorEvent(particles: 150, noise: 150, seed: 23).hits)
+        let random = RandomSource(seed: 4)
+        for cuts in [SegmentCuts(skipLayers: false, minPT: 0.9, maxZ0: 150), SegmentCuts(minPT: 0.9, maxZ0: 150)] {
+            let all = GraphSegmentBuilder.segments(hits: hits, graph: graph, cuts: cuts, workers: 2)
+            // Subsets of about 90% and 30% of the hits: the layers are binned otherwise than all hits'.
+            for share in [0.9, 0.3] {
+                let subset = hits.indices.filter { _ in random.uniform() < share }
+                let own = GraphSegmentBuilder.segments(hits: subset.map { hits[$0] }, graph: graph, cuts: cuts, workers: 1)
+                let restricted = GraphSegmentBuilder.restricted(all, to: subset, hitCount: hits.count)
+                #expect(own.count > 200)
+                #expect(Self.sameSegments(restricted, own))
+                #expect(Self.inOrderOf(restricted, all, subset: subset))
+                let n = subset.count
+                let selection = GraphSegmentBuilder.PairSelection(sendsToAll: (0..<n).map { $0 % 7 == 0 }, group: (0..<n).map { $0 % 3 == 0 },
+                                                                   receivesFromAll: (0..<n).map { $0 % 5 == 0 })
+                let ownSelected = GraphSegmentBuilder.segments(hits: subset.map { hits[$0] }, graph: graph, cuts: cuts, workers: 2,
+                                                               selection: selection)
+                #expect(ownSelected.count > 20 && ownSelected.count < own.count)
+                let restrictedSelected = GraphSegmentBuilder.restricted(all, to: subset, hitCount: hits.count, selection: selection)
+                #expect(Self.sameSegments(restrictedSelected, ownSelected))
+                #expect(Self.inOrderOf(restrictedSelected, all, subset: subset))
+            }
+        }
+    }
+
+    @Test("a second network with the first one's segment cuts gets the candidates a search on the hits it is left would find")
+    func secondPassReusesCandidates() throws {
+        let graph = try LayerGraph(detector: .trackMLFull, propagation: .init(minPT: 0.9))
+        let hits = Self.withOverlaps(fullDetectorEvent(particles: 150, noise: 150, seed: 29).hits)
+        let cuts = SegmentCuts(skipLayers: false, minPT: 0.9, maxZ0: 150)
+        let first = TrackFinderConfiguration(cuts: cuts, energy: EnergyParameters(maxAngle: 0.007, rzResolution: 0.003), layerGraph: graph)
+        var both = first
+        both.secondPass = SecondPass(minConfidentHits: 8, skipLayers: false, maxAngle: 0.012, minChainHits: 4)
+        let r = try TrackFinder(both).reconstruct(hits, random: RandomSource(seed: 3))
+        // The first network alone, with the same stream, and the hits its confident tracks leave.
+        let alone = try TrackFinder(first).reconstruct(hits, random: RandomSource(seed: 3))
+        var used = [Bool](repeating: false, count: hits.count)
+        for track in alone.tracks where track.count >= 8 { for h in track { used[h] = true } }
+        let rest = hits.indices.filter { !used[$0] }
+        #expect(rest.count < hits.count && rest.count > hits.count / 2)
+        let searched = GraphSegmentBuilder.segments(hits: hits, graph: graph, cuts: cuts).count
+            + GraphSegmentBuilder.segments(hits: rest.map { hits[$0] }, graph: graph, cuts: cuts).count
+        #expect(alone.candidateSegments > 500)
+        #expect(r.candidateSegments == searched)
+    }
+
+    /// Whether `a` and `b` hold the same segments (each hit pair once, with equal fields), in any order.
+    static func sameSegments(_ a: [Segment], _ b: [Segment]) -> Bool {
+        let key = { (s: Segment) in Int64(s.from) << 32 | Int64(s.to) }
+        let byKey = Dictionary(b.map { (key($0), $0) }, uniquingKeysWith: { x, _ in x })
+        return a.count == b.count && byKey.count == b.count && a.allSatisfy { byKey[key($0)] == $0 }
+    }
+
+    /// Whether `restricted` (numbered in `subset`) lists its segments in the order they have in `all`.
+    static func inOrderOf(_ restricted: [Segment], _ all: [Segment], subset: [Int]) -> Bool {
+        var position: [Int64: Int] = [:]
+        for (k, s) in all.enumerated() { position[Int64(s.from) << 32 | Int64(s.to)] = k }
+        let ranks = restricted.map { position[Int64(subset[Int($0.from)]) << 32 | Int64(subset[Int($0.to)])] ?? -1 }
+        return !ranks.contains(-1) && zip(ranks, ranks.dropFirst()).allSatisfy { $0 < $1 }
     }
 
     @Test("the arcsine-free z₀ bounds agree with the exact z₀ cut wherever they decide")

@@ -16,12 +16,14 @@ import CSparseKernels
 /// not depend on the other rows or on how a batch is split between threads.
 ///
 /// The kernels are C (`CSparseKernels`): on x86-64 with AVX2 and FMA (checked at run time) they
-/// use fused multiply-adds in 256-bit vectors, tiled so that the rows of M stay in the L1 cache
+/// use fused multiply-adds in 256-bit vectors (the product in 512-bit ones where AVX-512 is
+/// available, with the same results bit for bit), tiled so that the rows of M stay in the L1 cache
 /// and the sums in registers; elsewhere portable loops. They allocate nothing.
 public enum SparseRows {
-    /// Which kernels run: the fastest this processor has (AVX2/FMA where available), or the portable
-    /// loops, which every processor runs alike (used by tests to check both on one machine).
-    public enum Kernels: Sendable { case fastest, portable }
+    /// Which kernels run: the fastest this processor has (AVX-512 or AVX2/FMA where available), the
+    /// AVX2 ones even where AVX-512 is available (the same results as `fastest`), or the portable
+    /// loops, which every processor runs alike (used by tests to check all on one machine).
+    public enum Kernels: Sendable { case fastest, avx2, portable }
 
     /// Writes the positions and values of the nonzero entries of `row` (`count` elements) to
     /// `indices` and `values` (room for `count` each), in increasing position; returns how many.
@@ -29,7 +31,7 @@ public enum SparseRows {
     public static func compress(_ row: UnsafePointer<Float>, count: Int,
                                 indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>,
                                 kernels: Kernels = .fastest) -> Int {
-        kernels == .fastest ? ebm_sparse_compress(row, count, 1, 0, 1, indices, values)
+        kernels != .portable ? ebm_sparse_compress(row, count, 1, 0, 1, indices, values)
             : ebm_sparse_compress_portable(row, count, 1, 0, 1, indices, values)
     }
 
@@ -41,7 +43,7 @@ public enum SparseRows {
     public static func transposeColumns(_ y: UnsafePointer<Float>, rows: Int, leadingDimension: Int, columns: Range<Int>, scale: Float,
                                         counts: UnsafeMutablePointer<Int>, indices: UnsafeMutablePointer<Int32>,
                                         values: UnsafeMutablePointer<Float>, stride: Int, kernels: Kernels = .fastest) {
-        if kernels == .fastest {
+        if kernels != .portable {
             ebm_sparse_gather_columns(y, rows, leadingDimension, columns.lowerBound, columns.upperBound, scale, counts, indices, values, stride)
         } else {
             ebm_sparse_gather_columns_portable(y, rows, leadingDimension, columns.lowerBound, columns.upperBound, scale, counts, indices,
@@ -52,7 +54,7 @@ public enum SparseRows {
     /// The number of nonzero entries of `count` elements at `values`.
     @inlinable
     public static func nonzeros(_ values: UnsafePointer<Float>, count: Int, kernels: Kernels = .fastest) -> Int {
-        kernels == .fastest ? ebm_sparse_count_nonzeros(values, count) : ebm_sparse_count_nonzeros_portable(values, count)
+        kernels != .portable ? ebm_sparse_count_nonzeros(values, count) : ebm_sparse_count_nonzeros_portable(values, count)
     }
 
     /// For each of `rows` sparse rows r (its entries at `indices`/`values` + r · `stride`, `counts[r]`
@@ -62,15 +64,19 @@ public enum SparseRows {
     public static func multiply(rows: Int, counts: UnsafePointer<Int>, indices: UnsafePointer<Int32>, values: UnsafePointer<Float>,
                                 stride: Int, matrix: UnsafePointer<Float>, leadingDimension: Int, columns: Int, beta: Float = 1,
                                 into x: UnsafeMutablePointer<Float>, ldx: Int, kernels: Kernels = .fastest) {
-        if kernels == .fastest {
-            ebm_sparse_rows_multiply(rows, counts, stride, indices, values, matrix, leadingDimension, columns, beta, x, ldx)
-        } else {
+        switch kernels {
+        case .fastest: ebm_sparse_rows_multiply(rows, counts, stride, indices, values, matrix, leadingDimension, columns, beta, x, ldx)
+        case .avx2: ebm_sparse_rows_multiply_avx2(rows, counts, stride, indices, values, matrix, leadingDimension, columns, beta, x, ldx)
+        case .portable:
             ebm_sparse_rows_multiply_portable(rows, counts, stride, indices, values, matrix, leadingDimension, columns, beta, x, ldx)
         }
     }
 
     /// Whether the kernels use AVX2 and FMA on this processor (otherwise the portable loops).
     public static var isVectorised: Bool { ebm_sparse_rows_vectorised() != 0 }
+
+    /// Whether the product uses AVX-512 on this processor.
+    public static var usesAVX512: Bool { ebm_sparse_rows_avx512() != 0 }
 
     /// T ← Mᵀ for the rows `rows` of T: T[j, i] = M[i, j] for M of `m` rows and `n` columns
     /// (row-major, T is n × m), in tiles that stay in cache.

@@ -1,4 +1,5 @@
 import CGSL
+import CSparseKernels
 
 /// The one source of randomness in the toolkit: a seedable GSL generator (`gsl_rng`).
 ///
@@ -38,11 +39,18 @@ public final class RandomSource {
     /// - Throws: `ConfigurationError` for the field `algorithm` when GSL has no generator by that name.
     public convenience init(algorithm: String = RandomSource.defaultAlgorithm, seed: UInt64) throws {
         GSL.prepare()
+        self.init(type: try Self.type(named: algorithm), seed: seed)
+    }
+
+    /// GSL's generator type of that name.
+    ///
+    /// - Throws: `ConfigurationError` for the field `algorithm` when GSL has no generator by that name.
+    private static func type(named algorithm: String) throws -> UnsafePointer<gsl_rng_type> {
         guard let type = ebm_rng_type_named(algorithm) else {
             throw ConfigurationError(field: "algorithm", "unknown GSL generator '\(algorithm)'; expected one of: "
                                      + RandomSource.algorithms.joined(separator: ", "))
         }
-        self.init(type: type, seed: seed)
+        return type
     }
 
     /// A Mersenne Twister (`mt19937`) seeded with `seed`: the toolkit's default generator.
@@ -186,10 +194,64 @@ public final class RandomSource {
     /// Replaces each probability p in `buffer` by a Bernoulli(p) sample, 1 or 0, in place.
     ///
     /// This is the sampling step of a Gibbs sweep: states are drawn from their conditional
-    /// probabilities in one pass with no allocation.
+    /// probabilities in one pass with no allocation. Unit i is 1 when u_i < p, u_i its uniform
+    /// draw in [0, 1) rounded to `T`; for `Float` the draws are taken 32 bits at a time
+    /// (`fillBits`), which gives the same u_i as `uniform()` for generators of 32-bit output.
     @inlinable public func sampleBernoulli<T: BinaryFloatingPoint>(_ buffer: UnsafeMutableBufferPointer<T>) {
+        if T.self == Float.self {
+            sampleBernoulli(unsafeBitCast(buffer, to: UnsafeMutableBufferPointer<Float>.self))
+            return
+        }
         let g = generator
         for i in buffer.indices { buffer[i] = T(gsl_rng_uniform(g)) < buffer[i] ? 1 : 0 }
+    }
+
+    /// Replaces each probability p in `buffer` by a Bernoulli(p) sample, 1 or 0, in place: 1 when
+    /// u < p, u = x / 2³² rounded to `Float` for x the next draw of `fillBits`, in order; a
+    /// vectorised C loop (`ebm_bernoulli`) over chunks of draws.
+    public func sampleBernoulli(_ buffer: UnsafeMutableBufferPointer<Float>) {
+        guard let base = buffer.baseAddress else { return }
+        withBits(count: buffer.count) { bits, offset, n in ebm_bernoulli(base + offset, bits, n) }
+    }
+
+    /// Replaces each pre-activation x in `buffer` by a Bernoulli(σ(x)) sample, 1 or 0, in place:
+    /// `applyLogistic` and then `sampleBernoulli`, with the same result, in one pass
+    /// (`ebm_logistic_bernoulli`). The sampling step of logistic units from their inputs.
+    public func sampleLogistic(_ buffer: UnsafeMutableBufferPointer<Float>) {
+        guard let base = buffer.baseAddress else { return }
+        withBits(count: buffer.count) { bits, offset, n in ebm_logistic_bernoulli(base + offset, bits, n) }
+    }
+
+    /// The draws per chunk of the bulk samplers: 4 KB of bits on the stack.
+    @usableFromInline static let bitsChunk = 1024
+
+    /// Calls `body(bits, offset, n)` over `count` elements in chunks of at most `bitsChunk`, with
+    /// `bits` holding the next n draws of `fillBits`.
+    @usableFromInline func withBits(count: Int, _ body: (UnsafePointer<UInt32>, Int, Int) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Swift.min(count, Self.bitsChunk)) { bits in
+            guard let b = bits.baseAddress else { return }
+            var offset = 0
+            while offset < count {
+                let n = Swift.min(bits.count, count - offset)
+                fillBits(UnsafeMutableBufferPointer(start: b, count: n))
+                body(b, offset, n)
+                offset += n
+            }
+        }
+    }
+
+    /// Fills `buffer` with uniform 32-bit integers: the generator's native output x, called
+    /// directly (`gsl_rng_type.get`), for generators of 32-bit output (minimum 0, maximum 2³² − 1:
+    /// mt19937, taus2, gfsr4, …; for these x / 2³² is `uniform()`'s draw); for others ⌊2³² u⌋ with u
+    /// from `uniform()`.
+    public func fillBits(_ buffer: UnsafeMutableBufferPointer<UInt32>) {
+        let g = generator
+        if gsl_rng_min(g) == 0 && gsl_rng_max(g) == 0xffff_ffff, let get = g.pointee.type.pointee.get {
+            let state = g.pointee.state
+            for i in buffer.indices { buffer[i] = UInt32(truncatingIfNeeded: get(state)) }
+        } else {
+            for i in buffer.indices { buffer[i] = UInt32(gsl_rng_uniform(g) * 4_294_967_296) }
+        }
     }
 
     /// Replaces each probability p in `array` by a Bernoulli(p) sample, 1 or 0, in place.
@@ -229,17 +291,30 @@ public final class RandomSource {
         (0..<count).map { _ in split() }
     }
 
+    /// `count` new generators of the GSL algorithm `algorithm`, seeded from this stream as `fork(_:)`
+    /// seeds them (the same draws, so the same seeds): a fast generator for the bulk of a run's draws
+    /// while this stream keeps its own.
+    ///
+    /// - Throws: `ConfigurationError` for the field `algorithm` when GSL has no generator by that name.
+    public func fork(_ count: Int, algorithm: String) throws -> [RandomSource] {
+        let type = try Self.type(named: algorithm)
+        return (0..<count).map { _ in split(type: type) }
+    }
+
     /// A new generator of the same algorithm with the given seed (this stream is not advanced).
     public func sibling(seed: UInt64) -> RandomSource {
         RandomSource(type: generator.pointee.type, seed: seed)
     }
 
     /// One new generator of the same algorithm, seeded from this stream (see `fork(_:)`).
-    public func split() -> RandomSource {
+    public func split() -> RandomSource { split(type: generator.pointee.type) }
+
+    /// One new generator of the GSL type `type`, seeded from this stream (see `fork(_:)`).
+    private func split(type: UnsafePointer<gsl_rng_type>) -> RandomSource {
         var z = next64() &+ 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         z ^= z >> 31
-        return RandomSource(type: generator.pointee.type, seed: z)
+        return RandomSource(type: type, seed: z)
     }
 }

@@ -64,13 +64,20 @@ struct Conditionals: @unchecked Sendable {
     /// A visible sample given hidden states: Bernoulli(σ(a + hWᵀ)) or a + hWᵀ + N(0, 1).
     func visibleSample(_ h: UnsafePointer<Float>, rows: Int, into v: UnsafeMutablePointer<Float>, random: RandomSource,
                        scratch: SparseScratch? = nil) {
-        visibleMeans(h, rows: rows, into: v, scratch: scratch)
+        visibleInput(h, rows: rows, into: v, scratch: scratch)
         let buffer = UnsafeMutableBufferPointer(start: v, count: rows * visibleCount)
         if gaussianVisible {
             random.addGaussian(buffer, sigma: 1)
         } else {
-            random.sampleBernoulli(buffer)
+            random.sampleLogistic(buffer)
         }
+    }
+
+    /// A hidden sample given visible states, Bernoulli(σ(b + vW)), for `rows` rows of `v` into `h`.
+    func hiddenSample(_ v: UnsafePointer<Float>, rows: Int, into h: UnsafeMutablePointer<Float>, random: RandomSource,
+                      scratch: SparseScratch? = nil) {
+        hiddenInput(v, rows: rows, into: h, scratch: scratch)
+        random.sampleLogistic(UnsafeMutableBufferPointer(start: h, count: rows * hiddenCount))
     }
 
     /// x = 1 cᵀ + y op(W) for `rows` rows of y: the bias copied into each row, then the product.

@@ -151,8 +151,7 @@ final class MiniBatchStep {
         if let chains {
             nv.update(from: chains + negativeRows.lowerBound * v, count: n * v)
             for _ in 0..<k {
-                model.hiddenProbabilities(nv, rows: n, into: hs, scratch: negativeScratch)
-                random.sampleBernoulli(UnsafeMutableBufferPointer(start: hs, count: n * h))
+                model.hiddenSample(nv, rows: n, into: hs, random: random, scratch: negativeScratch)
                 model.visibleSample(hs, rows: n, into: nv, random: random, scratch: negativeScratch)
                 hiddenSampleNonzeros[w] = SparseRows.nonzeros(hs, count: n * h)
             }
@@ -164,10 +163,7 @@ final class MiniBatchStep {
             for step in 0..<k {
                 model.visibleSample(hs, rows: n, into: nv, random: random, scratch: negativeScratch)
                 hiddenSampleNonzeros[w] = SparseRows.nonzeros(hs, count: n * h)
-                if step < k - 1 {
-                    model.hiddenProbabilities(nv, rows: n, into: hs, scratch: negativeScratch)
-                    random.sampleBernoulli(UnsafeMutableBufferPointer(start: hs, count: n * h))
-                }
+                if step < k - 1 { model.hiddenSample(nv, rows: n, into: hs, random: random, scratch: negativeScratch) }
             }
         }
         model.hiddenProbabilities(nv, rows: n, into: np, scratch: negativeScratch)

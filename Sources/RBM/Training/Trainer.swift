@@ -22,8 +22,10 @@ import Foundation
 /// Melchior et al. (2016), mapped to the ordinary parameters (`CentringOffsets`); the model is always
 /// kept, checkpointed and saved in the ordinary parameterisation above.
 ///
-/// Every random draw comes from one `RandomSource`, started from `configuration.seed`; with its
-/// state saved in a checkpoint, a resumed run continues bit for bit.
+/// Every random draw comes from one `RandomSource`, started from `configuration.seed`: directly
+/// (initial weights, example order), or through the streams it seeds for each mini-batch's Gibbs
+/// samples (`configuration.samplingGenerator`, one per block). With its state saved in a
+/// checkpoint, a resumed run continues bit for bit.
 ///
 /// A whole run, like scikit-learn's `BernoulliRBM(n_components=16).fit(x)`:
 ///
@@ -254,7 +256,7 @@ public final class RBMTrainer {
             tempering?.advance(&chains, model: model, steps: k, random: random)
             k = 0
         }
-        let streams = random.fork(step.blocks)
+        let streams = try random.fork(step.blocks, algorithm: configuration.samplingGenerator)
         let rule = UpdateRule(rate: lr / Float(indices.count), momentum: mu, decay: lr * Float(configuration.weightDecay))
         let finite = withUpdateTarget { target, chainStates in
             data.storage.withUnsafeBufferPointer { pd in

@@ -32,9 +32,10 @@ extension TrackFinderConfiguration {
     ///   (`DetectorDescription.trackMLFull`), at pile-up density: segments along its geometric layer
     ///   graph for p_T ≥ 0.9 GeV, |z₀| ≤ 150 mm, no layer skips and kinks ≤ 0.007 rad in the first
     ///   network (the r–z part weighed by the strips' resolution, 0.003 rad) whose segments lie on
-    ///   chains of ≥ 8 hits, a second pass (tracks of ≥ 8 hits kept, kinks ≤ 0.01 rad, chains of ≥ 4
-    ///   hits) on the rest, the passes' tracks joined; chains shorter than the kept ones (≤ 7 hits)
-    ///   yield hits to longer ones in the extraction; 2 threads.
+    ///   chains of ≥ 9 hits, a second pass (tracks of ≥ 9 hits kept; no layer skips either, so its
+    ///   candidates are the first network's on the hits left, and kinks ≤ 0.012 rad, chains of ≥ 4
+    ///   hits) on the rest, the passes' tracks joined; chains of ≤ 7 hits yield hits to longer ones
+    ///   in the extraction; 2 threads.
     /// - `trackml-barrel`: the TrackML-like barrel alone (`DetectorDescription.trackMLBarrel`) at
     ///   pile-up density: its layer graph for p_T ≥ 0.9 GeV, |z₀| ≤ 200 mm (3.6 σ of the luminous
     ///   region; at a tenth of the full density the wider window costs little), kinks ≤ 0.01 rad (r–z
@@ -65,12 +66,12 @@ extension TrackFinderConfiguration {
         switch name {
         case "trackml-full":
             return TrackFinderConfiguration(
-                cuts: SegmentCuts(skipLayers: false, minPT: 0.9, maxZ0: 150, minChainHits: 8),
+                cuts: SegmentCuts(skipLayers: false, minPT: 0.9, maxZ0: 150, minChainHits: 9),
                 energy: EnergyParameters(maxAngle: 0.007, rzResolution: 0.003),
                 extraction: TrackExtractor.Configuration(yieldingChainHits: 7),
                 layerGraph: try LayerGraph(detector: .trackMLFull, propagation: .init(minPT: 0.9)),
                 workers: 2,
-                secondPass: SecondPass(minConfidentHits: 8, maxAngle: 0.01, joinAcrossPasses: true, minChainHits: 4),
+                secondPass: SecondPass(minConfidentHits: 9, skipLayers: false, maxAngle: 0.012, joinAcrossPasses: true, minChainHits: 4),
                 description: "TrackML-like full detector (barrel and endcap disks, DetectorDescription.trackMLFull, 2 T) at pile-up "
                     + "density: its geometric layer graph for pT >= 0.9 GeV, and the options measured best on generated "
                     + "mu = 200 events with 10% noise (docs/tracks.md, issue #12).")

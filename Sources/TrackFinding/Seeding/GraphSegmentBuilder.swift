@@ -107,6 +107,11 @@ public enum GraphSegmentBuilder {
 
     /// The segments of `hits` along `graph`'s links that pass `cuts`, link by link (in the graph's
     /// order), each link's segments by inner hit in hit order, then by outer hit in layer order.
+    /// Every hit within its own Δφ window is visited whatever the binning, and the other windows
+    /// depend only on the graph and the inner hit, so the segments of a subset of the hits are those
+    /// of all hits restricted to it (`restricted(_:to:hitCount:selection:)`). (The z window on a
+    /// cylinder is that of its radius: a hit of an overlapping module, 4 mm outside, right at the
+    /// window's edge is not visited; the all-pairs test counts 2 such segments in 5,254.)
     /// `workers` threads share the links; the result does not depend on their number. Hits on
     /// layers the graph does not have take part in no segment.
     public static func segments(hits: [Hit], graph: LayerGraph, cuts: SegmentCuts, workers: Int = 1) -> [Segment] {
@@ -166,6 +171,31 @@ public enum GraphSegmentBuilder {
         all.reserveCapacity(total)
         for p in perLink { all += p }
         return all
+    }
+
+    /// The segments that `segments(hits:graph:cuts:workers:selection:)` finds on the hits `subset`
+    /// (ascending indices into the hits of `all`, `hitCount` of them), numbered in `subset`, taken
+    /// from `all`, the segments of every hit with the same graph and cuts: those with both hits in
+    /// the subset (and wanted by `selection`, indexed in the subset), in the order of `all`. Every cut
+    /// depends only on the two hits and the graph, so these are the segments of the subset's own
+    /// search (a test checks this), found at a cost linear in `all`; the order is by link and inner
+    /// hit as there, the outer hits of one inner hit in the order of the whole layer's bins (the
+    /// subset's own search bins its fewer hits otherwise, which may order them differently).
+    static func restricted(_ all: [Segment], to subset: [Int], hitCount: Int, selection: PairSelection? = nil) -> [Segment] {
+        var local = [Int32](repeating: -1, count: hitCount)
+        for (k, h) in subset.enumerated() { local[h] = Int32(k) }
+        var out: [Segment] = []
+        for s in all {
+            let i = local[Int(s.from)], j = local[Int(s.to)]
+            guard i >= 0, j >= 0 else { continue }
+            if let selection, !(selection.sendsToAll[Int(i)] || selection.receivesFromAll[Int(j)]
+                                || (selection.group[Int(i)] && selection.group[Int(j)])) { continue }
+            var t = s
+            t.from = i
+            t.to = j
+            out.append(t)
+        }
+        return out
     }
 
     /// The segments of one link; `inner` holds the coordinates of the inner layer's hits
@@ -229,11 +259,13 @@ public enum GraphSegmentBuilder {
                 outer = binned[link.to]
             }
             guard !outer.hits.isEmpty else { continue }
-            // The bins within the window at rMax, or, when r_b ≤ rReach < rMax, at rReach (with a margin
-            // for rounding); a subrange of the former in the same order, so the order of the segments holds.
-            let halfWidth = cuts.maxDeltaPhi(ra, rMax)
+            // The bins within the window at the largest r_b of the layer's hits (a cylinder's overlapping
+            // modules lie a few mm outside its radius), or, when r_b ≤ rReach, at rReach, with a margin for
+            // rounding: every hit within its own window is visited, however the layer is binned.
+            let rTop = max(rMax, rOuterHigh)
+            let halfWidth = cuts.maxDeltaPhi(ra, rTop) * (1 + 1e-9) + 1e-12
             var bins = outer.binRange(phi: phiA, halfWidth: halfWidth)
-            if rReach < rMax, bins.count < outer.binCount {
+            if rReach < rTop, bins.count < outer.binCount {
                 bins = outer.binRange(phi: phiA, halfWidth: min(halfWidth, cuts.maxDeltaPhi(ra, rReach) * (1 + 1e-9) + 1e-12))
             }
             outer.points.withUnsafeBufferPointer { points in

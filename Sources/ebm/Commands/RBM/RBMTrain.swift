@@ -50,6 +50,8 @@ struct RBMTrain: ParsableCommand {
     @Option(help: "Target mean hidden activation (sparsity).") var sparsityTarget: Double?
     @Option(help: "Sparsity penalty weight.") var sparsityCost = RBMTrainer.Configuration().sparsityCost
     @Option(help: "Random seed.") var seed = RBMTrainer.Configuration().seed
+    @Option(help: "The GSL generator that draws the Gibbs samples, seeded from --seed's mt19937 stream (before this option: mt19937).")
+    var samplingGenerator = RBMTrainer.Configuration().samplingGenerator
     @Option(help: "The model file to write (.npz).") var out: String
     @Option(help: "The checkpoint file (default: OUT with .checkpoint.npz).") var checkpoint: String?
     @Flag(help: "Resume from the checkpoint.") var resume = false
@@ -62,6 +64,7 @@ struct RBMTrain: ParsableCommand {
         "momentumRampEpochs": "--momentum-ramp", "weightDecay": "--weight-decay", "sparsityTarget": "--sparsity-target",
         "sparsityCost": "--sparsity-cost", "seed": "--seed", "hidden": "--hidden",
         "sampling.temperatures": "--temperatures", "sampling.minimumBeta": "--min-beta", "offsetRate": "--offset-rate",
+        "samplingGenerator": "--sampling-generator",
     ])
 
     /// The sampler asked for: `--sampler`, else `--pcd`/`--no-pcd`, else PCD.
@@ -85,7 +88,8 @@ struct RBMTrain: ParsableCommand {
             sampling: sampling,
             epochs: epochs, batchSize: batch, learningRate: lr, decay: lrDecay, initialMomentum: initialMomentum,
             finalMomentum: momentum, momentumRampEpochs: momentumRamp, weightDecay: weightDecay,
-            sparsityTarget: sparsityTarget, sparsityCost: sparsityCost, seed: seed, centring: centring, offsetRate: offsetRate)
+            sparsityTarget: sparsityTarget, sparsityCost: sparsityCost, seed: seed, centring: centring, offsetRate: offsetRate,
+            samplingGenerator: samplingGenerator)
     }
 
     func validate() throws {
