@@ -181,6 +181,31 @@ struct NetworkTests {
         #expect(kept.model.layers.allSatisfy { $0.weights.isFinite && $0.bias.allFinite })
     }
 
+    @Test("output-layer epochs: the top layer's gradient is the full pass's, and the layers below stay fixed until those epochs end")
+    func outputLayerEpochs() throws {
+        let (net, x, y) = smallProblem(seed: 5)
+        let full = BackpropWorkspace(network: net, batch: x.rows), top = BackpropWorkspace(network: net, batch: x.rows)
+        let indices = Array(0..<x.rows)[...], last = net.layers.count - 1
+        let loss = net.backpropagate(x, labels: y, indices: indices, workspace: full)
+        #expect(net.backpropagate(x, labels: y, indices: indices, workspace: top, fromLayer: last) == loss)
+        #expect(top.weightGradient(last) == full.weightGradient(last) && top.biasGradient(last) == full.biasGradient(last))
+        // Two epochs of the output layer alone, then one of all layers (dropout on: masks are drawn either way).
+        let tuner = try FineTuner(model: net, configuration: .init(epochs: 3, batchSize: 3, averaging: nil, outputLayerEpochs: 2))
+        for _ in 0..<2 { try tuner.trainEpoch(x, labels: y) }
+        #expect(tuner.model.layers[..<last] == net.layers[..<last] && tuner.model.layers[last] != net.layers[last])
+        try tuner.trainEpoch(x, labels: y)
+        #expect(tuner.model.layers[0] != net.layers[0] && tuner.model.layers[1] != net.layers[1])
+        // More output-layer epochs than epochs is refused by name; a file without the field reads as 0.
+        #expect(throws: ConfigurationError(field: "outputLayerEpochs", "expected 0 to 3 epochs (of the 3 fine-tuning epochs), got 4")) {
+            try FineTuner.Configuration(epochs: 3, outputLayerEpochs: 4).validate()
+        }
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(FineTuner.Configuration(epochs: 7))) as? [String: Any] ?? [:]
+        #expect(json["outputLayerEpochs"] as? Int == 0)
+        json["outputLayerEpochs"] = nil
+        let old = try JSONDecoder().decode(FineTuner.Configuration.self, from: JSONSerialization.data(withJSONObject: json))
+        #expect(old == FineTuner.Configuration(epochs: 7))
+    }
+
     @Test("labels that do not fit the network are refused, not written out of bounds")
     func badLabels() throws {
         let (net, x, _) = smallProblem(seed: 4)

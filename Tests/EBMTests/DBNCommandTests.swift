@@ -55,11 +55,11 @@ struct DBNCommandTests {
         let out = dir.file("cli.npz")
         let r = try ebm(["dbn", "train", "--data", images, "--labels", labels, "--limit", "500", "--validation-split", "100",
                          "--pretrain-epochs", "2", "--finetune-epochs", "3", "--seed", "4", "--out", out, "--quiet"]
-                        + (pretrained ? ["--layers", "30"] : ["--layers", "30,20", "--no-pretrain"]))
+                        + (pretrained ? ["--layers", "30", "--output-layer-epochs", "1"] : ["--layers", "30,20", "--no-pretrain"]))
         #expect(r.status == 0, "\(r.stderr)")
         let x = try DataMatrix.load(images).rows(0..<500), y = Array(try DataMatrix.loadLabels(labels)[0..<500])
         let configuration = pretrained
-            ? DBNTrainer.Configuration(pretraining: .init(layers: [30], epochs: [2]), fineTuning: .init(epochs: 3), validationSplit: 100, seed: 4)
+            ? DBNTrainer.Configuration(pretraining: .init(layers: [30], epochs: [2]), fineTuning: .init(epochs: 3, outputLayerEpochs: 1), validationSplit: 100, seed: 4)
             : DBNTrainer.Configuration(layers: [30, 20], pretraining: nil, fineTuning: .init(epochs: 3, learningRate: 0.1), validationSplit: 100, seed: 4)
         let trainer = try DBNTrainer(configuration: configuration)
         try trainer.train(x, labels: y)
@@ -105,6 +105,7 @@ struct DBNCommandTests {
                                     (["--finetune-epochs", "0"], "--finetune-epochs: expected at least 1 epoch"),
                                     (["--dropout", "1"], "--dropout: expected a probability in [0, 1)"),
                                     (["--averaging", "1.5"], "--averaging:"),
+                                    (["--finetune-epochs", "3", "--output-layer-epochs", "4"], "--output-layer-epochs: expected 0 to 3 epochs"),
                                     (["--classes", "1"], "--classes: expected at least 2 classes"),
                                     (["--limit", "300", "--validation-split", "300"], "--validation-split: expected fewer than the 300 training examples"),
                                     (["--layers", "500,,500"], "--layers: expected a positive integer for layer 2, got ''"),

@@ -68,15 +68,19 @@ extension FeedForwardNetwork {
     /// Forward and backward pass on the rows `indices` of `data`: fills the workspace's gradients
     /// of the mean cross-entropy and returns that loss. `dropout` gives the drop probability of the
     /// input units and of the hidden units; each row block draws its masks from its own stream,
-    /// split from `random` (so a run depends on the seed and the number of blocks).
+    /// split from `random` (so a run depends on the seed and the number of blocks). With
+    /// `fromLayer` f > 0 only the gradients of layers f, f + 1, … are computed (the deltas stop
+    /// there); the lower layers' gradient buffers keep their old contents and must not be used.
     ///
     /// The steps: by row blocks, concurrently, `gatherRows`, `forward` (the network's one forward
     /// kernel), `outputDeltas` and `backwardDeltas`; then, by column blocks, `parameterGradients`.
     @discardableResult
     public func backpropagate(_ data: Matrix<Float>, labels: [Int], indices: ArraySlice<Int>, workspace w: BackpropWorkspace,
-                              dropout: (input: Double, hidden: Double) = (0, 0), random: RandomSource? = nil) -> Double {
+                              dropout: (input: Double, hidden: Double) = (0, 0), random: RandomSource? = nil,
+                              fromLayer first: Int = 0) -> Double {
         let b = indices.count
         precondition(w.batch == b, "workspace for \(w.batch) rows, batch of \(b)")
+        precondition(layers.indices.contains(first), "fromLayer \(first) of \(layers.count) layers")
         let streams = random.map { $0.fork(w.blocks) }
         // The parameters stay unchanged during the call, so their storage is stable.
         let parameters = ParameterPointers(self), sizes = w.sizes
@@ -92,9 +96,9 @@ extension FeedForwardNetwork {
                      l < w.masks.count ? w.row(w.masks[l], rows.lowerBound, width: sizes[l]) : nil)
                 }
                 w.blockLoss[k] = w.outputDeltas(rows, labels: labels, indices: indices, scale: 1 / Float(b))
-                w.backwardDeltas(rows, parameters, masked: masked)
+                w.backwardDeltas(rows, parameters, masked: masked, downTo: first + 1)
             }
-            Parallel.run(workers: w.blocks) { k in w.parameterGradients(columnBlock: k, rows: b) }
+            Parallel.run(workers: w.blocks) { k in w.parameterGradients(columnBlock: k, rows: b, fromLayer: first) }
         }
         return (0..<w.blocks).reduce(0) { $0 + w.blockLoss[$1] } / Double(b)
     }
@@ -125,10 +129,10 @@ extension BackpropWorkspace {
 
     /// δ_{l−1} = (δ_l W_lᵀ) ⊙ σ′ for the batch rows `rows`, from the top down, with σ′ = a (1 − a) on
     /// the unmasked activation. With dropout (`masked`), a mask m ≠ 0 on a (a_m = a m) makes that
-    /// a_m (1 − a_m / m), and 0 where the unit was dropped.
-    func backwardDeltas(_ rows: Range<Int>, _ p: FeedForwardNetwork.ParameterPointers, masked: Bool) {
+    /// a_m (1 − a_m / m), and 0 where the unit was dropped. The deltas stop at δ_`lowest` (≥ 1).
+    func backwardDeltas(_ rows: Range<Int>, _ p: FeedForwardNetwork.ParameterPointers, masked: Bool, downTo lowest: Int = 1) {
         let m = rows.count, r0 = rows.lowerBound
-        for l in stride(from: sizes.count - 2, through: 1, by: -1) {
+        for l in stride(from: sizes.count - 2, through: max(lowest, 1), by: -1) {
             let n = sizes[l], out = sizes[l + 1]
             let below = row(deltas[l], r0, width: n), act = row(activations[l], r0, width: n)
             Float.gemm(transposeA: false, transposeB: true, m: m, n: n, k: out, alpha: 1, a: row(deltas[l + 1], r0, width: out), lda: out,
@@ -146,9 +150,9 @@ extension BackpropWorkspace {
     }
 
     /// ∂L/∂W_l = a_{l−1}ᵀ δ_l and ∂L/∂b_l = 1ᵀ δ_l over all `rows` of the batch, for the columns of
-    /// column block `k` of every layer.
-    func parameterGradients(columnBlock k: Int, rows b: Int) {
-        for l in 0..<(sizes.count - 1) {
+    /// column block `k` of every layer from `first` up.
+    func parameterGradients(columnBlock k: Int, rows b: Int, fromLayer first: Int = 0) {
+        for l in first..<(sizes.count - 1) {
             let n = sizes[l], out = sizes[l + 1]
             let columns = block(k, of: out)
             guard !columns.isEmpty else { continue }

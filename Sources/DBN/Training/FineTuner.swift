@@ -39,6 +39,12 @@ public final class FineTuner {
         /// step (Polyak & Juditsky 1992); the average is what is validated, kept and saved. Default
         /// 0.999 (a horizon of about 1,000 steps); nil trains and keeps the weights themselves.
         public var averaging: Double?
+        /// The first `outputLayerEpochs` epochs train the softmax output layer alone, the pretrained
+        /// layers below held fixed, so that the randomly initialised output layer is fitted before its
+        /// errors are propagated into them (Hinton & Salakhutdinov 2006's `backpropclassify` does so for
+        /// its first 5 of 200 epochs). They count among `epochs` and follow its learning-rate
+        /// schedule. Default 0.
+        public var outputLayerEpochs: Int
         /// The seed of the fine-tuner's random stream (shuffling, dropout) when it makes its own.
         public var seed: UInt64
 
@@ -48,7 +54,7 @@ public final class FineTuner {
         public init(epochs: Int = 140, batchSize: Int = 100, optimizer: OptimizerKind = .sgd, learningRate: Double? = nil,
                     decay: LearningRateDecay = .linear, momentum: Double = 0.9, weightDecay: Double = 0,
                     inputDropout: Double = 0.2, hiddenDropout: Double = 0.5, patience: Int? = nil, averaging: Double? = 0.999,
-                    seed: UInt64 = 1) {
+                    outputLayerEpochs: Int = 0, seed: UInt64 = 1) {
             self.epochs = epochs
             self.batchSize = batchSize
             self.optimizer = optimizer
@@ -60,7 +66,29 @@ public final class FineTuner {
             self.hiddenDropout = hiddenDropout
             self.patience = patience
             self.averaging = averaging
+            self.outputLayerEpochs = outputLayerEpochs
             self.seed = seed
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case epochs, batchSize, optimizer, learningRate, decay, momentum, weightDecay, inputDropout, hiddenDropout, patience,
+                 averaging, outputLayerEpochs, seed
+        }
+
+        /// Decodes the settings; files written before `outputLayerEpochs` existed read as 0.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(epochs: try c.decode(Int.self, forKey: .epochs), batchSize: try c.decode(Int.self, forKey: .batchSize),
+                      optimizer: try c.decode(OptimizerKind.self, forKey: .optimizer),
+                      learningRate: try c.decode(Double.self, forKey: .learningRate),
+                      decay: try c.decode(LearningRateDecay.self, forKey: .decay), momentum: try c.decode(Double.self, forKey: .momentum),
+                      weightDecay: try c.decode(Double.self, forKey: .weightDecay),
+                      inputDropout: try c.decode(Double.self, forKey: .inputDropout),
+                      hiddenDropout: try c.decode(Double.self, forKey: .hiddenDropout),
+                      patience: try c.decodeIfPresent(Int.self, forKey: .patience),
+                      averaging: try c.decodeIfPresent(Double.self, forKey: .averaging),
+                      outputLayerEpochs: try c.decodeIfPresent(Int.self, forKey: .outputLayerEpochs) ?? 0,
+                      seed: try c.decode(UInt64.self, forKey: .seed))
         }
 
         /// The default ε. SGD from a pretrained stack: 0.5 (sigmoid units, mean cross-entropy); on
@@ -90,6 +118,8 @@ public final class FineTuner {
             try check(weightDecay >= 0, "weightDecay", "expected a weight decay ≥ 0, got \(weightDecay)")
             try check(inputDropout >= 0 && inputDropout < 1, "inputDropout", "expected a probability in [0, 1), got \(inputDropout)")
             try check(hiddenDropout >= 0 && hiddenDropout < 1, "hiddenDropout", "expected a probability in [0, 1), got \(hiddenDropout)")
+            try check(outputLayerEpochs >= 0 && outputLayerEpochs <= epochs, "outputLayerEpochs",
+                      "expected 0 to \(epochs) epochs (of the \(epochs) fine-tuning epochs), got \(outputLayerEpochs)")
             if let patience { try check(patience >= 1, "patience", "expected at least 1 epoch, got \(patience)") }
             if let averaging {
                 try check(averaging > 0 && averaging < 1, "averaging", "expected a decay in (0, 1), or none for no averaging, got \(averaging)")
@@ -200,6 +230,8 @@ public final class FineTuner {
         if let (vx, vy) = validation { try check(vx, labels: vy, source: "validation data") }
         let start = Date()
         let lr = configuration.learningRate(epoch: epochsDone)
+        // The layers trained this epoch: the output layer alone for the first outputLayerEpochs.
+        let lowest = epochsDone < configuration.outputLayerEpochs ? model.layers.count - 1 : 0
         let order = random.permutation(data.rows)
         var total = 0.0, batches = 0
         progress?.begin("fine-tuning epoch \(epochsDone + 1)/\(configuration.epochs)", total: (data.rows + configuration.batchSize - 1) / configuration.batchSize)
@@ -209,14 +241,15 @@ public final class FineTuner {
             if workspace?.batch != indices.count { workspace = BackpropWorkspace(network: model, batch: indices.count) }
             guard let workspace else { break }
             let loss = model.backpropagate(data, labels: labels, indices: indices, workspace: workspace,
-                                           dropout: (configuration.inputDropout, configuration.hiddenDropout), random: random)
+                                           dropout: (configuration.inputDropout, configuration.hiddenDropout), random: random,
+                                           fromLayer: lowest)
             guard loss.isFinite else {
                 throw NumericalError("fine-tuning diverged in epoch \(epochsDone + 1), mini-batch \(batches + 1): the loss became \(loss) "
                                      + "(learning rate \(lr)); try a smaller learningRate")
             }
             optimizer.step(&model, workspace, kind: configuration.optimizer, learningRate: Float(lr),
                            momentum: Float(configuration.momentum), weightDecay: Float(configuration.weightDecay),
-                           averageDecay: Float(configuration.averaging ?? 0))
+                           averageDecay: Float(configuration.averaging ?? 0), fromLayer: lowest)
             total += loss
             batches += 1
             progress?.advance(by: 1)

@@ -43,10 +43,14 @@ public struct OptimizerState: Equatable, Sendable {
     /// exponential form; the ramp is TensorFlow's `ExponentialMovingAverage` with `num_updates`, so
     /// that a short run averages over its last tenth rather than dragging its starting point along).
     ///
+    /// With `fromLayer` f > 0 the layers below f are held fixed: their parameters, velocities,
+    /// moments and averages are not touched (their gradients need not have been computed).
+    ///
     /// The update is elementwise, so each parameter array is cut into one contiguous chunk per
     /// core and the chunks run concurrently; the result does not depend on the number of chunks.
     public mutating func step(_ network: inout FeedForwardNetwork, _ workspace: BackpropWorkspace, kind: OptimizerKind,
-                              learningRate lr: Float, momentum mu: Float, weightDecay lambda: Float, averageDecay alpha: Float = 0) {
+                              learningRate lr: Float, momentum mu: Float, weightDecay lambda: Float, averageDecay alpha: Float = 0,
+                              fromLayer lowest: Int = 0) {
         steps += 1
         let beta1: Float = 0.9, beta2: Float = 0.999
         let c1 = 1 - Float(pow(Double(beta1), Double(steps))), c2 = 1 - Float(pow(Double(beta2), Double(steps)))
@@ -56,7 +60,7 @@ public struct OptimizerState: Equatable, Sendable {
                           s: UnsafeMutablePointer<Float>, a: UnsafeMutablePointer<Float>?, count: Int, decay: Float)] = []
         let averaging = average.count == 2 * network.layers.count
         let alpha = min(alpha, (1 + Float(steps)) / (10 + Float(steps)))
-        for l in network.layers.indices {
+        for l in network.layers.indices where l >= lowest {
             for part in 0..<2 {
                 let k = 2 * l + part
                 let w = part == 0 ? network.layers[l].weights.storage.withUnsafeMutableBufferPointer { $0.baseAddress! }

@@ -51,6 +51,9 @@ struct DBNTrain: ParsableCommand {
     var patience: Int?
     @Option(help: "Decay of the moving average of the weights that is validated and kept (0: the weights themselves).")
     var averaging = FineTuner.Configuration().averaging ?? 0
+    @Option(help: "Fine-tuning epochs, of --finetune-epochs, that train the softmax output layer alone first, the pretrained layers held fixed (as Hinton & Salakhutdinov's backpropclassify).",
+            transform: OptionRange.integer(0...))
+    var outputLayerEpochs = FineTuner.Configuration().outputLayerEpochs
     @Option(help: "Up-down (contrastive wake-sleep) fine-tuning epochs of the generative model after the classifier's fine-tuning (Hinton, Osindero & Teh 2006); default none. Needs --generative.",
             transform: OptionRange.integer(1...)) var generativeFinetune: Int?
     @Option(help: "Learning rate of up-down fine-tuning.") var generativeLr = UpDownFineTuner.Configuration().learningRate
@@ -69,6 +72,7 @@ struct DBNTrain: ParsableCommand {
             "fineTuning.decay": "--lr-decay", "fineTuning.momentum": "--momentum", "fineTuning.weightDecay": "--weight-decay",
             "fineTuning.inputDropout": "--input-dropout", "fineTuning.hiddenDropout": "--dropout",
             "fineTuning.patience": "--patience", "fineTuning.averaging": "--averaging",
+            "fineTuning.outputLayerEpochs": "--output-layer-epochs",
             "generativeFineTuning": "--generative-finetune", "generativeFineTuning.epochs": "--generative-finetune",
             "generativeFineTuning.learningRate": "--generative-lr", "generativeFineTuning.topSteps": "--generative-cd",
             "generativeFineTuning.batchSize": "--batch",
@@ -124,7 +128,8 @@ struct DBNTrain: ParsableCommand {
         return FineTuner.Configuration(epochs: finetuneEpochs, batchSize: batch, optimizer: optimizer,
                                        learningRate: lr ?? FineTuner.Configuration.defaultLearningRate(for: optimizer, pretrained: !noPretrain),
                                        decay: lrDecay, momentum: momentum, weightDecay: weightDecay, inputDropout: inputDropout,
-                                       hiddenDropout: dropout, patience: patience, averaging: averaging == 0 ? nil : averaging, seed: seed)
+                                       hiddenDropout: dropout, patience: patience, averaging: averaging == 0 ? nil : averaging,
+                                       outputLayerEpochs: outputLayerEpochs, seed: seed)
     }
 
     func validate() throws {
