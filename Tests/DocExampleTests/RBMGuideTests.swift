@@ -14,7 +14,7 @@ struct RBMGuideTests {
         // example: rbm
         // 1,000 MNIST test digits, one 784-pixel image per row, with values in [0, 1].
         let digits = try DataMatrix.load(dataFolder + "/mnist/t10k-images-idx3-ubyte.gz").rows(0..<1000)
-        // 16 hidden units, 2 epochs of (centred) PCD-1, seed 3: like scikit-learn's BernoulliRBM(n_components=16).fit(digits).
+        // 16 hidden units, 2 epochs of (centred) PCD-3, seed 3: like scikit-learn's BernoulliRBM(n_components=16).fit(digits).
         let trainer = try RBMTrainer(hidden: 16, data: digits, configuration: .init(epochs: 2, seed: 3))
         try trainer.train(data: digits)
         // W, the biases and the settings, in an .npz that numpy.load reads as it is.

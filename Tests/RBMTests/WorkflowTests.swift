@@ -162,7 +162,7 @@ struct WorkflowTests {
     @Test("the defaults are valid, and hidden below 1 is refused by name")
     func defaults() throws {
         try RBMTrainer.Configuration().validate()
-        #expect(RBMTrainer.Configuration() == RBMTrainer.Configuration(sampling: .persistent(chains: 100, steps: 1), epochs: 100, batchSize: 100,
+        #expect(RBMTrainer.Configuration() == RBMTrainer.Configuration(sampling: .persistent(chains: 100, steps: 3), epochs: 100, batchSize: 100,
                                                                         learningRate: 0.05, decay: .linear, seed: 1, centring: true))
         #expect(throws: ConfigurationError(field: "hidden", "expected at least 1 hidden unit, got 0")) {
             try RBMTrainer(hidden: 0, data: Self.examples(), configuration: .init())

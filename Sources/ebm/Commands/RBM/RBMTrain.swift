@@ -18,7 +18,7 @@ struct RBMTrain: ParsableCommand {
         parallel tempering (Desjardins et al. 2010) and prints the swap acceptance of each pair of \
         neighbouring temperatures. The gradient is centred around moving averages of the data means by \
         default (Melchior et al. 2016); --no-centring takes the plain gradient. The saved model is an \
-        ordinary RBM either way. The defaults (centred PCD-1, 100 epochs) were chosen by measurement on \
+        ordinary RBM either way. The defaults (centred PCD-3, 100 epochs) were chosen by measurement on \
         MNIST (docs/rbm.md).
         """)
 
