@@ -116,7 +116,7 @@ AVX2 static void logistic_bernoulli_avx2(float *x, const uint32_t *bits, long n)
 AVX2 static void bernoulli_avx2(float *p, const uint32_t *bits, long n) {
     long i = 0;
     for (; i + 8 <= n; i += 8) _mm256_storeu_ps(p + i, bernoulli8(uniform8(bits + i), _mm256_loadu_ps(p + i)));
-    for (; i < n; i++) p[i] = uniform_portable(bits[i]) < p[i] ? 1.0f : 0.0f;
+    ebm_bernoulli_portable(p + i, bits + i, n - i);
 }
 #endif
 

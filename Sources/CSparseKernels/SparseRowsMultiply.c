@@ -9,6 +9,7 @@
 // increasing position k, one fused multiply-add at a time, from β x: the AVX-512 and AVX2 kernels
 // give the same results bit for bit.
 #include "CSparseKernels.h"
+#include "LogisticKernels.h"
 
 enum { chunk = 128, depth = 96 };
 
@@ -161,10 +162,7 @@ AVX2 static long compress_avx2(const float *row, long count, long step, long off
             mask &= mask - 1;
         }
     }
-    for (; i < count; i++) {
-        if (row[i] != 0) { indices[n * step] = (int32_t)(offset + i); values[n * step] = scale * row[i]; n++; }
-    }
-    return n;
+    return n + ebm_sparse_compress_portable(row + i, count - i, step, offset + i, scale, indices + n * step, values + n * step);
 }
 
 /// `compress_avx2` for contiguous output (step 1), 16 entries at a time with the AVX-512 compress
@@ -183,10 +181,7 @@ AVX512 static long compress_avx512(const float *row, long count, long offset, fl
         _mm512_storeu_ps(values + n, _mm512_maskz_compress_ps(m, _mm512_mul_ps(s, v)));
         n += __builtin_popcount((unsigned)m);
     }
-    for (; i < count; i++) {
-        if (row[i] != 0) { indices[n] = (int32_t)(offset + i); values[n] = scale * row[i]; n++; }
-    }
-    return n;
+    return n + ebm_sparse_compress_portable(row + i, count - i, 1, offset + i, scale, indices + n, values + n);
 }
 
 AVX2 static void gather_avx2(const float *y, long rows, long ldy, long i0, long i1, float scale, long *counts,
@@ -220,16 +215,14 @@ AVX2 static long count_avx2(const float *y, long count) {
     const __m256 zero = _mm256_setzero_ps();
     for (; i + 8 <= count; i += 8)
         n += __builtin_popcount((unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(y + i), zero, _CMP_NEQ_UQ)));
-    for (; i < count; i++) n += y[i] != 0;
-    return n;
+    return n + ebm_sparse_count_nonzeros_portable(y + i, count - i);
 }
 #endif
 
+/// AVX2 and FMA (the logistic kernels' test), and the bit instructions the compress loops use.
 static int vectorised(void) {
 #if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi")
-        && __builtin_cpu_supports("popcnt");
+    return ebm_logistic_vectorised() && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("popcnt");
 #else
     return 0;
 #endif
@@ -237,7 +230,6 @@ static int vectorised(void) {
 
 static int avx512(void) {
 #if defined(__x86_64__)
-    __builtin_cpu_init();
     return vectorised() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
         && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq");
 #else
