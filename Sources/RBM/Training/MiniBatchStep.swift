@@ -55,9 +55,7 @@ final class MiniBatchStep {
     /// (phase 2 then writes Wᵀ along with W).
     static let transposedDensityLimit = Conditionals.sparseDensityLimit
     /// The compressed rows of phase 1: rows 0..<B for the positive phase, B..<B+C for the negative one.
-    private let scratchIndices: UnsafeMutablePointer<Int32>, scratchValues: UnsafeMutablePointer<Float>
-    private let scratchCounts: UnsafeMutablePointer<Int>
-    private let scratchStride: Int
+    private let phaseScratch: SparseScratch
     /// Phase 2, sparse: for each visible unit i, its nonzero entries y_ri of [v₀; v⁻] (positions r
     /// and values times ε/B), B + C of room each.
     private let gradientIndices: UnsafeMutablePointer<Int32>, gradientValues: UnsafeMutablePointer<Float>
@@ -84,10 +82,9 @@ final class MiniBatchStep {
         hiddenSampleNonzeros.initialize(repeating: 0, count: self.blocks)
         visibleNonzeros = .allocate(capacity: self.blocks)
         visibleNonzeros.initialize(repeating: 0, count: self.blocks)
-        scratchStride = max(v, h)
-        scratchIndices = .allocate(capacity: (b + c) * scratchStride)
-        scratchValues = .allocate(capacity: (b + c) * scratchStride)
-        scratchCounts = .allocate(capacity: b + c)
+        let stride = max(v, h)
+        phaseScratch = SparseScratch(indices: .allocate(capacity: (b + c) * stride), values: .allocate(capacity: (b + c) * stride),
+                                     counts: .allocate(capacity: b + c), stride: stride)
         gradientIndices = .allocate(capacity: v * (b + c))
         gradientValues = .allocate(capacity: v * (b + c))
         gradientCounts = .allocate(capacity: v)
@@ -101,9 +98,9 @@ final class MiniBatchStep {
         transposedWeights.deallocate()
         hiddenSampleNonzeros.deallocate()
         visibleNonzeros.deallocate()
-        scratchIndices.deallocate()
-        scratchValues.deallocate()
-        scratchCounts.deallocate()
+        phaseScratch.indices.deallocate()
+        phaseScratch.values.deallocate()
+        phaseScratch.counts.deallocate()
         gradientIndices.deallocate()
         gradientValues.deallocate()
         gradientCounts.deallocate()
@@ -112,8 +109,7 @@ final class MiniBatchStep {
     /// The scratch of phase 1 from row `r` on (0..<B positive, B..<B+C negative); nil without `sparse`.
     private func scratch(from r: Int) -> SparseScratch? {
         guard sparse else { return nil }
-        return SparseScratch(indices: scratchIndices + r * scratchStride, values: scratchValues + r * scratchStride,
-                      counts: scratchCounts + r, stride: scratchStride)
+        return phaseScratch.rows(from: r)
     }
 
     /// Wᵀ for the hidden units of block `w` (rows of `transposedWeights`), from the weights.
@@ -147,13 +143,11 @@ final class MiniBatchStep {
         let hs = hiddenStates + negativeRows.lowerBound * h
         let n = negativeRows.count
         let negativeScratch = scratch(from: b + negativeRows.lowerBound)
-        hiddenSampleNonzeros[w] = n * h
         if let chains {
             nv.update(from: chains + negativeRows.lowerBound * v, count: n * v)
             for _ in 0..<k {
                 model.hiddenSample(nv, rows: n, into: hs, random: random, scratch: negativeScratch)
                 model.visibleSample(hs, rows: n, into: nv, random: random, scratch: negativeScratch)
-                hiddenSampleNonzeros[w] = SparseRows.nonzeros(hs, count: n * h)
             }
             (chains + negativeRows.lowerBound * v).update(from: nv, count: n * v)
         } else {
@@ -162,10 +156,11 @@ final class MiniBatchStep {
             random.sampleBernoulli(UnsafeMutableBufferPointer(start: hs, count: n * h))
             for step in 0..<k {
                 model.visibleSample(hs, rows: n, into: nv, random: random, scratch: negativeScratch)
-                hiddenSampleNonzeros[w] = SparseRows.nonzeros(hs, count: n * h)
                 if step < k - 1 { model.hiddenSample(nv, rows: n, into: hs, random: random, scratch: negativeScratch) }
             }
         }
+        // The hidden sample the last visible sample was drawn from (none without Gibbs steps: counted dense).
+        hiddenSampleNonzeros[w] = k > 0 ? SparseRows.nonzeros(hs, count: n * h) : n * h
         model.hiddenProbabilities(nv, rows: n, into: np, scratch: negativeScratch)
         visibleNonzeros[w] = SparseRows.nonzeros(visible + rows.lowerBound * v, count: rows.count * v) + SparseRows.nonzeros(nv, count: n * v)
         let scale = -Float(b) / Float(negatives)
