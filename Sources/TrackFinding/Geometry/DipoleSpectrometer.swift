@@ -74,8 +74,11 @@ public struct SpectrometerStation: Codable, Equatable, Sendable {
         self.radiationLength = radiationLength
     }
 
+    /// The active area as a rectangle.
+    public var area: StationModule { StationModule(xMin: xMin, xMax: xMax, yMin: yMin, yMax: yMax) }
+
     /// Whether (x, y) lies on the active area.
-    public func covers(x: Double, y: Double) -> Bool { x >= xMin && x <= xMax && y >= yMin && y <= yMax }
+    public func covers(x: Double, y: Double) -> Bool { area.covers(x: x, y: y) }
 
     /// The index in `modules` of the module that (x, y) lies on (the first, on a shared edge); 0 when
     /// there are no modules and the point is on the area; nil when it is on none.
@@ -87,7 +90,7 @@ public struct SpectrometerStation: Codable, Equatable, Sendable {
 
     /// The module `index` as a rectangle: `modules[index]`, or the whole area when there are none.
     public func moduleArea(_ index: Int) -> StationModule {
-        modules.isEmpty ? StationModule(xMin: xMin, xMax: xMax, yMin: yMin, yMax: yMax) : modules[index]
+        modules.isEmpty ? area : modules[index]
     }
 }
 

@@ -102,7 +102,7 @@ public struct SegmentNetwork: Sendable {
         var onStrip = [Int](repeating: 0, count: hits.count)
         for r in strip { onStrip[Int(r)] += 1 }
         stripWeight = onStrip.map { $0 >= 2 ? parameters.stripPenalty / Double($0 - 1) : 0 }
-        self.conflictCount = Self.forkAndJoinPairs(from: kept.segments.map(\.from), to: kept.segments.map(\.to), hitCount: hits.count)
+        self.conflictCount = Self.forkAndJoinPairs(kept.segments, hitCount: hits.count)
     }
 
     /// A chain a → b (a ends where b starts) with its weight T_ab > 0.
@@ -377,11 +377,11 @@ public struct SegmentNetwork: Sendable {
         return (rowStart, neighbours, weights)
     }
 
-    /// The number of unordered fork pairs (segments leaving the same hit, or strip) and join pairs
-    /// (reaching the same hit, or strip).
-    static func forkAndJoinPairs(from: [Int32], to: [Int32], hitCount: Int) -> Int {
+    /// The number of unordered fork pairs (segments leaving the same hit) and join pairs (reaching
+    /// the same hit).
+    static func forkAndJoinPairs(_ segments: [Segment], hitCount: Int) -> Int {
         var forks = [Int](repeating: 0, count: hitCount), joins = forks
-        for (f, t) in zip(from, to) { forks[Int(f)] += 1; joins[Int(t)] += 1 }
+        for s in segments { forks[Int(s.from)] += 1; joins[Int(s.to)] += 1 }
         return zip(forks, joins).reduce(0) { $0 + $1.0 * ($1.0 - 1) / 2 + $1.1 * ($1.1 - 1) / 2 }
     }
 

@@ -125,6 +125,9 @@ public enum GraphSegmentBuilder {
     /// arrays are indexed by hit.
     struct PairSelection {
         var sendsToAll: [Bool], group: [Bool], receivesFromAll: [Bool]
+
+        /// Whether the pair of inner hit `i` and outer hit `j` is wanted.
+        func wants(_ i: Int, _ j: Int) -> Bool { sendsToAll[i] || receivesFromAll[j] || (group[i] && group[j]) }
     }
 
     /// The segments of `segments(hits:graph:cuts:workers:)` whose hits `selection` wants (nil:
@@ -188,8 +191,7 @@ public enum GraphSegmentBuilder {
         for s in all {
             let i = local[Int(s.from)], j = local[Int(s.to)]
             guard i >= 0, j >= 0 else { continue }
-            if let selection, !(selection.sendsToAll[Int(i)] || selection.receivesFromAll[Int(j)]
-                                || (selection.group[Int(i)] && selection.group[Int(j)])) { continue }
+            if let selection, !selection.wants(Int(i), Int(j)) { continue }
             var t = s
             t.from = i
             t.to = j
