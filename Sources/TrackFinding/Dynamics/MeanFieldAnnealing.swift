@@ -118,8 +118,8 @@ public struct MeanFieldAnnealing: Sendable {
                                     if let packed {
                                         return packed.sweep(at: t, v: pv, outgoing: po, incoming: pi, sum: &sum, order: order, strips: strip)
                                     } else {
-                                        return sweep(network, at: t, v: pv, outgoing: po, incoming: pi, sum: &sum, order: order, next: &next,
-                                                     ends: ends, strips: strip)
+                                        return synchronousSweep(network, at: t, v: pv, outgoing: po, incoming: pi, sum: &sum, next: &next,
+                                                                ends: ends, strips: strip)
                                     }
                                 }
                             }
@@ -219,47 +219,31 @@ public struct MeanFieldAnnealing: Sendable {
         }
     }
 
-    /// One sweep of every neuron at temperature `t`, keeping Σ V (`sum`) and the per-hit sums in
-    /// step with V: in `order` (asynchronous) or all from the previous V, damped (synchronous).
-    /// Returns the largest and the total |ΔV|.
-    private func sweep(_ network: SegmentNetwork, at t: Double, v: UnsafeMutableBufferPointer<Double>,
-                       outgoing o: UnsafeMutableBufferPointer<Double>, incoming i: UnsafeMutableBufferPointer<Double>,
-                       sum: inout Double, order: [Int32], next: inout [Double],
-                       ends: (from: [Int], to: [Int]), strips: StripSums) -> (largest: Double, total: Double) {
+    /// One synchronous sweep at temperature `t`: every neuron's new value from the previous V,
+    /// damped, keeping Σ V (`sum`) and the per-hit and per-strip sums in step with V (asynchronous
+    /// sweeps run on `PackedNetwork`). Returns the largest and the total |ΔV|.
+    private func synchronousSweep(_ network: SegmentNetwork, at t: Double, v: UnsafeMutableBufferPointer<Double>,
+                                  outgoing o: UnsafeMutableBufferPointer<Double>, incoming i: UnsafeMutableBufferPointer<Double>,
+                                  sum: inout Double, next: inout [Double],
+                                  ends: (from: [Int], to: [Int]), strips: StripSums) -> (largest: Double, total: Double) {
         guard let p = v.baseAddress, let po = o.baseAddress, let pi = i.baseAddress else { return (0, 0) }
         let pso = UnsafePointer(strips.outgoing.baseAddress), psi = UnsafePointer(strips.incoming.baseAddress)
         var largest = 0.0, total = 0.0
-        switch configuration.update {
-        case .asynchronous:
-            for a32 in order {
-                let a = Int(a32)
-                let new = 0.5 * (1 + tanh(network.field(a, p, outgoing: po, incoming: pi, sum: sum, stripOutgoing: pso, stripIncoming: psi) / t))
-                let d = new - p[a]
-                sum += d
-                po[ends.from[a]] += d
-                pi[ends.to[a]] += d
-                strips.add(d, a)
-                p[a] = new
-                largest = max(largest, abs(d))
-                total += abs(d)
-            }
-        case .synchronous:
-            let damping = configuration.damping
-            for a in 0..<v.count {
-                next[a] = 0.5 * (1 + tanh(network.field(a, p, outgoing: po, incoming: pi, sum: sum, stripOutgoing: pso, stripIncoming: psi) / t))
-            }
-            sum = 0
-            for a in 0..<v.count {
-                let new = damping * p[a] + (1 - damping) * next[a]
-                let d = new - p[a]
-                p[a] = new
-                sum += new
-                po[ends.from[a]] += d
-                pi[ends.to[a]] += d
-                strips.add(d, a)
-                largest = max(largest, abs(d))
-                total += abs(d)
-            }
+        let damping = configuration.damping
+        for a in 0..<v.count {
+            next[a] = 0.5 * (1 + tanh(network.field(a, p, outgoing: po, incoming: pi, sum: sum, stripOutgoing: pso, stripIncoming: psi) / t))
+        }
+        sum = 0
+        for a in 0..<v.count {
+            let new = damping * p[a] + (1 - damping) * next[a]
+            let d = new - p[a]
+            p[a] = new
+            sum += new
+            po[ends.from[a]] += d
+            pi[ends.to[a]] += d
+            strips.add(d, a)
+            largest = max(largest, abs(d))
+            total += abs(d)
         }
         return (largest, total)
     }
