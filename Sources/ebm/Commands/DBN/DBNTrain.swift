@@ -216,8 +216,9 @@ final class DBNTrainingLog {
     /// How long fine-tuning took and what it kept.
     func end(_ trainer: DBNTrainer) {
         guard let tuner = trainer.fineTuner else { return }
-        say(String(format: "fine-tuning took %.1f s (%d epochs); best validation error %.4f", Date().timeIntervalSince(pretrainingEnd ?? start),
-                   tuner.epochsDone, tuner.bestValidationError.isFinite ? tuner.bestValidationError : .nan))
+        let kept = tuner.bestValidationError.isFinite ? String(format: "best validation error %.4f", tuner.bestValidationError)
+                                                      : "no validation split, the last network kept"
+        say(String(format: "fine-tuning took %.1f s (%d epochs); ", Date().timeIntervalSince(pretrainingEnd ?? start), tuner.epochsDone) + kept)
     }
 
     /// A fine-tuning epoch: loss, validation errors, learning rate and time.
