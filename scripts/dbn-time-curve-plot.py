@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""The plot and table of scripts/dbn-time-curve.sh: reads its results.csv (seconds since the start,
+fine-tuning epochs done, test accuracy; the last row is the finished run) and writes an SVG of the
+test error against wall-clock minutes and a Markdown table. Standard library only.
+
+--point "label:minutes:accuracy" adds a run of its own (a shorter schedule that finished at that
+time) as a separate marker; the lines at 1.00% and 0.92% error are issue #15's target and the
+dropout DBN of Srivastava et al. (2014).
+
+    python3 scripts/dbn-time-curve-plot.py out/bench/dbn-curve/results.csv --svg curve.svg --table curve.md \\
+        --point "defaults (140 epochs), seed 1:12.8:0.9912"
+"""
+import argparse
+import csv
+
+from svgplot import PALETTE, panel
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('results')
+    parser.add_argument('--svg', required=True)
+    parser.add_argument('--table', required=True)
+    parser.add_argument('--point', action='append', default=[], help='label:minutes:accuracy')
+    args = parser.parse_args()
+    rows = [(float(r['elapsed_s']) / 60, int(r['epoch']), float(r['test_accuracy'])) for r in csv.DictReader(open(args.results))]
+    points = []
+    for text in args.point:
+        name, minutes, accuracy = text.rsplit(':', 2)
+        points.append((name, float(minutes), float(accuracy)))
+
+    lines = ['| Minutes since the start | Fine-tuning epochs done | Test accuracy (error) |', '|---|---|---|']
+    lines += [f'| {m:.1f} | {e} | {100 * a:.2f}% ({100 * (1 - a):.2f}%) |' for m, e, a in rows]
+    with open(args.table, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+
+    errors = [100 * (1 - a) for _, _, a in rows] + [100 * (1 - a) for _, _, a in points] + [0.92]
+    xmax = max(m for m, _, _ in rows + [(p[1], 0, 0) for p in points]) * 1.03
+    ymin = max(0.0, int(min(errors) * 10 - 1) / 10)
+    ymax = int(max(errors) * 10 + 2) / 10
+    curve = [(m, 100 * (1 - a)) for m, _, a in rows]
+    series = [(f'{rows[-1][1]}-epoch schedule, kept network at time t', PALETTE[0], curve, False),
+              ('1.00% (the ≥ 99.0% target)', '#999', [(0, 1.0), (xmax, 1.0)], True),
+              ('0.92% (Srivastava et al. 2014)', PALETTE[2], [(0, 0.92), (xmax, 0.92)], True)]
+    series += [(name, PALETTE[1] if k == 0 else PALETTE[3], [(m, 100 * (1 - a))], False) for k, (name, m, a) in enumerate(points)]
+    width, height = 760, 470 + 18 * len(series)
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+           'font-family="sans-serif" font-size="12">', '<rect width="100%" height="100%" fill="white"/>']
+    svg += panel(0, 0, width, 450, 'DBN 784-500-500-2000-10 on MNIST: test error against wall-clock time, 2 cores',
+                 'test error (%)', series, xmax, ymax, xlabel='minutes since the start (pretraining included)', ymin=ymin)
+    for k, (name, color, _, dashed) in enumerate(series):
+        y = 470 + 18 * k
+        dash = ' stroke-dasharray="6,4"' if dashed else ''
+        svg.append(f'<line x1="70" y1="{y - 4}" x2="90" y2="{y - 4}" stroke="{color}" stroke-width="2"{dash}/>'
+                   f'<text x="96" y="{y}">{name}</text>')
+    svg.append('</svg>')
+    with open(args.svg, 'w') as f:
+        f.write('\n'.join(svg) + '\n')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Test accuracy of the default DBN against wall-clock time, up to about 2 hours (docs/dbn.md,
+# "What more time buys"). Takes 2 h 5 min on the 2-core machine; run it on an idle machine.
+#
+# One run of the defaults with a longer schedule (--finetune-epochs, 1,400 by default: the linear
+# decay then ends near 2 hours). While it trains, its fine-tuning checkpoint is copied every minute
+# for the first 30 minutes and every 5 minutes after; each copy is named by the seconds since the
+# command started. Afterwards every copy's kept network (the weight average, which is what the run
+# saves at the end) is evaluated on the test set, which the run itself reads only at its end.
+# The points are therefore the accuracy at time t of a 2-hour schedule; runs whose whole schedule
+# is shorter (the defaults' 140 epochs) end higher than this curve at their time, and the plot
+# takes them as separate points (--point).
+#
+#   bash scripts/dbn-time-curve.sh            # EPOCHS=1400 SEED=1 MNIST=Data/mnist OUT=out/bench/dbn-curve
+#   python3 scripts/dbn-time-curve-plot.py out/bench/dbn-curve/results.csv --svg docs/img/dbn-time-curve.svg \
+#       --point "defaults, 140 epochs, seed 1:MINUTES:ACCURACY" ...
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EBM=${EBM:-.build/release/ebm}
+OUT=${OUT:-out/bench/dbn-curve}
+EPOCHS=${EPOCHS:-1400}
+SEED=${SEED:-1}
+MNIST=${MNIST:-Data/mnist}
+PYTHON=${PYTHON:-python3}
+mkdir -p "$OUT/snapshots"
+rm -f "$OUT"/dbn.checkpoint.npz "$OUT"/dbn.pretrain.npz "$OUT"/snapshots/*.npz
+
+start=$(date +%s.%N)
+/usr/bin/time -f "whole run took %e s" "$EBM" dbn train --data "$MNIST/train-images-idx3-ubyte.gz" --labels "$MNIST/train-labels-idx1-ubyte.gz" \
+    --test "$MNIST/t10k-images-idx3-ubyte.gz" --test-labels "$MNIST/t10k-labels-idx1-ubyte.gz" \
+    --finetune-epochs "$EPOCHS" --seed "$SEED" --out "$OUT/dbn.npz" > "$OUT/train.log" 2> "$OUT/progress.log" &
+pid=$!
+last=-1000000
+seen=0
+while kill -0 "$pid" 2> /dev/null; do
+    sleep 2
+    [ -f "$OUT/dbn.checkpoint.npz" ] || continue
+    stamp=$(date -r "$OUT/dbn.checkpoint.npz" +%s.%N)
+    [ "$stamp" != "$seen" ] || continue
+    elapsed=$(awk -v s="$stamp" -v t="$start" 'BEGIN { printf "%.1f", s - t }')
+    if awk -v e="$elapsed" -v l="$last" 'BEGIN { exit !(e - l >= (e < 1800 ? 60 : 300)) }'; then
+        # The checkpoint is replaced atomically (rename), so a copy is always a whole file.
+        cp "$OUT/dbn.checkpoint.npz" "$OUT/snapshots/$(printf '%08.1f' "$elapsed").npz"
+        last=$elapsed
+    fi
+    seen=$stamp
+done
+wait "$pid"
+
+# The kept network of a checkpoint: its best_layer* arrays (with no validation split, the weight
+# average after the last epoch) in place of the current weights' layer* arrays.
+echo "elapsed_s,epoch,test_accuracy" > "$OUT/results.csv"
+for snap in "$OUT"/snapshots/*.npz; do
+    epoch=$("$PYTHON" - "$snap" "$OUT/kept.npz" <<'PY'
+import json, sys
+import numpy as np
+z = np.load(sys.argv[1])
+arrays = {k: z[k] for k in z.files if not k.startswith("best_")}
+arrays.update({k[len("best_"):]: z[k] for k in z.files if k.startswith("best_")})
+np.savez(sys.argv[2], **arrays)
+print(json.loads(str(z["training_state"]))["epochsDone"])
+PY
+)
+    accuracy=$("$EBM" dbn eval --model "$OUT/kept.npz" --data "$MNIST/t10k-images-idx3-ubyte.gz" --labels "$MNIST/t10k-labels-idx1-ubyte.gz" | awk 'NR == 1 { print $2 }')
+    echo "$(basename "$snap" .npz),$epoch,$accuracy" >> "$OUT/results.csv"
+done
+total=$(awk '/whole run took/ { print $4 }' "$OUT/progress.log")
+final=$(awk '/^test accuracy/ { print $3 }' "$OUT/train.log")
+echo "$total,$EPOCHS,$final" >> "$OUT/results.csv"
+cat "$OUT/results.csv"
