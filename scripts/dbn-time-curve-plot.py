@@ -13,6 +13,7 @@ dropout DBN of Srivastava et al. (2014).
 import argparse
 import csv
 
+import svgplot
 from svgplot import PALETTE, panel
 
 
@@ -44,18 +45,10 @@ def main():
               ('0.92% (Srivastava et al. 2014)', PALETTE[2], [(0, 0.92), (xmax, 0.92)], True)]
     series += [(name, PALETTE[1] if k == 0 else PALETTE[3], [(m, 100 * (1 - a))], False) for k, (name, m, a) in enumerate(points)]
     width, height = 760, 470 + 18 * len(series)
-    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-           'font-family="sans-serif" font-size="12">', '<rect width="100%" height="100%" fill="white"/>']
-    svg += panel(0, 0, width, 450, 'DBN 784-500-500-2000-10 on MNIST: test error against wall-clock time, 2 cores',
+    svg = panel(0, 0, width, 450, 'DBN 784-500-500-2000-10 on MNIST: test error against wall-clock time, 2 cores',
                  'test error (%)', series, xmax, ymax, xlabel='minutes since the start (pretraining included)', ymin=ymin)
-    for k, (name, color, _, dashed) in enumerate(series):
-        y = 470 + 18 * k
-        dash = ' stroke-dasharray="6,4"' if dashed else ''
-        svg.append(f'<line x1="70" y1="{y - 4}" x2="90" y2="{y - 4}" stroke="{color}" stroke-width="2"{dash}/>'
-                   f'<text x="96" y="{y}">{name}</text>')
-    svg.append('</svg>')
-    with open(args.svg, 'w') as f:
-        f.write('\n'.join(svg) + '\n')
+    svg += [svgplot.legend(70, 470 + 18 * k, name, color, dashed) for k, (name, color, _, dashed) in enumerate(series)]
+    svgplot.write(args.svg, width, height, svg)
 
 
 if __name__ == '__main__':

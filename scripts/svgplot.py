@@ -71,3 +71,18 @@ def panel(x0, y0, w, h, title, ylabel, series, xmax, ymax, log_y=False, xlabel='
         s.append(f'<polyline fill="none" stroke="{color}" stroke-width="2"{dash} points="{path}"/>')
         s.extend(f'<circle cx="{fx(x):.1f}" cy="{fy(y):.1f}" r="3" fill="{color}"/>' for x, y in pts)
     return s
+
+
+def legend(x, y, name, color, dashed=False):
+    """A legend entry: a short line of the series' colour and dash, its name to the right, baseline y."""
+    dash = ' stroke-dasharray="6,4"' if dashed else ''
+    return (f'<line x1="{x}" y1="{y - 4}" x2="{x + 20}" y2="{y - 4}" stroke="{color}" stroke-width="2"{dash}/>'
+            f'<text x="{x + 26}" y="{y}">{name}</text>')
+
+
+def write(path, width, height, parts):
+    """An SVG file of width × height on a white ground holding the elements `parts`."""
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+           'font-family="sans-serif" font-size="12">', '<rect width="100%" height="100%" fill="white"/>']
+    with open(path, 'w') as f:
+        f.write('\n'.join(svg + parts + ['</svg>']) + '\n')

@@ -11,6 +11,7 @@ import argparse
 import csv
 from collections import defaultdict
 
+import svgplot
 from svgplot import PALETTE, panel
 
 
@@ -70,9 +71,7 @@ def main():
     xmax = max((x for pts in points.values() for x, _ in pts), default=1) * 1.05
     tmax = max((y for k in ('ours_wall_s', 'peer_wall_s') for _, y in points[k]), default=1)
     width, height = 1000, 440
-    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-           'font-family="sans-serif" font-size="12">', '<rect width="100%" height="100%" fill="white"/>']
-    svg += panel(0, 0, 500, 390, 'TrackML score, full detector, 10% noise', 'TrackML score', [
+    svg = panel(0, 0, 500, 390, 'TrackML score, full detector, 10% noise', 'TrackML score', [
         ('ebm, p_T ≥ 1 GeV', PALETTE[0], points['ours_score_pt1'], False),
         ('ebm, all ≥ 4 hits', PALETTE[0], points['ours_score_all'], True),
         ('peer, p_T ≥ 1 GeV', PALETTE[1], points['peer_score_pt1'], False),
@@ -80,15 +79,10 @@ def main():
     svg += panel(500, 0, 500, 390, 'Time per event, end to end', 'seconds (log scale)', [
         ('ebm', PALETTE[0], points['ours_wall_s'], False),
         ('peer', PALETTE[1], points['peer_wall_s'], False)], xmax, tmax, log_y=True)
-    legend = [('ebm (p_T ≥ 1 GeV solid, all ≥ 4 hits dashed)', PALETTE[0]),
+    names = [('ebm (p_T ≥ 1 GeV solid, all ≥ 4 hits dashed)', PALETTE[0]),
               ('peer: fizmat/hopfield-tracking (events it finished)', PALETTE[1])]
-    for k, (name, color) in enumerate(legend):
-        lx = 70 + k * 430
-        svg.append(f'<line x1="{lx}" y1="{height - 22}" x2="{lx + 20}" y2="{height - 22}" stroke="{color}" stroke-width="2"/>'
-                   f'<text x="{lx + 26}" y="{height - 18}">{name}</text>')
-    svg.append('</svg>')
-    with open(args.svg, 'w') as f:
-        f.write('\n'.join(svg) + '\n')
+    svg += [svgplot.legend(70 + k * 430, height - 18, name, color) for k, (name, color) in enumerate(names)]
+    svgplot.write(args.svg, width, height, svg)
 
 
 if __name__ == '__main__':
