@@ -102,6 +102,7 @@ echo "   pretraining is resumed from its file by the others"
 rm -f "$OUT/dbn-lr0.1.pretrain.npz" "$OUT/dbn-lr0.1.checkpoint.npz"
 for LR in 0.1 0.3 1.0 3.0; do
     if [ "$LR" != 0.1 ]; then
+        [ -f "$OUT/dbn-lr0.1.pretrain.npz" ] || { echo "   (no pretraining file from the first run: the screen stops here)"; break; }
         cp "$OUT/dbn-lr0.1.pretrain.npz" "$OUT/dbn-lr$LR.pretrain.npz"
         rm -f "$OUT/dbn-lr$LR.checkpoint.npz"
     fi
@@ -138,8 +139,7 @@ echo "   2 h 5 min, so it runs last; SKIP_DBN_CURVE=1 leaves it out); the two de
 if [ "${SKIP_DBN_CURVE:-0}" = 1 ]; then
     echo "   skipped (SKIP_DBN_CURVE=1)"
 else
-    EBM="$EBM" MNIST=Data/mnist OUT="$OUT/dbn-curve" PYTHON="$VENV/bin/python" run bash scripts/dbn-time-curve.sh
-    point() { awk -v name="$1" '/whole run took/ { t = $4 } /^test accuracy/ { a = $3 } END { printf "%s:%.2f:%s", name, t / 60, a }' "$2"; }
+    run env EBM="$EBM" MNIST=Data/mnist OUT="$OUT/dbn-curve" PYTHON="$VENV/bin/python" bash scripts/dbn-time-curve.sh
     run python3 scripts/dbn-time-curve-plot.py "$OUT/dbn-curve/results.csv" --svg "$OUT/dbn-time-curve.svg" --table "$OUT/dbn-time-curve.md" \
-        --point "$(point 'the defaults (140 epochs), seed 1' "$OUT/dbn.log")" --point "$(point 'the defaults (140 epochs), seed 2' "$OUT/dbn-seed2.log")"
+        --point-log "the defaults (140 epochs), seed 1=$OUT/dbn.log" --point-log "the defaults (140 epochs), seed 2=$OUT/dbn-seed2.log"
 fi

@@ -37,15 +37,19 @@ while kill -0 "$pid" 2> /dev/null; do
     [ -f "$OUT/dbn.checkpoint.npz" ] || continue
     stamp=$(date -r "$OUT/dbn.checkpoint.npz" +%s.%N)
     [ "$stamp" != "$seen" ] || continue
+    seen=$stamp
     elapsed=$(awk -v s="$stamp" -v t="$start" 'BEGIN { printf "%.1f", s - t }')
     if awk -v e="$elapsed" -v l="$last" 'BEGIN { exit !(e - l >= (e < 1800 ? 60 : 300)) }'; then
-        # The checkpoint is replaced atomically (rename), so a copy is always a whole file.
-        cp "$OUT/dbn.checkpoint.npz" "$OUT/snapshots/$(printf '%08.1f' "$elapsed").npz"
+        # The checkpoint is replaced atomically (rename), so a copy is always a whole file; the time
+        # is the copy's own (cp -p), in case a newer checkpoint replaced the one stamped above.
+        cp -p "$OUT/dbn.checkpoint.npz" "$OUT/snapshots/copy.tmp"
+        elapsed=$(awk -v s="$(date -r "$OUT/snapshots/copy.tmp" +%s.%N)" -v t="$start" 'BEGIN { printf "%.1f", s - t }')
+        mv "$OUT/snapshots/copy.tmp" "$OUT/snapshots/$(printf '%08.1f' "$elapsed").npz"
         last=$elapsed
     fi
-    seen=$stamp
 done
 wait "$pid"
+shopt -s nullglob
 
 # The kept network of a checkpoint: its best_layer* arrays (with no validation split, the weight
 # average after the last epoch) in place of the current weights' layer* arrays.
@@ -63,7 +67,9 @@ PY
 )
     accuracy=$("$EBM" dbn eval --model "$OUT/kept.npz" --data "$MNIST/t10k-images-idx3-ubyte.gz" --labels "$MNIST/t10k-labels-idx1-ubyte.gz" | awk 'NR == 1 { print $2 }')
     echo "$(basename "$snap" .npz),$epoch,$accuracy" >> "$OUT/results.csv"
+    rm "$snap"  # 40 MB each; results.csv keeps what was read from it
 done
+rm -f "$OUT/kept.npz"
 total=$(awk '/whole run took/ { print $4 }' "$OUT/progress.log")
 final=$(awk '/^test accuracy/ { print $3 }' "$OUT/train.log")
 echo "$total,$EPOCHS,$final" >> "$OUT/results.csv"

@@ -40,7 +40,6 @@ def panel(x0, y0, w, h, title, ylabel, series, xmax, ymax, log_y=False, xlabel='
     pw, ph = w - left - right, h - top - bottom
     if log_y:
         ymin = min((y for _, _, pts, _ in series for _, y in pts), default=0.01)
-    if log_y:
         ymin = 10 ** math.floor(math.log10(max(ymin, 1e-3)))
         ymax = 10 ** math.ceil(math.log10(max(ymax, ymin * 10)))
 

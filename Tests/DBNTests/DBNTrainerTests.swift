@@ -81,6 +81,22 @@ struct DBNTrainerTests {
         #expect(try writtenMetadata(trainer).pretraining == nil)
     }
 
+    @Test("by default nothing is held out: every example is trained on, and the weight average after the last epoch is kept")
+    func noValidationSplitByDefault() throws {
+        #expect(DBNTrainer.Configuration().validationSplit == 0)
+        let (x, y) = toyProblem()
+        var c = configuration(pretrained: false)
+        c.validationSplit = DBNTrainer.Configuration().validationSplit
+        let trainer = try DBNTrainer(configuration: c)
+        let model = try trainer.train(x, labels: y)
+        let random = RandomSource(seed: 5)
+        let tuner = try FineTuner(model: FeedForwardNetwork(sizes: [12, 10, 8, 3], random: random),
+                                  configuration: trainer.configuration.fineTuning, random: random)
+        try tuner.train(x, labels: y)
+        #expect(model.classifier == tuner.averagedModel && model.classifier != tuner.model)
+        #expect(try writtenMetadata(trainer).validationError == nil)
+    }
+
     struct Interrupted: Error {}
 
     @Test("a run resumed after an interruption in each stage writes the same model file as an uninterrupted run",
@@ -181,6 +197,11 @@ struct DBNTrainerTests {
         #expect(throws: ConfigurationError(field: "validationSplit", "expected 0 or more examples, got -1")) {
             try DBNTrainer.Configuration(validationSplit: -1).validate()
         }
+        // Patience counts epochs without a better validation error: without a split it would never stop.
+        #expect(throws: ConfigurationError(field: "fineTuning.patience", "expected no patience when no examples are held out for validation, got 5")) {
+            try DBNTrainer.Configuration(fineTuning: .init(patience: 5)).validate()
+        }
+        try DBNTrainer.Configuration(fineTuning: .init(patience: 5), validationSplit: 100).validate()
         #expect(throws: ConfigurationError(field: "classes", "expected at least 2 classes, got 1")) { try DBNTrainer.Configuration(classes: 1).validate() }
         // Held out against the data: not a valid split of 300 examples.
         let (x, y) = toyProblem()

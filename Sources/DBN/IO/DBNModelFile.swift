@@ -21,7 +21,7 @@ public enum DBNModelFile {
         public var pretrained: Bool
         public var pretraining: Pretrainer.Configuration?
         public var fineTuning: FineTuner.Configuration?
-        /// The best validation error of fine-tuning.
+        /// The best validation error of fine-tuning (nil without a validation split).
         public var validationError: Double?
         /// Fine-tuning epochs run.
         public var epochs: Int?

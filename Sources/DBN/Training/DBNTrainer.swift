@@ -4,8 +4,8 @@ import Foundation
 
 /// The whole training run of a deep belief network, as `ebm dbn train` runs it: greedy pretraining
 /// of the stack (`Pretrainer`), unrolling it into a classifier (or, without pretraining, the same
-/// architecture from random initialisation), and fine-tuning that classifier (`FineTuner`) with early
-/// stopping on the last `validationSplit` examples. Both stages draw from one random stream seeded
+/// architecture from random initialisation), and fine-tuning that classifier (`FineTuner`), with early
+/// stopping on the last `validationSplit` examples when there are any. Both stages draw from one random stream seeded
 /// with `configuration.seed`, and each checkpoints its progress, so that a run resumed from its
 /// files continues exactly as an uninterrupted one.
 ///
@@ -83,6 +83,9 @@ public final class DBNTrainer {
             }
             try ConfigurationError.nesting("fineTuning") { try fineTuning.validate() }
             guard validationSplit >= 0 else { throw ConfigurationError(field: "validationSplit", "expected 0 or more examples, got \(validationSplit)") }
+            if let patience = fineTuning.patience, validationSplit == 0 {
+                throw ConfigurationError(field: "fineTuning.patience", "expected no patience when no examples are held out for validation, got \(patience)")
+            }
             if let classes, classes < 2 { throw ConfigurationError(field: "classes", "expected at least 2 classes, got \(classes)") }
             if let generativeFineTuning {
                 try ConfigurationError.nesting("generativeFineTuning") { try generativeFineTuning.validate() }
@@ -167,7 +170,8 @@ public final class DBNTrainer {
     /// `validationSplit` rows are held out for validation, the rest are trained on. With
     /// `checkpoints` (the model file's path `X.npz`), pretraining writes `X.pretrain.npz` after each
     /// layer and fine-tuning `X.checkpoint.npz` after each epoch, atomically, before `onEpoch` sees
-    /// the epoch. Returns the stack with the best classifier (also `model`).
+    /// the epoch. Returns the stack with the classifier kept (also `model`): the best by validation
+    /// error, or without a split the one after the last epoch.
     ///
     /// - Throws: `ConfigurationError` (`validationSplit`) when there are not more rows than held
     ///   out; `InputError` for labels that do not fit, or resumed layers of other sizes;

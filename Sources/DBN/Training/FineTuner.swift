@@ -6,9 +6,9 @@ import RBM
 /// Mini-batch backpropagation of a `FeedForwardNetwork` with early stopping on a validation split
 /// (Hinton & Salakhutdinov 2006 fine-tune a pretrained DBN this way; dropout as in Srivastava et
 /// al. 2014). With `averaging`, an exponential moving average of the weights (Polyak & Juditsky
-/// 1992) is what gets validated. The best network by validation error is kept (early stopping in
-/// the sense of Prechelt 1998); with a `patience`, the run also ends after that many epochs without
-/// improvement.
+/// 1992) is what gets validated. With validation data the best network by validation error is kept
+/// (early stopping in the sense of Prechelt 1998), and with a `patience` the run also ends after that
+/// many epochs without improvement; without it, the network after the last epoch is kept.
 public final class FineTuner {
     /// The settings of supervised fine-tuning by backpropagation.
     public struct Configuration: Codable, Equatable, Sendable {
@@ -146,7 +146,8 @@ public final class FineTuner {
 
     /// The network being trained.
     public private(set) var model: FeedForwardNetwork
-    /// The network with the lowest validation error so far (the current one without validation data).
+    /// The network with the lowest validation error so far; without validation data, the one after
+    /// the last epoch (the weight average when averaging, else the current weights).
     public internal(set) var best: FeedForwardNetwork
     public internal(set) var bestValidationError: Double = .infinity
     public internal(set) var epochsSinceBest = 0

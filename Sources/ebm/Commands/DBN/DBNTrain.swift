@@ -5,21 +5,22 @@ import EnergyFormats
 import Foundation
 import RBM
 
-/// `ebm dbn train`: greedy pretraining, then fine-tuning with early stopping, by `DBNTrainer`.
+/// `ebm dbn train`: greedy pretraining, then fine-tuning (with early stopping when images are held out), by `DBNTrainer`.
 struct DBNTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Pretrain a DBN greedily (stacked RBMs) and fine-tune it by backprop as a classifier.",
         discussion: """
-        The last --validation-split training images are held out for early stopping; the test set is read \
-        only at the end (--test/--test-labels). Pretraining writes OUT.pretrain.npz after each layer and \
+        By default every training image is trained on and the last (weight-averaged) network is kept; \
+        with --validation-split N the last N are held out and the network with the lowest validation error \
+        is kept. The test set is read only at the end (--test/--test-labels). Pretraining writes OUT.pretrain.npz after each layer and \
         fine-tuning OUT.checkpoint.npz after each epoch, atomically; --resume continues from them. List \
         options take comma-separated values without empty items (500,,500 is refused).
         """)
 
     @Option(help: "Training images.") var data: String
     @Option(help: "Training labels.") var labels: String
-    @Option(help: "Images held out from the end of the training data for early stopping.") var validationSplit = DBNTrainer.Configuration().validationSplit
+    @Option(help: "Images held out from the end of the training data for early stopping (0: none, the last network is kept).") var validationSplit = DBNTrainer.Configuration().validationSplit
     @Option(help: "Use only the first N training images (before the split).", transform: OptionRange.integer(1...)) var limit: Int?
     @Option(help: "Classes (default: one more than the largest training label).") var classes: Int?
     @Option(help: "Test images, evaluated once at the end.") var test: String?
@@ -38,7 +39,7 @@ struct DBNTrain: ParsableCommand {
     @Option(help: "Visible units of the first layer: bernoulli or gaussian.") var visibleUnits = VisibleUnits.bernoulli
     @Flag(inversion: .prefixedNo, help: "Train the top RBM with label units (for `ebm dbn generate`).") var generative = true
     @Flag(help: "Train the same architecture from random initialisation.") var noPretrain = false
-    @Option(help: "Fine-tuning epochs (at most; early stopping may end sooner).") var finetuneEpochs = FineTuner.Configuration().epochs
+    @Option(help: "Fine-tuning epochs (at most: --patience may end sooner).") var finetuneEpochs = FineTuner.Configuration().epochs
     @Option(help: "Fine-tuning mini-batch size.") var batch = FineTuner.Configuration().batchSize
     @Option(help: "Optimizer: sgd or adam.") var optimizer = FineTuner.Configuration().optimizer
     @Option(help: "Fine-tuning learning rate (default: sgd 0.5 from a pretrained stack, 0.1 with --no-pretrain; adam 0.001).") var lr: Double?
@@ -47,7 +48,7 @@ struct DBNTrain: ParsableCommand {
     @Option(help: "L2 weight decay.") var weightDecay = FineTuner.Configuration().weightDecay
     @Option(help: "Dropout probability of hidden units.") var dropout = FineTuner.Configuration().hiddenDropout
     @Option(help: "Dropout probability of input units.") var inputDropout = FineTuner.Configuration().inputDropout
-    @Option(help: "Stop after this many epochs without a better validation error (default: run every epoch; the best network is kept either way).")
+    @Option(help: "Stop after this many epochs without a better validation error; needs --validation-split (default: run every epoch; with a split the best network is kept either way).")
     var patience: Int?
     @Option(help: "Decay of the moving average of the weights that is validated and kept (0: the weights themselves).")
     var averaging = FineTuner.Configuration().averaging ?? 0
