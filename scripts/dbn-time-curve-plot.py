@@ -61,7 +61,8 @@ def main():
     series = [(f'{rows[-1][1]}-epoch schedule, kept network at time t', PALETTE[0], curve, False),
               ('1.00% (the ≥ 99.0% target)', '#999', [(0, 1.0), (xmax, 1.0)], True),
               ('0.92% (Srivastava et al. 2014)', PALETTE[2], [(0, 0.92), (xmax, 0.92)], True)]
-    series += [(name, PALETTE[1] if k == 0 else PALETTE[3], [(m, 100 * (1 - a))], False) for k, (name, m, a) in enumerate(points)]
+    marker_colors = [PALETTE[1], PALETTE[3], '#9467bd', '#8c564b']
+    series += [(name, marker_colors[k % len(marker_colors)], [(m, 100 * (1 - a))], False) for k, (name, m, a) in enumerate(points)]
     width, height = 760, 470 + 18 * len(series)
     svg = panel(0, 0, width, 450, args.title,
                  'test error (%)', series, xmax, ymax, xlabel='minutes since the start (pretraining included)', ymin=ymin)
