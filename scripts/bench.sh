@@ -139,7 +139,7 @@ echo "   2 h 5 min, so it runs last; SKIP_DBN_CURVE=1 leaves it out); the two de
 if [ "${SKIP_DBN_CURVE:-0}" = 1 ]; then
     echo "   skipped (SKIP_DBN_CURVE=1)"
 else
-    run env EBM="$EBM" MNIST=Data/mnist OUT="$OUT/dbn-curve" PYTHON="$VENV/bin/python" bash scripts/dbn-time-curve.sh
+    run env EBM="$EBM" MNIST=Data/mnist OUT="$OUT/dbn-curve" bash scripts/dbn-time-curve.sh
     run python3 scripts/dbn-time-curve-plot.py "$OUT/dbn-curve/results.csv" --svg "$OUT/dbn-time-curve.svg" --table "$OUT/dbn-time-curve.md" \
         --point-log "the defaults (140 epochs), seed 1=$OUT/dbn.log" --point-log "the defaults (140 epochs), seed 2=$OUT/dbn-seed2.log"
 fi

@@ -6,7 +6,8 @@
 # epoch the linear decay then ends near 2 hours). While it trains, its fine-tuning checkpoint is copied every minute
 # for the first 30 minutes and every 5 minutes after; each copy is named by the seconds since the
 # command started. Afterwards every copy's kept network (the weight average, which is what the run
-# saves at the end) is evaluated on the test set, which the run itself reads only at its end.
+# saves at the end) is evaluated on the test set by `ebm dbn eval --kept`, and the saved model by
+# `ebm dbn eval`, each at its file's mtime; the run itself reads the test set only at its end.
 # The points are therefore the accuracy at time t of a 2-hour schedule; runs whose whole schedule
 # is shorter (the defaults' 140 epochs) end higher than this curve at their time, and the plot
 # takes them as separate points (--point).
@@ -21,7 +22,6 @@ OUT=${OUT:-out/bench/dbn-curve}
 EPOCHS=${EPOCHS:-1650}
 SEED=${SEED:-1}
 MNIST=${MNIST:-Data/mnist}
-PYTHON=${PYTHON:-python3}
 mkdir -p "$OUT/snapshots"
 rm -f "$OUT"/dbn.checkpoint.npz "$OUT"/dbn.pretrain.npz "$OUT"/snapshots/*.npz
 
@@ -51,26 +51,21 @@ done
 wait "$pid"
 shopt -s nullglob
 
-# The kept network of a checkpoint: its best_layer* arrays (with no validation split, the weight
-# average after the last epoch) in place of the current weights' layer* arrays.
+# Each copy's kept network (with no validation split, the weight average after its last epoch) is
+# scored by `ebm dbn eval --kept`; the finished run's model file is the last row, timed, like the
+# copies, by its own mtime. Prints "ACCURACY,EPOCHS" from eval's first line.
+score() {
+    "$EBM" dbn eval "$@" --data "$MNIST/t10k-images-idx3-ubyte.gz" --labels "$MNIST/t10k-labels-idx1-ubyte.gz" |
+        sed -n '1s/^accuracy \([0-9.]*\) .*; fine-tuned for \([0-9]*\) epochs$/\1,\2/p'
+}
+row() {  # FILE ACCURACY,EPOCHS
+    elapsed=$(awk -v s="$(date -r "$1" +%s.%N)" -v t="$start" 'BEGIN { printf "%.1f", s - t }')
+    echo "$elapsed,${2#*,},${2%,*}" >> "$OUT/results.csv"
+}
 echo "elapsed_s,epoch,test_accuracy" > "$OUT/results.csv"
 for snap in "$OUT"/snapshots/*.npz; do
-    epoch=$("$PYTHON" - "$snap" "$OUT/kept.npz" <<'PY'
-import json, sys
-import numpy as np
-z = np.load(sys.argv[1])
-arrays = {k: z[k] for k in z.files if not k.startswith("best_")}
-arrays.update({k[len("best_"):]: z[k] for k in z.files if k.startswith("best_")})
-np.savez(sys.argv[2], **arrays)
-print(json.loads(str(z["training_state"]))["epochsDone"])
-PY
-)
-    accuracy=$("$EBM" dbn eval --model "$OUT/kept.npz" --data "$MNIST/t10k-images-idx3-ubyte.gz" --labels "$MNIST/t10k-labels-idx1-ubyte.gz" | awk 'NR == 1 { print $2 }')
-    echo "$(basename "$snap" .npz),$epoch,$accuracy" >> "$OUT/results.csv"
+    row "$snap" "$(score --kept --model "$snap")"
     rm "$snap"  # 40 MB each; results.csv keeps what was read from it
 done
-rm -f "$OUT/kept.npz"
-total=$(awk '/whole run took/ { print $4 }' "$OUT/progress.log")
-final=$(awk '/^test accuracy/ { print $3 }' "$OUT/train.log")
-echo "$total,$EPOCHS,$final" >> "$OUT/results.csv"
+row "$OUT/dbn.npz" "$(score --model "$OUT/dbn.npz")"
 cat "$OUT/results.csv"

@@ -88,13 +88,20 @@ struct DBNTrainerTests {
         var c = configuration(pretrained: false)
         c.validationSplit = DBNTrainer.Configuration().validationSplit
         let trainer = try DBNTrainer(configuration: c)
-        let model = try trainer.train(x, labels: y)
+        let model = try trainer.train(x, labels: y, checkpoints: dir.file("m.npz"))
         let random = RandomSource(seed: 5)
         let tuner = try FineTuner(model: FeedForwardNetwork(sizes: [12, 10, 8, 3], random: random),
                                   configuration: trainer.configuration.fineTuning, random: random)
         try tuner.train(x, labels: y)
         #expect(model.classifier == tuner.averagedModel && model.classifier != tuner.model)
         #expect(try writtenMetadata(trainer).validationError == nil)
+        // The checkpoint's kept network is the saved one; read as a model file it gives the current weights.
+        let checkpoint = dir.file("m.checkpoint.npz")
+        let kept = try FineTuner.keptModel(inCheckpoint: checkpoint)
+        #expect(kept.model.classifier == model.classifier && kept.metadata.epochs == 3)
+        #expect(try DBNModelFile.read(checkpoint).model.classifier == tuner.model)
+        let error = #expect(throws: InputError.self) { try FineTuner.keptModel(inCheckpoint: dir.file("written.npz")) }
+        #expect(error?.description.contains("training_state") == true && error?.description.contains("written.npz") == true, "\(String(describing: error))")
     }
 
     struct Interrupted: Error {}

@@ -46,6 +46,30 @@ extension FineTuner {
               validationError: bestValidationError.isFinite ? bestValidationError : nil, epochs: epochsDone)
     }
 
+    /// The network a fine-tuning run keeps, read from its checkpoint: the stack with the classifier
+    /// the run would save if it ended now (the best by validation error; with no validation data,
+    /// the last network, which is its weight average when averaging), in place of the current
+    /// weights that `DBNModelFile.read(_:)` gives for a checkpoint. The metadata's `epochs` are the
+    /// epochs done.
+    ///
+    /// - Throws: `InputError` naming the file for a file that is not a DBN fine-tuning checkpoint
+    ///   (a model file, say), or a kept network whose shapes differ from the current one.
+    public static func keptModel(inCheckpoint path: String) throws -> (model: DeepBeliefNetwork, metadata: DBNModelFile.Metadata) {
+        let archive = try NumpyArchive.read(path)
+        _ = try archive.json(State.self, "training_state", format: "energymodels.dbn-checkpoint", what: "a DBN checkpoint", file: path)
+        let (current, metadata) = try DBNModelFile.read(archive, file: path)
+        return (DeepBeliefNetwork(stack: current.stack, classifier: try readKept(archive, like: current.classifier, file: path)), metadata)
+    }
+
+    /// The kept network's `best_layer{k}` arrays, which must have the shapes of `model`.
+    static func readKept(_ archive: NumpyArchive, like model: FeedForwardNetwork, file path: String) throws -> FeedForwardNetwork {
+        let kept = FeedForwardNetwork(layers: try DBNModelFile.readLayers(archive, prefix: "best_layer", file: path))
+        guard kept.sizes == model.sizes else {
+            throw InputError(file: path, .entry("best_layer0_W"), "expected the shapes of the layer{k}_W arrays, \(model.sizes); found \(kept.sizes)")
+        }
+        return kept
+    }
+
     /// A fine-tuner resumed from a checkpoint, continuing to `configuration.epochs`; every setting
     /// but the epochs must equal the checkpoint's.
     ///
@@ -66,10 +90,7 @@ extension FineTuner {
         }
         let random = try archive.restoreRandom(algorithm: state.algorithm, seed: configuration.seed, file: path)
         try self.init(model: model, configuration: configuration, random: random)
-        best = FeedForwardNetwork(layers: try DBNModelFile.readLayers(archive, prefix: "best_layer", file: path))
-        guard best.sizes == model.sizes else {
-            throw InputError(file: path, .entry("best_layer0_W"), "expected the shapes of the layer{k}_W arrays, \(model.sizes); found \(best.sizes)")
-        }
+        best = try Self.readKept(archive, like: model, file: path)
         bestValidationError = state.bestValidationError ?? .infinity
         epochsSinceBest = state.epochsSinceBest
         epochsDone = state.epochsDone
