@@ -59,6 +59,7 @@ score() {
         sed -n '1s/^accuracy \([0-9.]*\) .*; fine-tuned for \([0-9]*\) epochs$/\1,\2/p'
 }
 row() {  # FILE ACCURACY,EPOCHS
+    [[ $2 == [0-9]*,[0-9]* ]] || { echo "$1: expected ebm dbn eval's accuracy and epochs, got '$2'" >&2; exit 1; }
     elapsed=$(awk -v s="$(date -r "$1" +%s.%N)" -v t="$start" 'BEGIN { printf "%.1f", s - t }')
     echo "$elapsed,${2#*,},${2%,*}" >> "$OUT/results.csv"
 }
