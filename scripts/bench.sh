@@ -61,16 +61,20 @@ VENV=${VENV:-.venv-bench}
 "$VENV/bin/python" -c "import torch" 2>/dev/null || "$VENV/bin/pip" install -q torch
 run "$VENV/bin/python" Benchmarks/rbm_peers.py --hidden 500 --batch 100
 
+# One 500-hidden RBM on MNIST: trained (timed) with the options given, then scored by AIS with the reverse-AIS estimate beside it.
+rbm_quality() {  # MODEL [TRAINING OPTIONS...]
+    local model=$1; shift
+    run /usr/bin/time -f "training took %e s" "$EBM" rbm train --data Data/mnist/train-images-idx3-ubyte.gz --hidden 500 "$@" --out "$model" --quiet
+    run "$EBM" rbm loglik --model "$model" --data Data/mnist/t10k-images-idx3-ubyte.gz --ais --reverse --reverse-examples 50 --reverse-runs 5 --quiet
+}
+
 echo "== RBM quality: the defaults (centred PCD-3, 100 epochs), 500 hidden units, AIS test log-likelihood with the reverse-AIS"
 echo "   estimate beside it (issue #15 target: AIS >= -86.0 nats, beating Salakhutdinov & Murray's CD-25 -86.34, in <= 20 min of training)"
-run /usr/bin/time -f "training took %e s" "$EBM" rbm train --data Data/mnist/train-images-idx3-ubyte.gz --hidden 500 --out "$OUT/rbm500.npz" --quiet
-run "$EBM" rbm loglik --model "$OUT/rbm500.npz" --data Data/mnist/t10k-images-idx3-ubyte.gz --ais --reverse --reverse-examples 50 --reverse-runs 5 --quiet
+rbm_quality "$OUT/rbm500.npz"
 
 echo "== RBM quality: the long recipe (centred PCD-10, 200 epochs, no weight decay), 500 hidden units, AIS with reverse AIS beside it"
 echo "   (issue #15 moonshot: >= -84.9 nats, the centred RBM of Melchior et al. 2016, in a quarter of its 78 minutes: <= 19.5 min of training)"
-run /usr/bin/time -f "training took %e s" "$EBM" rbm train --data Data/mnist/train-images-idx3-ubyte.gz --hidden 500 --cd 10 --epochs 200 --weight-decay 0 \
-    --out "$OUT/rbm500-long.npz" --quiet
-run "$EBM" rbm loglik --model "$OUT/rbm500-long.npz" --data Data/mnist/t10k-images-idx3-ubyte.gz --ais --reverse --reverse-examples 50 --reverse-runs 5 --quiet
+rbm_quality "$OUT/rbm500-long.npz" --cd 10 --epochs 200 --weight-decay 0
 
 echo "== Track finding: 10 generated events each, 10% noise, one core (targets: planar 20 and barrel 100 (p_T >= 1 GeV) >= 0.98, barrel 1000 >= 0.90; 1000 tracks <= 1 s, 100 tracks <= 50 ms)"
 run bash scripts/tracks-bench.sh planar planar 20
